@@ -1,0 +1,26 @@
+// Runs every test/**/*.test.ts with node's test runner. Node 20 does not expand globs,
+// and `node --test` with no files passes with zero tests, so we list files ourselves
+// and fail loudly if there are none.
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+
+function find(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== "fixtures" && name !== "node_modules") out.push(...find(path));
+    } else if (name.endsWith(".test.ts")) out.push(path);
+  }
+  return out;
+}
+
+const filter = process.argv.slice(2);
+const files = find("test").filter((f) => filter.length === 0 || filter.some((part) => f.includes(part))).sort();
+if (files.length === 0) {
+  console.error("run-tests: no test files found");
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files], { stdio: "inherit" });
+process.exit(result.status ?? 1);

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { LANGUAGES } from "./language.js";
+import { UsageSchema } from "./usage.js";
+
+export const SPEAKER_ROLES = ["client", "counselor"] as const;
+export type SpeakerRole = (typeof SPEAKER_ROLES)[number];
+
+/** A reply the response validator σ refused, with why. */
+export const RejectedReplySchema = z.object({
+  content: z.string(),
+  reasons: z.array(z.string()),
+});
+
+/** One counselor's answer offered to the supervisor in the arena (Algorithm 2). */
+export const CandidateSchema = z.object({
+  speaker: z.string(),
+  content: z.string(),
+  rejected: z.array(RejectedReplySchema).optional(),
+});
+
+export const TurnSchema = z.object({
+  role: z.enum(SPEAKER_ROLES),
+  content: z.string(),
+  speaker: z.string().optional(),
+  candidates: z.array(CandidateSchema).optional(),
+  rejected: z.array(RejectedReplySchema).optional(),
+  /** What σ's exhaustion policy did on this turn, when attempts ran out. */
+  validation: z.enum(["accepted", "accepted_last_attempt", "truncated"]).optional(),
+});
+
+export const ENDINGS = ["termination_phrase", "max_turns", "client_exit", "error"] as const;
+
+export const PromptRefSchema = z.object({ id: z.string(), sha256: z.string() });
+
+export const DialogueMetaSchema = z
+  .object({
+    client: z.string().optional(),
+    counselor: z.string().optional(),
+    prompts: z.record(z.string(), PromptRefSchema).optional(),
+    seed: z.number().int().optional(),
+    started_at: z.string().optional(),
+    finished_at: z.string().optional(),
+    usage: z.record(z.string(), UsageSchema).optional(),
+    psysim_version: z.string().optional(),
+  })
+  .loose();
+
+/** One counseling session (DESIGN.md §2). Starts with the client's greeting, ends on a counselor turn. */
+export const DialogueSchema = z.object({
+  schema: z.string().optional(),
+  id: z.string().min(1),
+  role_card_id: z.string().optional(),
+  language: z.enum(LANGUAGES),
+  turns: z.array(TurnSchema),
+  ended_by: z.enum(ENDINGS).optional(),
+  /** The Table 2 phrase that ended the session, when `ended_by` is termination_phrase. */
+  termination_phrase: z.string().optional(),
+  error: z.string().optional(),
+  meta: DialogueMetaSchema.default({}),
+});
+
+export type Turn = z.infer<typeof TurnSchema>;
+export type RejectedReply = z.infer<typeof RejectedReplySchema>;
+export type Candidate = z.infer<typeof CandidateSchema>;
+export type Dialogue = z.infer<typeof DialogueSchema>;
+export type DialogueEnding = (typeof ENDINGS)[number];
+export type PromptRef = z.infer<typeof PromptRefSchema>;

@@ -1,0 +1,57 @@
+/**
+ * The few error kinds psysim raises. Each carries a stable `code` so callers (and the
+ * CLI) can react without parsing messages, and a message that says how to fix it.
+ */
+export type ErrorCode =
+  | "CONFIG_INVALID"
+  | "INPUT_INVALID"
+  | "INPUT_LINE_INVALID"
+  | "OUTPUT_UNWRITABLE"
+  | "MODEL_SPEC_INVALID"
+  | "MODEL_CALL_FAILED"
+  | "MISSING_API_KEY"
+  | "QUOTA_EXHAUSTED"
+  | "NOT_FOUND";
+
+export class PsysimError extends Error {
+  readonly code: ErrorCode;
+  /** Whether retrying the same call could succeed (used by the retry middleware). */
+  readonly isRetryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; isRetryable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "PsysimError";
+    this.code = code;
+    this.isRetryable = options.isRetryable ?? false;
+  }
+}
+
+/** A bad record in an input file: reported as `file:line: field: reason`. */
+export class InputLineError extends PsysimError {
+  readonly file: string;
+  readonly line: number;
+  readonly field: string;
+  readonly reason: string;
+
+  constructor(file: string, line: number, field: string, reason: string) {
+    super("INPUT_LINE_INVALID", `${file}:${line}: ${field ? `${field}: ` : ""}${reason}`);
+    this.name = "InputLineError";
+    this.file = file;
+    this.line = line;
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+/** Several bad records at once, so a user can fix a file in one pass. */
+export class InputFileError extends PsysimError {
+  readonly problems: InputLineError[];
+
+  constructor(file: string, problems: InputLineError[]) {
+    const first = problems[0];
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more bad record${problems.length > 2 ? "s" : ""})` : "";
+    super("INPUT_INVALID", first ? `${first.message}${more}` : `${file}: invalid input`);
+    this.name = "InputFileError";
+    this.problems = problems;
+  }
+}

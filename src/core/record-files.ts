@@ -1,0 +1,91 @@
+import { readFileSync, existsSync } from "node:fs";
+import { extname } from "node:path";
+import { parseDocument, LineCounter } from "yaml";
+import { InputFileError, InputLineError, PsysimError } from "./errors.js";
+import { readJsonl, type NumberedValue } from "./jsonl.js";
+
+/**
+ * Reads records from JSONL (one per line), a JSON array, or a YAML sequence, each with
+ * the line it starts on, so any format reports problems as `file:line`.
+ */
+export async function readRecordValues(file: string): Promise<NumberedValue[]> {
+  if (!existsSync(file)) throw new PsysimError("NOT_FOUND", `${file}: no such file`);
+  const ext = extname(file).toLowerCase();
+  if (ext === ".yaml" || ext === ".yml") return readYamlSequence(file);
+  const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+  if (text.trimStart().startsWith("[")) return readJsonArray(file, text);
+  const out: NumberedValue[] = [];
+  for await (const item of readJsonl(file)) out.push(item);
+  return out;
+}
+
+function readJsonArray(file: string, text: string): NumberedValue[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InputLineError(file, 1, "", `not valid JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(parsed)) throw new InputLineError(file, 1, "", "expected a JSON array");
+  const starts = arrayElementLines(text);
+  return parsed.map((value, i) => ({ value, line: starts[i] ?? 1 }));
+}
+
+/** Line on which each top-level array element starts; a tiny scanner over strings and brackets. */
+function arrayElementLines(text: string): number[] {
+  const lines: number[] = [];
+  let depth = 0;
+  let line = 1;
+  let inString = false;
+  let expectingValue = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") line++;
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (depth === 1 && expectingValue && c !== undefined && !/\s/.test(c) && c !== "]") {
+      lines.push(line);
+      expectingValue = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === "[" || c === "{") {
+      depth++;
+      if (depth === 1) expectingValue = true;
+    } else if (c === "]" || c === "}") depth--;
+    else if (c === "," && depth === 1) expectingValue = true;
+  }
+  return lines;
+}
+
+function readYamlSequence(file: string): NumberedValue[] {
+  const counter = new LineCounter();
+  const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: counter });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0]!;
+    const line = error.linePos?.[0]?.line ?? 1;
+    throw new InputLineError(file, line, "", `invalid YAML (${error.message.split("\n")[0]})`);
+  }
+  const root = doc.contents as { items?: Array<{ range?: [number, number, number] }> } | null;
+  const values = doc.toJS() as unknown;
+  if (!Array.isArray(values) || !root?.items) throw new InputLineError(file, 1, "", "expected a YAML list of records");
+  return values.map((value, i) => ({ value, line: counter.linePos(root.items?.[i]?.range?.[0] ?? 0).line }));
+}
+
+/** Parses every value, collecting all bad records before failing, so one run lists them all. */
+export function parseAll<T>(file: string, values: NumberedValue[], parse: (value: unknown, line: number) => T): T[] {
+  const problems: InputLineError[] = [];
+  const out: T[] = [];
+  for (const { value, line } of values) {
+    try {
+      out.push(parse(value, line));
+    } catch (error) {
+      if (error instanceof InputLineError) problems.push(error);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new InputFileError(file, problems);
+  return out;
+}

@@ -1,0 +1,56 @@
+import type { Usage } from "../core/usage.js";
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** Sampling parameters a call may set; unset ones fall back to the model's configuration. */
+export interface SamplingParams {
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  seed?: number;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  /**
+   * Identifies this sample among identical prompts (e.g. `dialogue-id/turn-3/counselor/attempt-1`).
+   * Part of the cache key: two sessions with the same prompt still get their own samples,
+   * and rerunning the same work replays the same answers.
+   */
+  sampleKey: string;
+  params?: SamplingParams;
+  /** Ask for a JSON object matching this JSON Schema (structured output), where the provider supports it. */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+  signal?: AbortSignal;
+}
+
+export interface ChatResponse {
+  content: string;
+  /** The usage of this call; `cached_calls` is 1 when it was replayed from the cache. */
+  usage: Usage;
+  /** Why generation stopped, as the provider reported it (e.g. `stop`, `length`). */
+  finishReason?: string;
+}
+
+/**
+ * A chat model: one method. Providers implement it, and so do the middleware layers
+ * (retry, rate limit, cache, usage accounting), which wrap another ChatModel.
+ */
+export interface ChatModel {
+  /** The model spec as the user wrote it (recorded in outputs, part of the cache key). */
+  readonly id: string;
+  /** True for psysim's rule-based baseline, which must never be presented as an LLM. */
+  readonly isBaseline?: boolean;
+  complete(request: ChatRequest): Promise<ChatResponse>;
+}
+
+/** Embeddings for semantic consistency (Eq. 2). */
+export interface EmbeddingModel {
+  readonly id: string;
+  /** True when this is not a neural embedding (e.g. psysim's offline lexical embedding). */
+  readonly isBaseline?: boolean;
+  embed(texts: string[], options?: { signal?: AbortSignal }): Promise<number[][]>;
+}
