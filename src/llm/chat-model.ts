@@ -1,3 +1,5 @@
+import type { Language } from "../core/language.js";
+import type { RoleCard } from "../core/role-card.js";
 import type { Usage } from "../core/usage.js";
 
 export interface ChatMessage {
@@ -24,7 +26,20 @@ export interface ChatRequest {
   params?: SamplingParams;
   /** Ask for a JSON object matching this JSON Schema (structured output), where the provider supports it. */
   jsonSchema?: { name: string; schema: Record<string, unknown> };
+  /** What the call is for. Real providers ignore it (it is not part of the cache key); the rule-based baseline answers from it. */
+  task?: ChatTask;
   signal?: AbortSignal;
+}
+
+/**
+ * The purpose of a call, in structured form. `kind` names the agent or judge
+ * (`client`, `counselor`, `supervisor`, `wai`, `topics`, `card-builder`, …).
+ */
+export interface ChatTask {
+  kind: string;
+  language: Language;
+  card?: RoleCard;
+  detail?: Record<string, unknown>;
 }
 
 export interface ChatResponse {
