@@ -1,0 +1,2 @@
+export * from "./pool-summary.js";
+export * from "./validate-cards.js";
