@@ -10,3 +10,4 @@ export * from "./record-files.js";
 export * from "./read-records.js";
 export * from "./hash.js";
 export * from "./random.js";
+export * from "./version.js";

@@ -1,0 +1,65 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PsysimError } from "../core/errors.js";
+import { sha256 } from "../core/hash.js";
+import type { Language } from "../core/language.js";
+import type { PromptRef } from "../core/dialogue.js";
+
+/** Built-in templates live beside the sources; the same path works from src/ and from the compiled dist/. */
+export const BUILTIN_TEMPLATE_DIR = fileURLToPath(new URL("../../src/prompts/templates/", import.meta.url));
+
+export interface PromptTemplate {
+  /** `<name>.<language>`, e.g. `counselor.zh`. */
+  id: string;
+  /** Where the text came from: `builtin` or the override file's path. */
+  source: string;
+  text: string;
+  sha256: string;
+}
+
+export interface TemplateOptions {
+  /** A folder of `<name>.<language>.txt` files that replace the built-in ones of the same name. */
+  overrideDir?: string;
+}
+
+/** Lines starting with `# ` document a template (which figure it implements) and are never sent to a model. */
+function stripComments(text: string): string {
+  return text
+    .split("\n")
+    .filter((line) => !line.startsWith("# "))
+    .join("\n")
+    .trim();
+}
+
+export function loadTemplate(name: string, language: Language, options: TemplateOptions = {}): PromptTemplate {
+  const file = `${name}.${language}.txt`;
+  const override = options.overrideDir ? join(options.overrideDir, file) : undefined;
+  const builtin = join(BUILTIN_TEMPLATE_DIR, file);
+  const path = override && existsSync(override) ? override : builtin;
+  if (!existsSync(path)) throw new PsysimError("NOT_FOUND", `prompt template ${file} not found (looked in ${options.overrideDir ? `${options.overrideDir} and ` : ""}${BUILTIN_TEMPLATE_DIR})`);
+  const text = stripComments(readFileSync(path, "utf8"));
+  return { id: `${name}.${language}`, source: path === builtin ? "builtin" : path, text, sha256: sha256(text) };
+}
+
+/**
+ * Fills `{name}` placeholders. Every placeholder must be given and every given value
+ * used, so a user's override that drops `{role_card}` fails loudly instead of silently
+ * producing a prompt without the card.
+ */
+export function renderTemplate(template: PromptTemplate, values: Record<string, string>): string {
+  const used = new Set<string>();
+  const out = template.text.replace(/\{([a-z_]+)\}/g, (whole, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new PsysimError("CONFIG_INVALID", `prompt template ${template.id} (${template.source}) uses {${key}}, which is not available here; available: ${Object.keys(values).map((k) => `{${k}}`).join(", ") || "none"}`);
+    used.add(key);
+    return value;
+  });
+  const required = Object.keys(values).filter((k) => !k.endsWith("_rule") && !used.has(k));
+  if (required.length > 0) throw new PsysimError("CONFIG_INVALID", `prompt template ${template.id} (${template.source}) must contain ${required.map((k) => `{${k}}`).join(", ")}`);
+  return out.replace(/\n{3,}/g, "\n\n").trim();
+}
+
+export function promptRef(template: PromptTemplate): PromptRef {
+  return { id: template.source === "builtin" ? template.id : `${template.id}@${template.source}`, sha256: template.sha256 };
+}

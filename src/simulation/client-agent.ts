@@ -1,0 +1,74 @@
+import { PsysimError } from "../core/errors.js";
+import type { Language } from "../core/language.js";
+import type { RoleCard } from "../core/role-card.js";
+import type { Turn } from "../core/dialogue.js";
+import { emptyUsage, type Usage } from "../core/usage.js";
+import type { ChatMessage, ChatModel, SamplingParams } from "../llm/chat-model.js";
+import { renderTemplate, type PromptTemplate } from "../prompts/template.js";
+import { roleCardText } from "../prompts/role-card-text.js";
+import { callAgentModel, type CallContext } from "./agent-call.js";
+
+/** The client's fixed opening line (Algorithm 1: u₁ = Ω.Speak()). */
+export const CLIENT_GREETING: Record<Language, string> = { zh: "你好", en: "Hello" };
+
+const STYLE_RULES: Record<string, Record<Language, string>> = {
+  plain: { zh: "说话平实直接。", en: "Speak plainly and directly." },
+  upset: { zh: "你此刻情绪低落、容易激动，说话里带着情绪。", en: "You are upset right now, and it shows in how you talk." },
+  verbose: { zh: "你说话比较絮叨，喜欢补充细节，但仍以一到两句为限。", en: "You tend to add details, though still within one or two sentences." },
+  reserved: { zh: "你比较拘谨，不太愿意多说，需要咨询师追问才会展开。", en: "You are guarded and say little unless the counselor asks." },
+  tangent: { zh: "你偶尔会岔开话题，说到别的事情上。", en: "You sometimes drift off onto side topics." },
+  pleasing: { zh: "你很在意咨询师的看法，常常附和对方。", en: "You care a lot about what the counselor thinks and often agree with them." },
+};
+
+export interface ClientAgentOptions {
+  model: ChatModel;
+  card: RoleCard;
+  language: Language;
+  template: PromptTemplate;
+  /** Rounds the client is told to expect (Figure 7 rule 6: 50). */
+  plannedRounds: number;
+  sampling?: SamplingParams;
+  /** Attempts to get a non-empty utterance before the session fails. */
+  maxAttempts?: number;
+}
+
+/** The client Ω (paper §3.4, Figure 7): speaks from its role card and sees the dialogue with roles flipped. */
+export class ClientAgent {
+  readonly systemPrompt: string;
+  private readonly options: ClientAgentOptions;
+
+  constructor(options: ClientAgentOptions) {
+    this.options = options;
+    const style = options.card.style ? STYLE_RULES[options.card.style]?.[options.language] : undefined;
+    this.systemPrompt = renderTemplate(options.template, {
+      role_card: roleCardText(options.card, options.language),
+      planned_rounds: String(options.plannedRounds),
+      style_rule: style ? `7. ${style}` : "",
+    });
+  }
+
+  greeting(): string {
+    return CLIENT_GREETING[this.options.language];
+  }
+
+  /** The client's own lines are `assistant`, the counselor's are `user`. */
+  messages(history: readonly Turn[]): ChatMessage[] {
+    return [
+      { role: "system", content: this.systemPrompt },
+      ...history.map((t): ChatMessage => ({ role: t.role === "client" ? "assistant" : "user", content: t.content })),
+    ];
+  }
+
+  async speak(history: readonly Turn[], context: CallContext): Promise<{ content: string; usage: Usage }> {
+    const usage = emptyUsage();
+    const attempts = this.options.maxAttempts ?? 3;
+    const messages = this.messages(history);
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const content = (
+        await callAgentModel(this.options.model, { messages, task: { kind: "client", language: this.options.language, card: this.options.card } }, context, "client", attempt, this.options.sampling ?? {}, usage)
+      ).trim();
+      if (content !== "") return { content, usage };
+    }
+    throw new PsysimError("MODEL_CALL_FAILED", `${this.options.model.id}: the client model returned empty utterances ${attempts} times (dialogue ${context.dialogueId}, turn ${context.turn})`);
+  }
+}
