@@ -1,0 +1,57 @@
+import cliProgress from "cli-progress";
+import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
+
+export function formatTokens(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}
+
+/** `client 12 calls 3.4k tok $0.01 · counselor …` — usage by role on one line. */
+export function formatUsage(usage: UsageByRole): string {
+  return Object.entries(usage)
+    .map(([role, u]) => `${role} ${u.calls} calls${u.cached_calls ? ` (${u.cached_calls} cached)` : ""} ${formatTokens(u.prompt_tokens + u.completion_tokens)} tok $${u.cost_usd.toFixed(4)}`)
+    .join(" · ");
+}
+
+/**
+ * A progress bar on stderr with items done, ETA and usage by role. Without a TTY
+ * (CI logs, nohup) it prints the same line periodically instead of redrawing.
+ */
+export class ProgressBar {
+  private readonly bar: cliProgress.SingleBar;
+  private readonly usage: UsageByRole = {};
+  private started = false;
+
+  constructor(unit: string, options: { intervalMs?: number; stream?: NodeJS.WriteStream } = {}) {
+    this.bar = new cliProgress.SingleBar(
+      {
+        format: `{bar} {value}/{total} ${unit} | ETA {eta_formatted} | {usage}`,
+        stream: options.stream ?? process.stderr,
+        noTTYOutput: true,
+        notTTYSchedule: options.intervalMs ?? 5000,
+        etaBuffer: 50,
+        hideCursor: false,
+        barsize: 24,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+  }
+
+  start(total: number): void {
+    this.started = true;
+    this.bar.start(total, 0, { usage: "" });
+  }
+
+  spend(role: string, usage: Usage): void {
+    addUsageByRole(this.usage, role, usage);
+    if (this.started) this.bar.update({ usage: formatUsage(this.usage) });
+  }
+
+  tick(): void {
+    if (this.started) this.bar.increment(1, { usage: formatUsage(this.usage) });
+  }
+
+  stop(): void {
+    if (this.started) this.bar.stop();
+    this.started = false;
+  }
+}
