@@ -1,0 +1,188 @@
+import { existsSync } from "node:fs";
+import { PsysimError } from "../core/errors.js";
+import { JsonlAppender, readJsonl } from "../core/jsonl.js";
+import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
+import type { Language } from "../core/language.js";
+import type { RoleCard } from "../core/role-card.js";
+import type { ChatModel, SamplingParams } from "../llm/chat-model.js";
+import { loadTemplate, type TemplateOptions } from "../prompts/template.js";
+import type { ExhaustedPolicy } from "../simulation/counselor-agent.js";
+import { ResponseValidator, type ValidatorSettings } from "../simulation/response-validator.js";
+import { SIMULATION_DEFAULTS } from "../simulation/simulate.js";
+import { DEFAULT_TERMINATION_PHRASES, TerminationRule } from "../simulation/termination-rule.js";
+import type { ArenaCounselor } from "./arena-counselor.js";
+import { runArenaSession } from "./arena-session.js";
+import { schedulePairs } from "./pair-schedule.js";
+import { Supervisor } from "./supervisor.js";
+import { loadSupervisorTemplate, type SupervisorPrompt } from "./supervisor-template.js";
+
+export interface ArenaOptions {
+  cards: readonly RoleCard[];
+  /** Counselor names, in the order given; each must be in `models.counselors`. */
+  counselors: readonly string[];
+  /** Battles file (JSONL, appended). */
+  out: string;
+  /** Dialogues file (JSONL, appended); its finished ids are skipped on a rerun. */
+  dialoguesOut: string;
+  prompt?: SupervisorPrompt;
+  bothOrders?: boolean;
+  sessionsPerPair?: number;
+  seed?: number;
+  concurrency?: number;
+  maxTurns?: number;
+  /** Force every session into this language; by default each card's own. */
+  language?: Language;
+  validator?: Partial<ValidatorSettings>;
+  maxAttempts?: number;
+  exhaustedPolicy?: ExhaustedPolicy;
+  /** Supervisor calls per judgement before the verdict is recorded as unparsed. */
+  judgeAttempts?: number;
+  terminationPhrases?: Partial<Record<Language, readonly string[]>>;
+  templates?: TemplateOptions;
+  clientSampling?: SamplingParams;
+  judgeSampling?: SamplingParams;
+  signal?: AbortSignal;
+}
+
+export interface ArenaModels {
+  client: ChatModel;
+  judge: ChatModel;
+  counselors: ReadonlyMap<string, ArenaCounselor>;
+}
+
+export type ArenaEvent =
+  | { type: "run-start"; total: number; skipped: number }
+  | { type: "usage"; role: string; usage: Usage }
+  | { type: "session-end"; dialogueId: string; battles: number }
+  | { type: "session-failed"; dialogueId: string; error: string };
+
+export interface ArenaSummary {
+  out: string;
+  dialoguesOut: string;
+  judge: string;
+  scheduled: number;
+  skipped: number;
+  completed: number;
+  battles: number;
+  /** Battles whose supervisor answer could not be parsed after every attempt (`winner: null`). */
+  unparsed: number;
+  failed: { dialogueId: string; error: string }[];
+  usage: UsageByRole;
+}
+
+export const ARENA_DEFAULTS = {
+  prompt: 2 as SupervisorPrompt,
+  bothOrders: false,
+  seed: 0,
+  concurrency: 8,
+  maxTurns: SIMULATION_DEFAULTS.maxTurns,
+  maxAttempts: SIMULATION_DEFAULTS.maxAttempts,
+  exhaustedPolicy: SIMULATION_DEFAULTS.exhaustedPolicy,
+  judgeAttempts: 2,
+};
+
+async function idsIn(file: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  if (!existsSync(file)) return ids;
+  for await (const { value } of readJsonl(file)) {
+    const id = (value as { id?: unknown }).id;
+    if (typeof id === "string") ids.add(id);
+  }
+  return ids;
+}
+
+/**
+ * Runs the arena (Algorithm 2) over a balanced schedule of counselor pairs. Each session's
+ * battles and then its dialogue are appended only when the session is complete; battle ids
+ * are deterministic, so a rerun after a crash between the two writes adds no duplicates,
+ * and finished dialogues are skipped while unfinished ones replay their calls from the cache.
+ */
+export async function runArena(options: ArenaOptions, models: ArenaModels, onEvent: (event: ArenaEvent) => void = () => {}): Promise<ArenaSummary> {
+  const settings = { ...ARENA_DEFAULTS, ...definedOnly(options) };
+  const missing = options.counselors.filter((name) => !models.counselors.has(name));
+  if (missing.length > 0) throw new PsysimError("INPUT_INVALID", `unknown counselor ${missing.join(", ")}: add it under counselors: in psysim.yaml or name a model spec`);
+  const pair = (name: string): ArenaCounselor => models.counselors.get(name)!;
+  const sessions = schedulePairs(options.counselors, options.cards, { seed: settings.seed, ...(options.sessionsPerPair !== undefined ? { sessionsPerPair: options.sessionsPerPair } : {}) });
+  const languages = [...new Set(sessions.map((s) => options.language ?? s.card.language))];
+  // Load every template before the first call, so a broken override costs nothing.
+  const clientTemplates = new Map(languages.map((l) => [l, loadTemplate("client", l, options.templates)]));
+  const supervisor = new Supervisor({
+    model: models.judge,
+    prompt: settings.prompt,
+    templates: Object.fromEntries(languages.map((l) => [l, loadSupervisorTemplate(settings.prompt, l, options.templates)])),
+    maxAttempts: settings.judgeAttempts,
+    ...(options.judgeSampling ? { sampling: options.judgeSampling } : {}),
+  });
+  for (const s of sessions) for (const name of s.pair) for (const l of languages) pair(name).systemPrompt(l);
+
+  const battlesFile = new JsonlAppender(options.out);
+  const dialoguesFile = new JsonlAppender(options.dialoguesOut);
+  try {
+    const doneDialogues = await idsIn(options.dialoguesOut);
+    const doneBattles = await idsIn(options.out);
+    const todo = sessions.filter((s) => !doneDialogues.has(s.id));
+    const summary: ArenaSummary = {
+      out: options.out,
+      dialoguesOut: options.dialoguesOut,
+      judge: supervisor.judgeId,
+      scheduled: sessions.length,
+      skipped: sessions.length - todo.length,
+      completed: 0,
+      battles: 0,
+      unparsed: 0,
+      failed: [],
+      usage: {},
+    };
+    onEvent({ type: "run-start", total: todo.length, skipped: summary.skipped });
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < todo.length && !options.signal?.aborted) {
+        const session = todo[next++]!;
+        const language = options.language ?? session.card.language;
+        try {
+          const { dialogue, battles } = await runArenaSession({
+            id: session.id,
+            card: session.card,
+            language,
+            pair: [pair(session.pair[0]), pair(session.pair[1])],
+            client: models.client,
+            clientTemplate: clientTemplates.get(language)!,
+            ...(options.clientSampling ? { clientSampling: options.clientSampling } : {}),
+            supervisor,
+            bothOrders: settings.bothOrders,
+            validator: new ResponseValidator(language, options.validator),
+            termination: new TerminationRule(language, options.terminationPhrases?.[language] ?? DEFAULT_TERMINATION_PHRASES[language]),
+            maxTurns: settings.maxTurns,
+            maxAttempts: settings.maxAttempts,
+            exhaustedPolicy: settings.exhaustedPolicy,
+            runSeed: settings.seed,
+            ...(options.signal ? { signal: options.signal } : {}),
+            onUsage: (role, usage) => {
+              addUsageByRole(summary.usage, role, usage);
+              onEvent({ type: "usage", role, usage });
+            },
+          });
+          for (const battle of battles) if (!doneBattles.has(battle.id)) battlesFile.append(battle);
+          dialoguesFile.append(dialogue);
+          summary.completed += 1;
+          summary.battles += battles.length;
+          summary.unparsed += battles.filter((b) => b.winner === null).length;
+          onEvent({ type: "session-end", dialogueId: session.id, battles: battles.length });
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          summary.failed.push({ dialogueId: session.id, error: message });
+          onEvent({ type: "session-failed", dialogueId: session.id, error: message });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, Math.max(1, todo.length)) }, worker));
+    return summary;
+  } finally {
+    battlesFile.close();
+    dialoguesFile.close();
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
