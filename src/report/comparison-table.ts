@@ -1,0 +1,30 @@
+import type { GroupComparison } from "../evaluation/compare-groups.js";
+import { textTable } from "../evaluation/stats-table.js";
+
+function num(value: number | null | undefined, digits = 3): string {
+  return value === null || value === undefined ? "–" : value.toFixed(digits);
+}
+
+/** p-values as papers print them: below 0.001 as "< 0.001". */
+export function formatP(p: number | null): string {
+  if (p === null) return "–";
+  return p < 0.001 ? "< 0.001" : p.toFixed(3);
+}
+
+export function meanSd(s: GroupComparison["a"]): string {
+  return s.mean === null ? "–" : `${num(s.mean)} ± ${num(s.sd)}`;
+}
+
+/** One row per metric: each group's mean ± sd (n), Welch's two-tailed p and Cohen's d. */
+export function formatComparisonTable(rows: readonly { metric: string; comparison: GroupComparison }[], groups: [string, string]): string {
+  return textTable([
+    ["metric", `${groups[0]} mean ± sd (n)`, `${groups[1]} mean ± sd (n)`, "Welch p", "Cohen's d"],
+    ...rows.map(({ metric, comparison: c }) => [
+      metric,
+      `${meanSd(c.a)} (${c.a.n})`,
+      `${meanSd(c.b)} (${c.b.n})`,
+      formatP(c.welch.p) + (c.welch.note ? ` (${c.welch.note})` : ""),
+      num(c.cohens_d, 2),
+    ]),
+  ]);
+}
