@@ -45,6 +45,21 @@ function toHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
   return history;
 }
 
+const storedTemplates = new WeakMap<object, ChatWrapper>();
+
+/**
+ * The chat format stored in the GGUF. Recognising it renders the Jinja template against
+ * every known format (about a second), so it is done once per loaded model, not per sequence.
+ */
+function templateOf(loaded: LoadedLlamaModel): ChatWrapper {
+  let wrapper = storedTemplates.get(loaded.model);
+  if (!wrapper) {
+    wrapper = loaded.lib.resolveChatWrapper(loaded.model);
+    storedTemplates.set(loaded.model, wrapper);
+  }
+  return wrapper;
+}
+
 function sharedPrefix(a: readonly ChatMessage[], b: readonly ChatMessage[]): number {
   let n = 0;
   while (n < a.length && n < b.length && a[n]!.role === b[n]!.role && a[n]!.content === b[n]!.content) n++;
@@ -71,7 +86,7 @@ export class LlamaChatEngine {
 
   static async create(loaded: LoadedLlamaModel, settings: ChatEngineSettings): Promise<LlamaChatEngine> {
     const { lib, model } = loaded;
-    const override = settings.chatTemplate === undefined ? undefined : resolveChatTemplate(lib, settings.chatTemplate, settings.spec);
+    const wrapper = settings.chatTemplate === undefined ? templateOf(loaded) : resolveChatTemplate(lib, settings.chatTemplate, settings.spec);
     let context: LlamaContext;
     try {
       context = await model.createContext({
@@ -88,10 +103,10 @@ export class LlamaChatEngine {
     }
     const slots: Slot[] = [];
     for (let i = 0; i < settings.parallel; i++) {
-      const chat = new lib.LlamaChat({ contextSequence: context.getSequence(), chatWrapper: override ?? "auto" });
+      const chat = new lib.LlamaChat({ contextSequence: context.getSequence(), chatWrapper: wrapper });
       slots.push({ chat, lastMessages: [] });
     }
-    return new LlamaChatEngine(loaded, context, slots[0]!.chat.chatWrapper, new SlotPool(slots), settings.spec);
+    return new LlamaChatEngine(loaded, context, wrapper, new SlotPool(slots), settings.spec);
   }
 
   get contextSize(): number {

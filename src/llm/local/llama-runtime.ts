@@ -73,6 +73,11 @@ export async function loadLlamaModel(load: LlamaModelLoad): Promise<LoadedLlamaM
   return { lib, llama, model, key };
 }
 
+/** What this process holds loaded (llama.cpp, models, contexts), by key: for diagnostics and the sharing tests. */
+export function loadedLlamaCppResources(): string[] {
+  return [...loaded.keys()];
+}
+
 /**
  * Frees every model and context this process loaded (long-lived servers and tests call
  * it; a CLI run can simply exit). Models created afterwards load again.

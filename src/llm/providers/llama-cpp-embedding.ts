@@ -20,7 +20,7 @@ interface EmbeddingEngine {
  * A GGUF embedding model (e.g. bge-m3, nomic-embed-text) run in-process, for semantic
  * consistency (Eq. 2) with `eval fidelity --embeddings llama-cpp:./embed.gguf`. Vectors
  * are returned as llama.cpp computes them (the model's own pooling); cosine similarity
- * does not need them normalised. A text longer than the context is an error, never truncated
+ * does not need them normalised. An empty text embeds as the zero vector. A text longer than the context is an error, never truncated
  * silently: truncation would change the score.
  */
 export function createLlamaCppEmbeddingModel(options: LlamaCppEmbeddingOptions): EmbeddingModel & { dimensions(): Promise<number> } {
@@ -53,10 +53,10 @@ export function createLlamaCppEmbeddingModel(options: LlamaCppEmbeddingOptions):
       return (await engine()).context.model.embeddingVectorSize;
     },
     async embed(texts, callOptions = {}) {
-      const { turn } = await engine();
+      const { context, turn } = await engine();
       const vectors: number[][] = [];
       for (const [i, text] of texts.entries()) {
-        const vector = await turn.use(async (context) => {
+        const vector = await turn.use(async () => {
           try {
             return (await context.getEmbeddingFor(text)).vector;
           } catch (error) {
@@ -68,7 +68,9 @@ export function createLlamaCppEmbeddingModel(options: LlamaCppEmbeddingOptions):
             );
           }
         }, undefined, callOptions.signal);
-        vectors.push([...vector]);
+        // llama.cpp gives no vector for a text without tokens; the zero vector keeps every row
+        // the same width and makes cosine undefined (null), which is what an empty text deserves.
+        vectors.push(vector.length === 0 ? new Array<number>(context.model.embeddingVectorSize).fill(0) : [...vector]);
       }
       return vectors;
     },

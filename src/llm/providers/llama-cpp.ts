@@ -21,7 +21,7 @@ export {
   type NodeLlamaCppImporter,
   type ResolvedLlamaCppOptions,
 } from "./llama-cpp-options.js";
-export { disposeLlamaCppModels } from "../local/llama-runtime.js";
+export { disposeLlamaCppModels, loadedLlamaCppResources } from "../local/llama-runtime.js";
 export { defaultThreadCount } from "../local/thread-count.js";
 
 /** A local chat model: also says which chat format it applies, once loaded. */
