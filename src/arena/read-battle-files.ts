@@ -1,0 +1,14 @@
+import { InputLineError } from "../core/errors.js";
+import { parseBattle } from "../core/read-records.js";
+import { parseAll, readRecordValues } from "../core/record-files.js";
+import type { Battle } from "../core/battle.js";
+
+/** Reads battles from JSONL (or a JSON/YAML list), reporting every bad record as `file:line: field: reason`. */
+export async function readBattleFile(file: string): Promise<Battle[]> {
+  const values = await readRecordValues(file);
+  return parseAll(file, values, (value, line) => {
+    const battle = parseBattle(value, file, line);
+    if (battle.model_a === battle.model_b) throw new InputLineError(file, line, "model_b", `same model as model_a ("${battle.model_a}"); a model cannot battle itself`);
+    return battle;
+  });
+}
