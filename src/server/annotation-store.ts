@@ -1,0 +1,150 @@
+import type { Battle } from "../core/battle.js";
+import type { Dialogue, RejectedReply, Turn } from "../core/dialogue.js";
+import type { RoleCard } from "../core/role-card.js";
+
+export type UserRole = "admin" | "annotator";
+export type AssignmentMode = "arena" | "client";
+export type SessionStatus = "active" | "finished" | "restarted";
+/** The two counselors of an assignment, in the order the admin chose (not the order shown). */
+export type Side = "a" | "b";
+
+export interface User {
+  id: number;
+  name: string;
+  role: UserRole;
+  createdAt: string;
+}
+
+export interface WebSession {
+  user: User;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export interface Assignment {
+  id: number;
+  annotatorId: number;
+  annotatorName: string;
+  cardId: string;
+  counselorA: string;
+  counselorB: string;
+  mode: AssignmentMode;
+  createdAt: string;
+}
+
+export interface CandidateReply {
+  content: string;
+  rejected?: RejectedReply[];
+  validation?: Turn["validation"];
+}
+
+/** The counselor turn being decided: candidates arrive one by one and are kept as they come. */
+export interface PendingTurn {
+  /** Index in `dialogue.turns` the chosen reply will take. */
+  turn: number;
+  /** `ab`: counselor a is shown as A; `ba`: counselor b is shown as A. */
+  order: "ab" | "ba";
+  candidates: Partial<Record<Side, CandidateReply>>;
+}
+
+export interface ArenaSession {
+  id: string;
+  assignmentId: number;
+  annotatorId: number;
+  seed: number;
+  status: SessionStatus;
+  dialogue: Dialogue;
+  pending: PendingTurn | null;
+  /** The last generation failure, shown with a retry button; cleared by the next success. */
+  error: string | null;
+  /** Bumped on every write: a write based on a stale read is refused. */
+  version: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface AnnotatorProgress {
+  annotatorId: number;
+  name: string;
+  assignments: number;
+  finished: number;
+  active: number;
+  votes: number;
+  lastVoteAt: string | null;
+}
+
+export type VoteOutcome =
+  | { kind: "recorded"; session: ArenaSession }
+  | { kind: "duplicate"; battle: Battle }
+  | { kind: "stale" };
+
+export interface NewInvite {
+  tokenHash: string;
+  name: string;
+  role: UserRole;
+  createdBy: number;
+  expiresAt: string;
+}
+
+export interface NewAssignment {
+  annotatorId: number;
+  cardId: string;
+  counselorA: string;
+  counselorB: string;
+  mode: AssignmentMode;
+}
+
+/**
+ * Everything the annotation platform keeps. Routes talk to this interface only, so they
+ * can be tested in-process against a throwaway database.
+ */
+export interface AnnotationStore {
+  countUsers(role?: UserRole): number;
+  createUser(name: string, role: UserRole, passwordHash: string): User;
+  getUser(id: number): User | null;
+  findLogin(name: string): { user: User; passwordHash: string } | null;
+  listUsers(): User[];
+
+  createSetupToken(tokenHash: string): void;
+  /** Marks a setup token used and creates the admin, atomically; null if the token is unknown or spent. */
+  consumeSetupToken(tokenHash: string, name: string, passwordHash: string): User | null;
+
+  createInvite(invite: NewInvite): void;
+  findOpenInvite(tokenHash: string, now: string): { name: string; role: UserRole } | null;
+  /** Creates the invited account and spends the invite, atomically; null if it is spent, expired or the name is taken. */
+  acceptInvite(tokenHash: string, passwordHash: string, now: string): User | null;
+
+  createWebSession(idHash: string, userId: number, csrfToken: string, expiresAt: string): void;
+  findWebSession(idHash: string, now: string): WebSession | null;
+  deleteWebSession(idHash: string): void;
+
+  /** Adds new cards and replaces cards with the same id; returns how many were added and replaced. */
+  upsertRoleCards(cards: RoleCard[]): { added: number; replaced: number };
+  getRoleCard(id: string): RoleCard | null;
+  listRoleCards(): RoleCard[];
+
+  createAssignments(assignments: NewAssignment[]): number;
+  getAssignment(id: number): Assignment | null;
+  listAssignments(filter?: { annotatorId?: number }): Assignment[];
+  annotatorProgress(): AnnotatorProgress[];
+
+  createArenaSession(session: Omit<ArenaSession, "version" | "finishedAt" | "error" | "status">): ArenaSession;
+  getArenaSession(id: string): ArenaSession | null;
+  listSessions(filter: { assignmentId?: number; annotatorId?: number }): ArenaSession[];
+  /** Writes a session if nobody wrote it since `session.version` was read; returns the new state or null if stale. */
+  saveArenaSession(session: ArenaSession): ArenaSession | null;
+  /**
+   * Stores a human vote and the session it advances in one transaction. A second vote on
+   * the same turn returns the first (double submit); a write on a stale read is refused.
+   */
+  recordVote(battle: Battle, next: ArenaSession): VoteOutcome;
+  battleForTurn(sessionId: string, turn: number): Battle | null;
+
+  /** Adds battles judged elsewhere (e.g. `psysim arena` output); ids already present are skipped. */
+  importBattles(battles: Battle[]): { added: number; skipped: number };
+  iterateBattles(filter?: { source?: "human" | "import" }): IterableIterator<Battle>;
+  iterateSessions(): IterableIterator<ArenaSession & { annotatorName: string; cardId: string }>;
+
+  integrityCheck(): string;
+  close(): void;
+}

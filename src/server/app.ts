@@ -1,0 +1,112 @@
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import { PsysimError } from "../core/errors.js";
+import type { AnnotationStore } from "./annotation-store.js";
+import { ArenaSessions } from "./arena-sessions.js";
+import { LoginRateLimit } from "./login-rate-limit.js";
+import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./password.js";
+import { adminRoutes } from "./routes/admin-routes.js";
+import { annotatorRoutes } from "./routes/annotator-routes.js";
+import { authRoutes } from "./routes/auth-routes.js";
+import type { SessionEngine } from "./session-engine.js";
+import { loadStaticAssets } from "./static-assets.js";
+import { messagePage } from "./views/auth-pages.js";
+import type { PageContext } from "./views/layout.js";
+import { webAuth, type AuthEnv, type WebAuthOptions } from "./web-auth.js";
+
+export interface AppOptions {
+  store: AnnotationStore;
+  engine: SessionEngine;
+  /** Seeds candidate positions, tie continuations and random pairs; default 0. */
+  seed?: number;
+  /** True when the engine runs psysim's rule-based baseline, which the pages then say. */
+  isBaseline?: boolean;
+  now?: () => Date;
+  rateLimit?: LoginRateLimit;
+  /** scrypt cost for new passwords; tests lower it, production keeps the default. */
+  scrypt?: ScryptParams;
+  sessionTtlMs?: number;
+  inviteTtlMs?: number;
+  secureCookies?: boolean;
+  /** Largest request body accepted (uploads of role cards and battles); default 20 MiB. */
+  maxBodyBytes?: number;
+}
+
+export interface AnnotationApp {
+  app: Hono<AuthEnv>;
+  sessions: ArenaSessions;
+}
+
+const HOUR = 3_600_000;
+
+/** The annotation platform as a Hono app: every page behind a session, every form behind a CSRF token. */
+export function createApp(options: AppOptions): AnnotationApp {
+  const now = options.now ?? (() => new Date());
+  const seed = options.seed ?? 0;
+  const auth: WebAuthOptions = { store: options.store, now, sessionTtlMs: options.sessionTtlMs ?? 12 * HOUR, secureCookies: options.secureCookies ?? false };
+  const sessions = new ArenaSessions(options.store, options.engine, { seed, now: () => now().toISOString() });
+  const assets = loadStaticAssets();
+  const app = new Hono<AuthEnv>();
+
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      referrerPolicy: "no-referrer",
+      crossOriginResourcePolicy: "same-origin",
+      strictTransportSecurity: options.secureCookies ? "max-age=15552000" : false,
+    }),
+  );
+  app.use("*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("cache-control")) c.header("Cache-Control", "no-store");
+  });
+  app.use("*", bodyLimit({ maxSize: options.maxBodyBytes ?? 20 * 1024 * 1024, onError: (c) => c.text("request body too large", 413) }));
+
+  app.get("/static/:name", (c) => {
+    const asset = assets.get(c.req.param("name"));
+    if (!asset) return c.notFound();
+    return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache" });
+  });
+  app.get("/healthz", (c) => c.text("ok"));
+
+  app.use("*", webAuth(auth));
+  app.route("/", authRoutes({ ...auth, rateLimit: options.rateLimit ?? new LoginRateLimit(), scrypt: options.scrypt ?? DEFAULT_SCRYPT_PARAMS }));
+  app.route("/admin", adminRoutes({ store: options.store, engine: options.engine, now, inviteTtlMs: options.inviteTtlMs ?? 7 * 24 * HOUR, seed, isBaseline: options.isBaseline ?? false }));
+  app.route("/", annotatorRoutes(options.store, sessions, options.engine));
+
+  app.notFound((c) => c.html(messagePage(safePageContext(c), "404", "Not found"), 404));
+  app.onError((error, c) => {
+    const page = safePageContext(c);
+    if (error instanceof HTTPException) {
+      return c.html(messagePage(page, String(error.status), error.message || "error"), error.status);
+    }
+    if (error instanceof PsysimError) {
+      return c.html(messagePage(page, error.code === "NOT_FOUND" ? "404" : "409", error.message), error.code === "NOT_FOUND" ? 404 : 409);
+    }
+    console.error(error);
+    return c.html(messagePage(page, "500", "Internal error; the server log has the details."), 500);
+  });
+  return { app, sessions };
+}
+
+/** Error pages render even when the failure came before the auth middleware set the context. */
+function safePageContext(c: Context<AuthEnv>): PageContext {
+  return {
+    lang: c.get("lang") ?? "zh",
+    user: c.get("user") ?? null,
+    csrf: c.get("csrf") ?? "",
+    path: new URL(c.req.url).pathname,
+  };
+}

@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, extname, join } from "node:path";
+import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { PsysimError } from "../../core/errors.js";
+import { deriveSeed, SeededRandom } from "../../core/random.js";
+import { readBattles, readRoleCards } from "../../core/read-records.js";
+import type { AnnotationStore, AssignmentMode, NewAssignment } from "../annotation-store.js";
+import { sessionRecord } from "../session-export.js";
+import type { SessionEngine } from "../session-engine.js";
+import { randomToken, tokenHash } from "../tokens.js";
+import { adminPage, type AdminView } from "../views/admin-page.js";
+import { t } from "../views/i18n.js";
+import { pageContext, requireUser, type AuthEnv } from "../web-auth.js";
+import { validName } from "./auth-routes.js";
+
+export interface AdminRouteOptions {
+  store: AnnotationStore;
+  engine: SessionEngine;
+  now: () => Date;
+  inviteTtlMs: number;
+  /** Seeds the random counselor pairs the admin may ask for. */
+  seed: number;
+  isBaseline: boolean;
+}
+
+const UPLOAD_EXTENSIONS = new Set([".jsonl", ".json", ".yaml", ".yml"]);
+
+/**
+ * Reads an uploaded file with psysim's validating readers. The upload is written under a
+ * fresh temporary folder with a sanitised name (never a path the client chose) and removed after.
+ */
+async function readUpload<T>(c: Context, read: (file: string) => Promise<T>): Promise<T> {
+  const file = (await c.req.parseBody())["file"];
+  if (!(file instanceof File)) throw new PsysimError("INPUT_INVALID", "choose a file to upload");
+  const ext = extname(file.name).toLowerCase();
+  const name = basename(file.name).replace(/[^\w.-]/g, "_").slice(0, 80) || "upload";
+  const dir = mkdtempSync(join(tmpdir(), "psysim-upload-"));
+  try {
+    const path = join(dir, UPLOAD_EXTENSIONS.has(ext) ? name : `${name}.jsonl`);
+    writeFileSync(path, Buffer.from(await file.arrayBuffer()));
+    try {
+      return await read(path);
+    } catch (error) {
+      if (error instanceof PsysimError) throw new PsysimError(error.code, error.message.split(`${dir}/`).join(""));
+      throw error;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function jsonlStream(records: () => IterableIterator<unknown>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let iterator: IterableIterator<unknown> | undefined;
+  return new ReadableStream({
+    pull(controller) {
+      iterator ??= records();
+      // Up to 200 records a chunk: small enough to keep memory flat, large enough to be quick.
+      let chunk = "";
+      for (let n = 0; n < 200; n++) {
+        const next = iterator.next();
+        if (next.done) {
+          if (chunk) controller.enqueue(encoder.encode(chunk));
+          controller.close();
+          return;
+        }
+        chunk += JSON.stringify(next.value) + "\n";
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+  });
+}
+
+export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
+  const { store, engine } = options;
+  const app = new Hono<AuthEnv>();
+  app.use("*", requireUser("admin"));
+
+  const view = (notice?: AdminView["notice"]): AdminView => {
+    let imported = 0;
+    for (const _ of store.iterateBattles({ source: "import" })) imported++;
+    return {
+      progress: store.annotatorProgress(),
+      annotators: store.listUsers().filter((u) => u.role === "annotator"),
+      cards: store.listRoleCards(),
+      counselors: engine.counselorNames(),
+      assignments: store.listAssignments(),
+      importedBattles: imported,
+      isBaseline: options.isBaseline,
+      ...(notice ? { notice } : {}),
+    };
+  };
+  const render = (c: Context<AuthEnv>, notice?: AdminView["notice"], status: 200 | 400 = 200) => c.html(adminPage(pageContext(c), view(notice)), status);
+  const problem = (c: Context<AuthEnv>, text: string) => render(c, { text, isProblem: true }, 400);
+
+  app.get("/", (c) => render(c));
+
+  app.post("/invites", async (c) => {
+    const name = String((await c.req.parseBody())["name"] ?? "").trim();
+    if (!validName(name)) return problem(c, `"${name}": a user name uses letters, digits, '_', '.' and '-' (at most 64)`);
+    if (store.findLogin(name)) return problem(c, `"${name}" already has an account`);
+    const token = randomToken();
+    store.createInvite({ tokenHash: tokenHash(token), name, role: "annotator", createdBy: c.get("user")!.id, expiresAt: new Date(options.now().getTime() + options.inviteTtlMs).toISOString() });
+    return render(c, { text: t(c.get("lang"), "inviteCreated", { name }), link: `${new URL(c.req.url).origin}/invite/${token}` });
+  });
+
+  app.post("/cards", async (c) => {
+    try {
+      const cards = await readUpload(c, readRoleCards);
+      const { added, replaced } = store.upsertRoleCards(cards);
+      return render(c, { text: `${cards.length} role cards read: ${added} added, ${replaced} replaced` });
+    } catch (error) {
+      if (error instanceof PsysimError) return problem(c, error.message);
+      throw error;
+    }
+  });
+
+  app.post("/battles", async (c) => {
+    try {
+      const battles = await readUpload(c, readBattles);
+      const { added, skipped } = store.importBattles(battles);
+      return render(c, { text: `${battles.length} battles read: ${added} added, ${skipped} already present` });
+    } catch (error) {
+      if (error instanceof PsysimError) return problem(c, error.message);
+      throw error;
+    }
+  });
+
+  app.post("/assignments", async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const one = (key: string) => (Array.isArray(body[key]) ? String((body[key] as unknown[])[0]) : typeof body[key] === "string" ? (body[key] as string) : "");
+    const annotator = store.getUser(Number(one("annotator")));
+    if (!annotator || annotator.role !== "annotator") return problem(c, "choose an annotator");
+    const mode = one("mode") as AssignmentMode;
+    if (mode !== "arena" && mode !== "client") return problem(c, "mode must be arena or client");
+    const names = engine.counselorNames();
+    const chosen = body["card"] === undefined ? [] : ([] as unknown[]).concat(body["card"]).map(String);
+    const cardIds = one("all_cards") ? store.listRoleCards().map((card) => card.id) : chosen;
+    if (cardIds.length === 0) return problem(c, "choose at least one role card");
+    const missing = cardIds.find((id) => !store.getRoleCard(id));
+    if (missing) return problem(c, `no role card ${missing}; import it first`);
+    const random = new SeededRandom(deriveSeed(options.seed, `pairs/${annotator.id}/${store.listAssignments().length}`));
+    const assignments: NewAssignment[] = [];
+    for (const cardId of cardIds) {
+      const [a, b] = one("random_pair") ? random.shuffle(names).slice(0, 2) : [one("counselor_a"), one("counselor_b")];
+      if (!a || !b || !names.includes(a) || !names.includes(b)) return problem(c, `counselors must be two of: ${names.join(", ")}`);
+      if (a === b) return problem(c, "choose two different counselors");
+      assignments.push({ annotatorId: annotator.id, cardId, counselorA: a, counselorB: b, mode });
+    }
+    const created = store.createAssignments(assignments);
+    return render(c, { text: `${created} assignments created for ${annotator.name}` });
+  });
+
+  // Exports are fixed names streamed from the database; no request part ever becomes a path.
+  const exports: Record<string, () => IterableIterator<unknown>> = {
+    "battles.jsonl": () => store.iterateBattles(),
+    "sessions.jsonl": function* () {
+      for (const s of store.iterateSessions()) yield sessionRecord(s);
+    },
+  };
+  app.get("/export/:name", (c) => {
+    const name = c.req.param("name");
+    const records = Object.hasOwn(exports, name) ? exports[name] : undefined;
+    if (!records) throw new HTTPException(404, { message: "unknown export" });
+    return new Response(jsonlStream(records), {
+      headers: { "content-type": "application/x-ndjson; charset=utf-8", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
+    });
+  });
+
+  return app;
+}
