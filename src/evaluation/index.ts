@@ -18,3 +18,4 @@ export * from "./stop-words.js";
 export * from "./fidelity-report.js";
 export * from "./embedding-spec.js";
 export * from "./read-dialogue-file.js";
+export * from "./import-dialogues.js";

@@ -8,6 +8,7 @@ import type { EmbeddingModel } from "../../src/llm/chat-model.js";
 import { evaluateFidelity, randomCardMapping, LexicalEmbeddingModel } from "../../src/evaluation/index.js";
 import { tempDir } from "../helpers.js";
 import { runPsysim } from "../cards/run-psysim.js";
+import { runCli } from "./run-cli.js";
 import { dialogue, writeJsonlFile } from "./fixtures.js";
 
 function card(id: string, chief_complaint: string): RoleCard {
@@ -90,7 +91,7 @@ describe("psysim eval fidelity", () => {
     const c = writeJsonlFile(dir, "cards.jsonl", cards);
     const json = join(dir, "out", "fidelity.json");
     const plots = join(dir, "plots");
-    const r = await runPsysim(["eval", "fidelity", "--dialogues", d, "--cards", c, "--seed", "5", "--json", json, "--plots", plots]);
+    const r = await runCli(["eval", "fidelity", "--dialogues", d, "--cards", c, "--seed", "5", "--json", json, "--plots", plots]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /vocabulary overlap \(Eq\. 1\)\s+0\.\d{3} ± 0\.\d{3} \(3\)/);
     assert.match(r.stdout, /cosine \(Eq\. 2, lexical-baseline, baseline\)/);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { datasetStats, sessionStats, statsReport, turnCount, utteranceLength, formatStatsTable } from "../../src/evaluation/index.js";
 import { tempDir } from "../helpers.js";
 import { runPsysim } from "../cards/run-psysim.js";
+import { runCli } from "./run-cli.js";
 import { dialogue, writeJsonlFile } from "./fixtures.js";
 
 const zhA = dialogue("a", "zh", [["client", "你好"], ["counselor", "你好，请说。"], ["client", "我 很焦虑"], ["counselor", "嗯"]], { ended_by: "termination_phrase" });
@@ -71,7 +72,7 @@ describe("psysim stats", () => {
     const dir = tempDir();
     const file = writeJsonlFile(dir, "sim.jsonl", [zhA, zhB]);
     const out = join(dir, "stats.json");
-    const r = await runPsysim(["stats", file, "--json", out]);
+    const r = await runCli(["stats", file, "--json", out]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /# Conversations\s+2/);
     const json = JSON.parse(readFileSync(out, "utf8")) as { kind: string; aggregates: { stats: { avg_turns: number } }[] };
