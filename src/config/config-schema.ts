@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { LANGUAGES } from "../core/language.js";
+import { EXHAUSTED_POLICIES } from "../simulation/counselor-agent.js";
+import { ModelEntrySchema } from "./model-config.js";
+
+const ModelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "model names use letters, digits, '_', '.' and '-', and cannot contain ':' (which marks a spec)");
+
+/** Response refinement σ (§3.5). Unset keys keep the simulation's defaults. */
+export const ValidatorConfigSchema = z.strictObject({
+  max_chinese_chars: z.int().min(1).optional(),
+  max_english_words: z.int().min(1).optional(),
+  max_attempts: z.int().min(1).optional(),
+  exhausted_policy: z.enum(EXHAUSTED_POLICIES).optional(),
+});
+
+/** Algorithm 1 settings. Unset keys keep the simulation's defaults (max_turns 50, concurrency 16, seed 0). */
+export const SimulationConfigSchema = z.strictObject({
+  client: ModelEntrySchema.optional(),
+  counselor: ModelEntrySchema.optional(),
+  max_turns: z.int().min(1).optional(),
+  concurrency: z.int().min(1).optional(),
+  language: z.enum(LANGUAGES).optional(),
+  seed: z.int().optional(),
+  validator: ValidatorConfigSchema.optional(),
+});
+
+export const CacheConfigSchema = z.strictObject({
+  /** SQLite file of finished model calls; default `.psysim/cache.sqlite` next to the config file's working directory. */
+  path: z.string().min(1).optional(),
+  enabled: z.boolean().optional(),
+});
+
+/**
+ * psysim.yaml. `models`, `simulation` and `cache` are checked here; `counselors`,
+ * `arena`, `serve` and `evaluation` are kept as written for their own modules to check.
+ */
+export const PsysimConfigSchema = z.strictObject({
+  models: z.record(ModelName, ModelEntrySchema).default({}),
+  simulation: SimulationConfigSchema.default({}),
+  cache: CacheConfigSchema.default({}),
+  counselors: z.unknown().optional(),
+  arena: z.unknown().optional(),
+  serve: z.unknown().optional(),
+  evaluation: z.unknown().optional(),
+});
+export type PsysimConfig = z.infer<typeof PsysimConfigSchema>;
+
+/** JSON Schema of psysim.yaml for editors and docs (as the user writes it, defaults optional). */
+export function psysimConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(PsysimConfigSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+}

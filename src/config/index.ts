@@ -1,0 +1,7 @@
+export { loadConfig, parseConfig, DEFAULT_CONFIG_FILE, type LoadedConfig } from "./load-config.js";
+export {
+  PsysimConfigSchema, SimulationConfigSchema, ValidatorConfigSchema, CacheConfigSchema, psysimConfigJsonSchema, type PsysimConfig,
+} from "./config-schema.js";
+export {
+  ModelConfigSchema, ModelEntrySchema, PriceSchema, type ModelConfig, type ModelEntry, type ModelProvider,
+} from "./model-config.js";

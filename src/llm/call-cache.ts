@@ -1,0 +1,168 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { PsysimError } from "../core/errors.js";
+import { canonicalJson, sha256 } from "../core/hash.js";
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, SamplingParams } from "./chat-model.js";
+
+export const DEFAULT_CACHE_PATH = ".psysim/cache.sqlite";
+
+/** What identifies one sample: equal parts, equal answer. */
+export interface CallKeyParts {
+  model: string;
+  params: SamplingParams;
+  messages: ChatMessage[];
+  jsonSchema: ChatRequest["jsonSchema"] | null;
+  sampleKey: string;
+}
+
+export function callCacheKey(parts: CallKeyParts): string {
+  return sha256(canonicalJson(parts));
+}
+
+export interface CachedCall {
+  content: string;
+  finishReason?: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Schema versions, applied in order; `PRAGMA user_version` records how many ran. */
+const MIGRATIONS = [
+  `CREATE TABLE calls (
+     key TEXT PRIMARY KEY,
+     model TEXT NOT NULL,
+     sample_key TEXT NOT NULL,
+     content TEXT NOT NULL,
+     finish_reason TEXT,
+     prompt_tokens INTEGER NOT NULL,
+     completion_tokens INTEGER NOT NULL,
+     created_at TEXT NOT NULL
+   )`,
+];
+
+/**
+ * Finished model calls in one SQLite file (WAL). Each answer is committed the moment it
+ * arrives, so a killed run loses only calls still in flight, and rerunning replays the
+ * rest for free. Several processes may share the file.
+ */
+export class CallCache {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly select: Database.Statement<[string], { content: string; finish_reason: string | null; prompt_tokens: number; completion_tokens: number }>;
+  private readonly insert: Database.Statement<[string, string, string, string, string | null, number, number, string]>;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.db = db;
+    this.select = db.prepare("SELECT content, finish_reason, prompt_tokens, completion_tokens FROM calls WHERE key = ?");
+    this.insert = db.prepare("INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  }
+
+  /** Opens (creating if needed) the cache at `path`; `:memory:` gives a private in-memory cache. */
+  static open(path: string = DEFAULT_CACHE_PATH): CallCache {
+    let db: Database.Database;
+    try {
+      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+      db.pragma("journal_mode = WAL");
+      // NORMAL in WAL mode survives a killed process; only a power cut can drop the last commits.
+      db.pragma("synchronous = NORMAL");
+      db.pragma("busy_timeout = 5000");
+    } catch (error) {
+      throw new PsysimError("OUTPUT_UNWRITABLE", `cannot open the call cache ${path}: ${(error as Error).message}; pass another cache path or fix the folder's permissions`, { cause: error });
+    }
+    migrate(db, path);
+    return new CallCache(path, db);
+  }
+
+  get(key: string): CachedCall | undefined {
+    const row = this.select.get(key);
+    if (!row) return undefined;
+    return { content: row.content, promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens, ...(row.finish_reason === null ? {} : { finishReason: row.finish_reason }) };
+  }
+
+  put(key: string, origin: { model: string; sampleKey: string }, call: CachedCall): void {
+    this.insert.run(key, origin.model, origin.sampleKey, call.content, call.finishReason ?? null, call.promptTokens, call.completionTokens, new Date().toISOString());
+  }
+
+  /** Number of stored calls. */
+  size(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM calls").get() as { n: number }).n;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function migrate(db: Database.Database, path: string): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new PsysimError("OUTPUT_UNWRITABLE", `${path} was written by a newer psysim (cache schema ${version}); upgrade psysim or use another cache path`);
+  }
+  db.transaction(() => {
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+}
+
+export interface CallCacheOptions {
+  /** The model's identity in the key; default `model.id`. Give equal identities to specs naming the same model. */
+  identity?: string;
+  /** The model's configured sampling defaults, merged under each request's params for the key. */
+  sampling?: SamplingParams;
+}
+
+/**
+ * Answers a call from the cache when the same sample was made before; otherwise calls
+ * through and stores the answer. Identical calls in flight at once share one real call.
+ * A replayed answer reports `cached_calls: 1` and costs nothing.
+ */
+export function withCallCache(model: ChatModel, cache: CallCache, options: CallCacheOptions = {}): ChatModel {
+  const identity = options.identity ?? model.id;
+  const pending = new Map<string, Promise<ChatResponse>>();
+
+  async function complete(request: ChatRequest): Promise<ChatResponse> {
+    const key = callCacheKey({
+      model: identity,
+      params: { ...options.sampling, ...request.params },
+      messages: request.messages.map(({ role, content }) => ({ role, content })),
+      jsonSchema: request.jsonSchema ?? null,
+      sampleKey: request.sampleKey,
+    });
+    const hit = cache.get(key);
+    if (hit) return replayed(hit);
+    const inFlight = pending.get(key);
+    if (inFlight) return replayed(toCached(await inFlight));
+    const call = model.complete(request).then((response) => {
+      cache.put(key, { model: identity, sampleKey: request.sampleKey }, toCached(response));
+      return response;
+    });
+    pending.set(key, call);
+    try {
+      return await call;
+    } finally {
+      pending.delete(key);
+    }
+  }
+
+  return { id: model.id, ...(model.isBaseline ? { isBaseline: true } : {}), complete };
+}
+
+function toCached(response: ChatResponse): CachedCall {
+  return {
+    content: response.content,
+    promptTokens: response.usage.prompt_tokens,
+    completionTokens: response.usage.completion_tokens,
+    ...(response.finishReason === undefined ? {} : { finishReason: response.finishReason }),
+  };
+}
+
+function replayed(call: CachedCall): ChatResponse {
+  return {
+    content: call.content,
+    usage: { prompt_tokens: call.promptTokens, completion_tokens: call.completionTokens, calls: 1, cached_calls: 1, cost_usd: 0 },
+    ...(call.finishReason === undefined ? {} : { finishReason: call.finishReason }),
+  };
+}
