@@ -35,3 +35,14 @@ export function roleCardContent(card: RoleCard): string {
     card.chief_complaint,
   ].join("\n");
 }
+
+const SPEAKER_NAMES = {
+  zh: { client: "来访者", counselor: "咨询师", colon: "：" },
+  en: { client: "Client", counselor: "Counselor", colon: ": " },
+} as const;
+
+/** The session as a judge reads it: one utterance a line, each prefixed with its speaker. */
+export function transcript(dialogue: Dialogue): string {
+  const names = SPEAKER_NAMES[dialogue.language];
+  return dialogue.turns.map((t) => `${names[t.role]}${names.colon}${t.content}`).join("\n");
+}

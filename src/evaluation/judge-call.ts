@@ -1,0 +1,26 @@
+import { deriveSeed } from "../core/random.js";
+import { addUsage, type Usage } from "../core/usage.js";
+import type { ChatModel, ChatRequest, SamplingParams } from "../llm/chat-model.js";
+
+/** What every judge call shares: the model, its sampling, the run seed, and where usage adds up. */
+export interface JudgeContext {
+  model: ChatModel;
+  sampling: SamplingParams;
+  seed: number;
+  usage: Usage;
+  signal?: AbortSignal;
+}
+
+/**
+ * One judge call. The sample key (e.g. `d1/wai/round-2/item-4/attempt-1`) names the call in
+ * the cache, so each round and each retry is its own sample, and a rerun replays them all.
+ */
+export async function callJudge(context: JudgeContext, request: Omit<ChatRequest, "params" | "signal">): Promise<string> {
+  const response = await context.model.complete({
+    ...request,
+    params: { ...context.sampling, seed: context.sampling.seed ?? deriveSeed(context.seed, request.sampleKey) },
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  addUsage(context.usage, response.usage);
+  return response.content;
+}
