@@ -160,6 +160,11 @@ describe("llama-cpp provider: options, specs and config", () => {
     const resolved = resolveLlamaCppOptions(options);
     assert.deepEqual([resolved.modelPath, resolved.chatTemplate], ["/project/models/qwen.gguf", "/project/templates/qwen.jinja"]);
     assert.equal(LlamaCppModelConfigSchema.safeParse({ provider: "llama-cpp", model_path: "m.gguf", gpu_layer: 10 }).success, false);
+    // The config is checked against the same ranges as the options, when the file is loaded.
+    for (const bad of [{ threads: 0 }, { parallel: 1.5 }, { top_p: 1.2 }, { gpu_layers: -1 }, { gpu: "tpu" }]) {
+      assert.equal(LlamaCppModelConfigSchema.safeParse({ provider: "llama-cpp", model_path: "m.gguf", ...bad }).success, false, JSON.stringify(bad));
+    }
+    assert.equal(LlamaCppModelConfigSchema.safeParse({ provider: "llama-cpp", model_path: "m.gguf", gpu_layers: "max", gpu: false }).success, true);
   });
 });
 

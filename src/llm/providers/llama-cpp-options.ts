@@ -50,13 +50,38 @@ export interface ResolvedLlamaCppOptions {
 
 export const LLAMA_CPP_DEFAULTS = { parallel: 4, temperature: 0.7, max_tokens: 512, seed: 0 } as const;
 
-function check(id: string, name: string, value: number | undefined, rule: { int?: boolean; min: number; max?: number }): void {
+interface Limit {
+  int?: boolean;
+  min: number;
+  max?: number;
+}
+
+/** The valid ranges, in one place: the config schema and the programmatic options both check against them. */
+const LIMITS = {
+  context_size: { int: true, min: 64 },
+  threads: { int: true, min: 1 },
+  parallel: { int: true, min: 1, max: 256 },
+  gpu_layers: { int: true, min: 0 },
+  temperature: { min: 0, max: 2 },
+  top_p: { min: 0, max: 1 },
+  max_tokens: { int: true, min: 1 },
+  seed: { int: true, min: 0 },
+} as const satisfies Record<string, Limit>;
+
+function check(id: string, name: keyof typeof LIMITS, value: number | undefined): void {
   if (value === undefined) return;
+  const rule: Limit = LIMITS[name];
   const ok = Number.isFinite(value) && (!rule.int || Number.isInteger(value)) && value >= rule.min && (rule.max === undefined || value <= rule.max);
   if (!ok) {
     const range = rule.max === undefined ? `≥ ${rule.min}` : `from ${rule.min} to ${rule.max}`;
     throw new PsysimError("CONFIG_INVALID", `${id}: ${name} must be ${rule.int ? "a whole number" : "a number"} ${range}, got ${value}`);
   }
+}
+
+function limited(name: keyof typeof LIMITS) {
+  const rule: Limit = LIMITS[name];
+  const base = (rule.int ? z.int() : z.number()).min(rule.min);
+  return (rule.max === undefined ? base : base.max(rule.max)).optional();
 }
 
 function isTemplateFile(template: string | undefined): template is string {
@@ -68,14 +93,14 @@ export function resolveLlamaCppOptions(options: LlamaCppModelOptions): ResolvedL
   const id = options.id ?? `llama-cpp:${options.modelPath}`;
   if (!options.modelPath) throw new PsysimError("CONFIG_INVALID", `${id}: model_path is empty; give the path of a .gguf file`);
   const s = options.sampling ?? {};
-  check(id, "context_size", options.contextSize, { int: true, min: 64 });
-  check(id, "threads", options.threads, { int: true, min: 1 });
-  check(id, "parallel", options.parallel, { int: true, min: 1, max: 256 });
-  if (typeof options.gpuLayers === "number") check(id, "gpu_layers", options.gpuLayers, { int: true, min: 0 });
-  check(id, "temperature", s.temperature, { min: 0, max: 2 });
-  check(id, "top_p", s.top_p, { min: 0, max: 1 });
-  check(id, "max_tokens", s.max_tokens, { int: true, min: 1 });
-  check(id, "seed", s.seed, { int: true, min: 0 });
+  check(id, "context_size", options.contextSize);
+  check(id, "threads", options.threads);
+  check(id, "parallel", options.parallel);
+  if (typeof options.gpuLayers === "number") check(id, "gpu_layers", options.gpuLayers);
+  check(id, "temperature", s.temperature);
+  check(id, "top_p", s.top_p);
+  check(id, "max_tokens", s.max_tokens);
+  check(id, "seed", s.seed);
   const wantsGpu = options.gpuLayers !== undefined && options.gpuLayers !== 0;
   const gpu = options.gpu ?? (wantsGpu ? "auto" : false);
   return {
@@ -104,20 +129,20 @@ export function parseLlamaCppSpec(spec: string, baseDir?: string): LlamaCppModel
   return { id: spec, modelPath: match[1]!, ...(baseDir === undefined ? {} : { baseDir }) };
 }
 
-/** The `{ provider: llama-cpp, … }` entry of `models:` in psysim.yaml. Ranges are checked by `resolveLlamaCppOptions`. */
+/** The `{ provider: llama-cpp, … }` entry of `models:` in psysim.yaml. */
 export const LlamaCppModelConfigSchema = z.strictObject({
   provider: z.literal("llama-cpp"),
   model_path: z.string().min(1),
-  context_size: z.number().optional(),
-  threads: z.number().optional(),
+  context_size: limited("context_size"),
+  threads: limited("threads"),
   gpu: z.union([z.literal(false), z.enum(["auto", "cuda", "vulkan", "metal"])]).optional(),
-  gpu_layers: z.union([z.number(), z.enum(["auto", "max"])]).optional(),
-  parallel: z.number().optional(),
-  temperature: z.number().optional(),
-  top_p: z.number().optional(),
-  max_tokens: z.number().optional(),
-  seed: z.number().optional(),
-  chat_template: z.string().optional(),
+  gpu_layers: z.union([limited("gpu_layers").unwrap(), z.enum(["auto", "max"])]).optional(),
+  parallel: limited("parallel"),
+  temperature: limited("temperature"),
+  top_p: limited("top_p"),
+  max_tokens: limited("max_tokens"),
+  seed: limited("seed"),
+  chat_template: z.string().min(1).optional(),
 });
 export type LlamaCppModelConfig = z.infer<typeof LlamaCppModelConfigSchema>;
 
