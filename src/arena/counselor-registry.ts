@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { PsysimError } from "../core/errors.js";
 import type { Turn } from "../core/dialogue.js";
+import { ModelEntrySchema, type ModelEntry } from "../config/model-config.js";
 import type { ChatMessage } from "../llm/chat-model.js";
 
 /**
@@ -19,7 +20,7 @@ export type TranscriptFormat = z.infer<typeof TranscriptFormatSchema>;
 /** One counselor in `psysim.yaml`'s `counselors:` section (issue 4; Table 3 for why sampling differs per model). */
 export const CounselorEntrySchema = z.strictObject({
   /** A key of `models:`, a model spec string, or an inline model object. */
-  model: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+  model: ModelEntrySchema,
   /** `three-stage` (the paper's Figure 9 prompt, the default), `none`, or a text file's path. */
   system_prompt: z.string().min(1).default("three-stage"),
   temperature: z.number().min(0).max(2).optional(),
@@ -34,7 +35,7 @@ export type CounselorSystemPrompt = { kind: "three-stage" } | { kind: "none" } |
 
 export interface CounselorEntry {
   name: string;
-  model: string | Record<string, unknown>;
+  model: ModelEntry;
   systemPrompt: CounselorSystemPrompt;
   sampling: { temperature?: number; top_p?: number; max_tokens?: number };
   transcript?: TranscriptFormat;

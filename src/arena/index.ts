@@ -22,3 +22,5 @@ export * from "./counselor-registry.js";
 export * from "./arena-counselor.js";
 export * from "./arena-session.js";
 export * from "./run-arena.js";
+export * from "./supervisor-baseline.js";
+export * from "./judge-agreement.js";

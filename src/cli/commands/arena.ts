@@ -1,0 +1,150 @@
+import type { Command } from "commander";
+import { PsysimError } from "../../core/errors.js";
+import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
+
+interface ArenaFlags {
+  counselors: string;
+  cards: string;
+  judge: string;
+  out: string;
+  dialoguesOut?: string;
+  client?: string;
+  config?: string;
+  prompt: string;
+  bothOrders?: boolean;
+  sessionsPerPair?: number;
+  seed?: number;
+  concurrency?: number;
+  maxTurns?: number;
+  language?: string;
+  prompts?: string;
+  judgeAttempts?: number;
+  cache: string | boolean;
+  progressInterval?: number;
+}
+
+/** `battles.jsonl` → `battles.dialogues.jsonl`. */
+function defaultDialoguesOut(out: string): string {
+  return out.endsWith(".jsonl") ? `${out.slice(0, -".jsonl".length)}.dialogues.jsonl` : `${out}.dialogues.jsonl`;
+}
+
+async function runArenaCommand(flags: ArenaFlags): Promise<void> {
+  const { readRoleCards } = await import("../../core/read-records.js");
+  const { assertWritable } = await import("../../core/jsonl.js");
+  const { openModelContext } = await import("../model-context.js");
+  const { ProgressBar, formatUsage } = await import("../progress.js");
+  const arena = await import("../../arena/index.js");
+
+  if (flags.prompt !== "1" && flags.prompt !== "2") throw new PsysimError("INPUT_INVALID", `--prompt expects 1 (ethics principles, Figure 12) or 2 (counseling skills, Figure 13), got "${flags.prompt}"`);
+  if (flags.language !== undefined && flags.language !== "zh" && flags.language !== "en") throw new PsysimError("INPUT_INVALID", `--language expects zh or en, got "${flags.language}"`);
+  const names = flags.counselors.split(",").map((n) => n.trim()).filter(Boolean);
+  if (new Set(names).size < 2) throw new PsysimError("INPUT_INVALID", `--counselors needs at least two different names, got "${flags.counselors}"`);
+  const cards = await readRoleCards(flags.cards);
+  if (cards.length === 0) throw new PsysimError("INPUT_INVALID", `${flags.cards}: no role cards`);
+  const dialoguesOut = flags.dialoguesOut ?? defaultDialoguesOut(flags.out);
+
+  const context = openModelContext({ config: flags.config, cache: flags.cache });
+  try {
+    const config = context.config;
+    const registry = arena.parseCounselorRegistry(config?.counselors, config?.source.file ?? "psysim.yaml", config?.source.dir ?? process.cwd());
+    const templates = flags.prompts ? { overrideDir: flags.prompts } : {};
+    const counselors = new Map<string, import("../../arena/index.js").ArenaCounselor>();
+    for (const name of new Set(names)) {
+      const entry = registry.get(name) ?? arena.adHocCounselor(name);
+      counselors.set(name, arena.arenaCounselor(entry, await context.chatModel(entry.model), templates));
+    }
+    const sim = config?.simulation ?? {};
+    const client = await context.chatModel(flags.client ?? sim.client ?? "baseline");
+    const resolvedJudge = await context.chatModel(flags.judge);
+    // The product's baseline has no supervisor role of its own; the arena adds its rule-based one.
+    const judge = resolvedJudge.isBaseline ? arena.baselineSupervisorModel() : resolvedJudge;
+    assertWritable(flags.out);
+    assertWritable(dialoguesOut);
+
+    const bar = new ProgressBar("sessions", flags.progressInterval ? { intervalMs: flags.progressInterval } : {});
+    let summary: import("../../arena/index.js").ArenaSummary;
+    try {
+      summary = await arena.runArena(
+        {
+          cards,
+          counselors: names,
+          out: flags.out,
+          dialoguesOut,
+          prompt: Number(flags.prompt) as 1 | 2,
+          bothOrders: flags.bothOrders ?? false,
+          ...(flags.sessionsPerPair !== undefined ? { sessionsPerPair: flags.sessionsPerPair } : {}),
+          seed: flags.seed ?? sim.seed,
+          concurrency: flags.concurrency,
+          maxTurns: flags.maxTurns ?? sim.max_turns,
+          language: (flags.language ?? sim.language) as "zh" | "en" | undefined,
+          templates,
+          judgeAttempts: flags.judgeAttempts,
+          maxAttempts: sim.validator?.max_attempts,
+          exhaustedPolicy: sim.validator?.exhausted_policy,
+          validator: {
+            ...(sim.validator?.max_chinese_chars ? { maxChineseChars: sim.validator.max_chinese_chars } : {}),
+            ...(sim.validator?.max_english_words ? { maxEnglishWords: sim.validator.max_english_words } : {}),
+          },
+        },
+        { client, judge, counselors },
+        (event) => {
+          if (event.type === "run-start") bar.start(event.total);
+          else if (event.type === "usage") bar.spend(event.role, event.usage);
+          else bar.tick();
+        },
+      );
+    } finally {
+      bar.stop();
+    }
+    const baseline = [client, judge, ...[...counselors.values()].map((c) => c.model)].some((m) => m.isBaseline);
+    const lines = [
+      `arena: ${summary.completed} session${summary.completed === 1 ? "" : "s"}, ${summary.battles} battles judged by ${summary.judge}${baseline ? " (includes the rule-based baseline, not an LLM)" : ""} → ${summary.out}, ${summary.dialoguesOut}`,
+      `  ${summary.skipped} already finished (skipped), ${summary.failed.length} failed, ${summary.scheduled} scheduled; ${summary.unparsed} verdicts unparsed (recorded with winner null)`,
+    ];
+    const usage = formatUsage(summary.usage);
+    if (usage) lines.push(`  usage: ${usage}`);
+    lines.push(`  next: psysim ratings ${summary.out}`);
+    process.stdout.write(lines.join("\n") + "\n");
+    if (summary.failed.length > 0) {
+      const first = summary.failed[0]!;
+      throw new PsysimError("MODEL_CALL_FAILED", `${summary.failed.length} of ${summary.scheduled - summary.skipped} sessions failed (first: ${first.dialogueId}: ${first.error}); rerun the same command to retry them — finished calls replay from the cache`);
+    }
+  } finally {
+    context.close();
+  }
+}
+
+/** `psysim arena`: Algorithm 2, counselors competing turn by turn under a supervisor. */
+export function register(program: Command): void {
+  program
+    .command("arena")
+    .description("Run the counselor arena (Algorithm 2): two counselors answer each turn, a supervisor picks, the pick continues; every comparison is a Battle. Resumable.")
+    .requiredOption("--counselors <names>", "comma-separated counselor names from counselors: in psysim.yaml, or model specs")
+    .requiredOption("--cards <file>", "role cards for the client (e.g. the held-out test split)")
+    .requiredOption("--judge <spec>", "supervisor model spec (baseline: a rule-based offline judge, not an LLM)")
+    .requiredOption("--out <file>", "battles JSONL (appended)")
+    .option("--dialogues-out <file>", "dialogues JSONL with both candidates per turn (default: <out>.dialogues.jsonl)")
+    .option("--client <spec>", "client model spec (default: config simulation.client, else baseline)")
+    .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
+    .option("--prompt <1|2>", "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)", "2")
+    .option("--both-orders", "judge every comparison in both orders; a verdict that flips with the order is a tie")
+    .option("--sessions-per-pair <n>", "sessions per pair of counselors (default: each card once, pairs shared out evenly)", parsePositiveInt("--sessions-per-pair"))
+    .option("--seed <n>", "seed for pairings, card order, display order and continuations (default 0)", parseInteger("--seed"))
+    .option("--concurrency <n>", "sessions in flight (default 8)", parsePositiveInt("--concurrency"))
+    .option("--max-turns <n>", "T: most turns per session (default 50)", parsePositiveInt("--max-turns"))
+    .option("--language <zh|en>", "force the session language (default: each card's)")
+    .option("--prompts <dir>", "folder of <name>.<language>.txt templates (supervisor-1, supervisor-2, client, counselor) overriding the built-in ones")
+    .option("--judge-attempts <n>", "supervisor calls per judgement before it is recorded as unparsed (default 2)", parsePositiveInt("--judge-attempts"))
+    .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
+    .option("--no-cache", "do not cache model calls (a killed run then repeats its calls)")
+    .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)", parsePositiveInt("--progress-interval"))
+    .addHelpText(
+      "after",
+      `
+Examples:
+  psysim arena --counselors baseline,openai:gpt-4o-mini --cards examples/cards.zh.jsonl --judge baseline --out runs/battles.jsonl
+  psysim arena --config psysim.yaml --counselors SoulChat,MeChat,simpsybot_D --cards test.jsonl --judge gpt4o --prompt 2 --both-orders --out runs/battles.jsonl
+  psysim ratings runs/battles.jsonl --plots runs/plots`,
+    )
+    .action(runAction(runArenaCommand));
+}
