@@ -40,7 +40,7 @@ export interface CandidateReply {
 
 /** The counselor turn being decided: candidates arrive one by one and are kept as they come. */
 export interface PendingTurn {
-  /** Index in `dialogue.turns` the chosen reply will take. */
+  /** The counselor turn being decided, 1-based as in Algorithm 2 (and as `Battle.turn`). */
   turn: number;
   /** `ab`: counselor a is shown as A; `ba`: counselor b is shown as A. */
   order: "ab" | "ba";
@@ -105,6 +105,7 @@ export interface AnnotationStore {
   findLogin(name: string): { user: User; passwordHash: string } | null;
   listUsers(): User[];
 
+  /** Issues the one-time admin setup token; any earlier unused one stops working. */
   createSetupToken(tokenHash: string): void;
   /** Marks a setup token used and creates the admin, atomically; null if the token is unknown or spent. */
   consumeSetupToken(tokenHash: string, name: string, passwordHash: string): User | null;

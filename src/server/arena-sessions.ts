@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Battle, Winner } from "../core/battle.js";
 import type { Dialogue, Turn } from "../core/dialogue.js";
 import { PsysimError } from "../core/errors.js";
-import { canonicalJson, sha256 } from "../core/hash.js";
+import { historyRef } from "../arena/battle-history.js";
 import { deriveSeed, SeededRandom } from "../core/random.js";
 import { schemaTag } from "../core/schema.js";
 import type { AnnotationStore, ArenaSession, Assignment, CandidateReply, PendingTurn, Side, User } from "./annotation-store.js";
@@ -15,11 +15,6 @@ export const PICKS: readonly Pick[] = ["A", "B", "tie", "both_bad"];
 export type VoteResult =
   | { kind: "recorded"; battle: Battle; session: ArenaSession }
   | { kind: "duplicate"; battle: Battle; session: ArenaSession };
-
-/** Hash of the roles and words of a history: the identity of "the same item" across annotators and judges. */
-export function historyRef(turns: readonly Turn[]): string {
-  return sha256(canonicalJson(turns.map((t) => ({ role: t.role, content: t.content }))));
-}
 
 const otherSide = (side: Side): Side => (side === "a" ? "b" : "a");
 
@@ -155,7 +150,8 @@ export class ArenaSessions {
     const history = session.dialogue.turns;
     const battle: Battle = {
       schema: schemaTag("battle"),
-      id: `${sessionId}-t${turn}`,
+      // Named and numbered as the arena's battles (1-based counselor turn), so `battleHistory` finds its history.
+      id: `${sessionId}/turn-${turn}`,
       dialogue_id: sessionId,
       turn,
       history_ref: historyRef(history),
@@ -189,7 +185,7 @@ export class ArenaSessions {
         ...(phrase !== null ? { termination_phrase: phrase } : {}),
       });
     } else {
-      next = { ...session, error: null, dialogue, pending: this.newPending(session.seed, turn + 2) };
+      next = { ...session, error: null, dialogue, pending: this.newPending(session.seed, turn + 1) };
     }
     const outcome = this.store.recordVote(battle, next);
     if (outcome.kind === "duplicate") return { kind: "duplicate", battle: outcome.battle, session: this.mustGet(sessionId) };
@@ -232,6 +228,7 @@ export class ArenaSessions {
 
   /** Positions are shuffled per turn with the session's seed, so a replay shows the same layout. */
   private newPending(seed: number, turn: number): PendingTurn {
+    if (!Number.isInteger(turn) || turn < 1) throw new Error(`counselor turns count from 1, got ${turn}`);
     const order = new SeededRandom(deriveSeed(seed, `order-${turn}`)).next() < 0.5 ? "ab" : "ba";
     return { turn, order, candidates: {} };
   }

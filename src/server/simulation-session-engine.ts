@@ -9,19 +9,16 @@ import { CounselorAgent, type ExhaustedPolicy } from "../simulation/counselor-ag
 import { ResponseValidator, type ValidatorSettings } from "../simulation/response-validator.js";
 import { SIMULATION_DEFAULTS } from "../simulation/simulate.js";
 import { DEFAULT_TERMINATION_PHRASES, TerminationRule } from "../simulation/termination-rule.js";
+import type { Turn } from "../core/dialogue.js";
+import type { ArenaCounselor } from "../arena/arena-counselor.js";
+import { flattenTranscript } from "../arena/counselor-registry.js";
 import type { CandidateReply } from "./annotation-store.js";
 import { counselorTurnCount } from "./arena-sessions.js";
 import type { EngineRequest, SessionEngine } from "./session-engine.js";
 
-export interface ArenaCounselor {
-  model: ChatModel;
-  /** The counselor's system prompt; default the built-in Figure 9 prompt. `null` sends none (e.g. a fine-tuned bot with its own). */
-  systemPrompt?: string | null;
-  sampling?: SamplingParams;
-}
-
 export interface SimulationEngineOptions {
   client: ChatModel;
+  /** The counselors the admin may pair, as the arena's registry builds them from `counselors:`. */
   counselors: ReadonlyMap<string, ArenaCounselor>;
   clientSampling?: SamplingParams;
   maxTurns?: number;
@@ -77,16 +74,18 @@ export class SimulationSessionEngine implements SessionEngine {
     const entry = this.options.counselors.get(counselor);
     if (!entry) throw new PsysimError("CONFIG_INVALID", `counselor ${counselor} is not configured any more; add it back to the config or reassign`);
     const language = request.card.language;
-    const systemPrompt = entry.systemPrompt === undefined ? loadTemplate("counselor", language, this.options.templates).text : entry.systemPrompt;
+    const system = entry.systemPrompt(language);
+    // Built as the arena's own session builds its counselors (src/arena/arena-session.ts), so human and LLM battles compare like with like.
     const agent = new CounselorAgent({
       model: entry.model,
       language,
-      ...(systemPrompt !== null ? { systemPrompt } : {}),
+      ...(system ? { systemPrompt: system.text } : {}),
       validator: new ResponseValidator(language, this.options.validator),
       maxAttempts: this.options.maxAttempts ?? SIMULATION_DEFAULTS.maxAttempts,
       exhaustedPolicy: this.options.exhaustedPolicy ?? SIMULATION_DEFAULTS.exhaustedPolicy,
-      name: counselor,
+      name: entry.name,
       ...(entry.sampling ? { sampling: entry.sampling } : {}),
+      ...(entry.transcript ? { formatMessages: (history: readonly Turn[], prompt: string | undefined) => flattenTranscript(entry.transcript!, history, prompt) } : {}),
     });
     const reply = await agent.reply(request.turns, this.context(request));
     return { content: reply.content, ...(reply.rejected.length ? { rejected: reply.rejected } : {}), validation: reply.validation };

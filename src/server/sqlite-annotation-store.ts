@@ -133,7 +133,10 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   createSetupToken(tokenHash: string): void {
-    this.db.prepare("INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)").run(tokenHash, this.now());
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM setup_tokens WHERE used_at IS NULL").run();
+      this.db.prepare("INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)").run(tokenHash, this.now());
+    })();
   }
 
   consumeSetupToken(tokenHash: string, name: string, passwordHash: string): User | null {

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseBattle, parseDialogue } from "../../src/core/read-records.js";
 import { createBaselineChatModel } from "../../src/llm/providers/baseline.js";
+import { historyRef } from "../../src/arena/battle-history.js";
 import { ScriptedChatModel } from "../fixtures/scripted-chat-model.js";
 import { addAnnotator, ANNOTATOR_PASSWORD, ADMIN_PASSWORD, makePlatform, WebClient, zhCard } from "./helpers.js";
 
@@ -43,7 +44,8 @@ describe("human-judged arena (Algorithm 2 with a human supervisor)", () => {
     const battles = [...store.iterateBattles()];
     const counselorTurns = session.dialogue.turns.map((t, i) => [t, i] as const).filter(([t]) => t.role === "counselor");
     assert.equal(battles.length, counselorTurns.length);
-    assert.deepEqual(battles.map((b) => b.turn), counselorTurns.map(([, i]) => i));
+    assert.deepEqual(battles.map((b) => b.turn), counselorTurns.map((_, k) => k + 1));
+    assert.deepEqual(battles.map((b) => b.history_ref), counselorTurns.map(([, i]) => historyRef(session.dialogue.turns.slice(0, i))));
     // Each battle names the models in assignment order and maps the on-screen pick back to them.
     battles.forEach((battle, k) => {
       const pick = picks[k % 4]!;
@@ -87,7 +89,7 @@ describe("human-judged arena (Algorithm 2 with a human supervisor)", () => {
     await web.post(`${path}/retry`);
     const after = await web.get(path);
     assert.ok(after.text.includes("data-vote-form"));
-    assert.equal(openTurn(after.text), turn + 2);
+    assert.equal(openTurn(after.text), turn + 1);
     assert.equal(store.getArenaSession(id)!.error, null);
   });
 

@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import { arenaCounselor } from "../../src/arena/arena-counselor.js";
 import { createBaselineChatModel } from "../../src/llm/providers/baseline.js";
 import type { ChatModel } from "../../src/llm/chat-model.js";
 import type { RoleCard } from "../../src/core/role-card.js";
@@ -34,7 +35,7 @@ export async function makePlatform(options: PlatformOptions = {}) {
     options.engine ??
     new SimulationSessionEngine({
       client: options.client ?? baseline,
-      counselors: new Map(Object.entries(counselors).map(([name, model]) => [name, { model }])),
+      counselors: new Map(Object.entries(counselors).map(([name, model]) => [name, arenaCounselor({ name, model: model.id, systemPrompt: { kind: "three-stage" }, sampling: {} }, model)])),
       maxTurns: options.maxTurns ?? 50,
     });
   const { app, sessions } = createApp({ store, engine, scrypt: CHEAP_SCRYPT, isBaseline: true, ...options });

@@ -60,7 +60,7 @@ export function annotatorRoutes(store: AnnotationStore, sessions: ArenaSessions,
     const battles = new Map<number, Battle>();
     found.dialogue.turns.forEach((turn, i) => {
       if (turn.role !== "counselor") return;
-      const battle = store.battleForTurn(found.id, i);
+      const battle = store.battleForTurn(found.id, (i + 1) / 2);
       if (battle) battles.set(i, battle);
     });
     return c.html(sessionPage(pageContext(c), { session: found, assignment, card, maxTurns: engine.maxTurns, battles }));

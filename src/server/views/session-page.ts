@@ -13,7 +13,7 @@ export interface SessionView {
   assignment: Assignment;
   card: RoleCard;
   maxTurns: number;
-  /** This session's votes by turn, for the reveal. */
+  /** This session's votes by index in `dialogue.turns`, for the reveal. */
   battles: Map<number, Battle>;
 }
 
