@@ -25,3 +25,8 @@ export * from "./run-pool.js";
 export * from "./judge-call.js";
 export * from "./wai-scores.js";
 export * from "./wai-rating.js";
+export * from "./smile-topics.js";
+export * from "./topic-list.js";
+export * from "./topic-labels-parser.js";
+export * from "./topic-distribution.js";
+export * from "./topic-diversity.js";

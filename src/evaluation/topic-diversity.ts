@@ -1,0 +1,113 @@
+import type { Dialogue } from "../core/dialogue.js";
+import type { Language } from "../core/language.js";
+import { emptyUsage, type Usage } from "../core/usage.js";
+import type { ChatModel, SamplingParams } from "../llm/chat-model.js";
+import { loadTemplate, promptRef, renderTemplate, type PromptTemplate, type TemplateOptions } from "../prompts/template.js";
+import { callJudge, type JudgeContext } from "./judge-call.js";
+import { runPool } from "./run-pool.js";
+import { clientText } from "./session-text.js";
+import type { Topic } from "./smile-topics.js";
+import { topicAggregates, type TopicAggregates, type TopicRoundLabels, type TopicSession } from "./topic-distribution.js";
+import { parseTopicLabels, type TopicLabelsParse } from "./topic-labels-parser.js";
+import { defaultTopics, formatTopicList } from "./topic-list.js";
+
+export interface TopicOptions {
+  judge: ChatModel;
+  /** Default: the 56 SMILE topics with psysim's Chinese names. */
+  topics?: readonly Topic[];
+  /** Where the topic list came from, recorded in the output. */
+  topicSource?: string;
+  /** Default 3 (paper §4.1). */
+  rounds?: number;
+  maxAttempts?: number;
+  concurrency?: number;
+  seed?: number;
+  sampling?: SamplingParams;
+  templates?: TemplateOptions;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface TopicEvaluation {
+  settings: Record<string, unknown>;
+  sessions: TopicSession[];
+  aggregates: TopicAggregates;
+  usage: Usage;
+}
+
+export const TOPIC_DEFAULTS = { rounds: 3, maxAttempts: 3, concurrency: 8, seed: 1 };
+
+const LABELS_SCHEMA = {
+  name: "topic_labels",
+  schema: {
+    type: "object",
+    properties: { topics: { type: "array", items: { type: "string" }, minItems: 1 } },
+    required: ["topics"],
+    additionalProperties: false,
+  },
+};
+
+/**
+ * Client-topic diversity (paper §4.1, "Diversity of Clients"): a judge labels each session's
+ * client turns with every fitting topic (SMILE-style, multi-label), in independent rounds;
+ * the entropy of each round's label distribution is then compared over rounds.
+ */
+export async function evaluateTopics(dialogues: readonly Dialogue[], options: TopicOptions): Promise<TopicEvaluation> {
+  const topics = options.topics ?? defaultTopics();
+  const rounds = options.rounds ?? TOPIC_DEFAULTS.rounds;
+  const maxAttempts = options.maxAttempts ?? TOPIC_DEFAULTS.maxAttempts;
+  const seed = options.seed ?? TOPIC_DEFAULTS.seed;
+  const templates = new Map<Language, PromptTemplate>();
+  for (const d of dialogues) if (!templates.has(d.language)) templates.set(d.language, loadTemplate("topics", d.language, options.templates));
+  const context: JudgeContext = { model: options.judge, sampling: options.sampling ?? {}, seed, usage: emptyUsage() };
+  const lists = new Map<Language, string>([...templates.keys()].map((l) => [l, formatTopicList(topics, l)]));
+
+  const sessions: TopicSession[] = dialogues.map((d) => ({ dialogue_id: d.id, rounds: [] }));
+  const total = dialogues.length * rounds;
+  let done = 0;
+  options.onProgress?.(0, total);
+  await runPool(total, options.concurrency ?? TOPIC_DEFAULTS.concurrency, async (index) => {
+    const s = Math.floor(index / rounds);
+    const round = (index % rounds) + 1;
+    const dialogue = dialogues[s]!;
+    const content = renderTemplate(templates.get(dialogue.language)!, { client_turns: clientText(dialogue), topics: lists.get(dialogue.language)! });
+    sessions[s]!.rounds.push(await labelSession(context, dialogue, content, round, maxAttempts, topics));
+    options.onProgress?.(++done, total);
+  });
+  for (const s of sessions) s.rounds.sort((a, b) => a.round - b.round);
+
+  return {
+    settings: {
+      judge: options.judge.id,
+      judge_baseline: options.judge.isBaseline === true,
+      rounds,
+      max_attempts: maxAttempts,
+      seed,
+      sampling: options.sampling ?? {},
+      topics: { source: options.topicSource ?? "builtin: SMILE 56 topics (Qiu et al. 2024a) with psysim's Chinese names", count: topics.length },
+      prompts: Object.fromEntries([...templates].map(([lang, t]) => [lang, promptRef(t)])),
+      labelling: "multi-label; each label a session gets counts once per round",
+      entropy: "Shannon entropy in bits; limited = listed topics only, unlimited = listed and invented labels",
+      sd: "sample standard deviation (n - 1) over rounds",
+    },
+    sessions,
+    aggregates: topicAggregates(sessions, topics, rounds),
+    usage: context.usage,
+  };
+}
+
+async function labelSession(context: JudgeContext, dialogue: Dialogue, content: string, round: number, maxAttempts: number, topics: readonly Topic[]): Promise<TopicRoundLabels> {
+  let parsed: TopicLabelsParse = { error: "not asked" };
+  let attempt = 0;
+  while (attempt < maxAttempts) {
+    attempt++;
+    const answer = await callJudge(context, {
+      messages: [{ role: "user", content }],
+      sampleKey: `${dialogue.id}/topics/round-${round}/attempt-${attempt}`,
+      jsonSchema: LABELS_SCHEMA,
+      task: { kind: "topics", language: dialogue.language, detail: { round, topics: topics.map((t) => t[dialogue.language]) } },
+    });
+    parsed = parseTopicLabels(answer, topics);
+    if ("labels" in parsed) return { round, labels: parsed.labels, attempts: attempt };
+  }
+  return { round, labels: null, attempts: attempt, error: (parsed as { error: string }).error };
+}
