@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { writeFileAtomic } from "../core/jsonl.js";
 import { LANGUAGES } from "../core/language.js";
 import { EXHAUSTED_POLICIES } from "../simulation/counselor-agent.js";
 import { ModelEntrySchema } from "./model-config.js";
@@ -48,4 +49,9 @@ export type PsysimConfig = z.infer<typeof PsysimConfigSchema>;
 /** JSON Schema of psysim.yaml for editors and docs (as the user writes it, defaults optional). */
 export function psysimConfigJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(PsysimConfigSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+}
+
+/** Writes the JSON schema (docs/psysim.schema.json is generated this way). */
+export function writeConfigJsonSchema(path: string): void {
+  writeFileAtomic(path, `${JSON.stringify(psysimConfigJsonSchema(), null, 2)}\n`);
 }

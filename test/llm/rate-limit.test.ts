@@ -1,0 +1,64 @@
+import { describe, it, mock } from "node:test";
+import assert from "node:assert/strict";
+import { RateLimiters, withRateLimit } from "../../src/llm/rate-limit.js";
+import { resolveChatModel } from "../../src/llm/resolve-model.js";
+import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
+import { ScriptedChatModel } from "../fixtures/scripted-chat-model.js";
+
+const ask = (i: number) => ({ messages: [{ role: "user" as const, content: `q${i}` }], sampleKey: `s${i}` });
+
+describe("rate limit", () => {
+  it("never has more than max_concurrency calls in flight, across every user of the model", async () => {
+    const server = await startFakeOpenAIServer({ latencyMs: 25 });
+    try {
+      const config = { models: { qwen: { provider: "openai-compatible" as const, model: "qwen", base_url: server.url, max_concurrency: 3 } } };
+      const limiters = new RateLimiters();
+      // Two agents resolving the same model share one queue.
+      const client = await resolveChatModel("qwen", { config, limiters });
+      const counselor = await resolveChatModel("qwen", { config, limiters });
+      const replies = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? client : counselor).complete(ask(i))));
+      assert.equal(replies.length, 16);
+      assert.equal(server.requests.length, 16);
+      assert.equal(server.maxInFlight, 3);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("uses the whole concurrency when nothing limits it", async () => {
+    const server = await startFakeOpenAIServer({ latencyMs: 25 });
+    try {
+      const model = await resolveChatModel(`openai-compatible:m@${server.url}`, { limiters: new RateLimiters() });
+      await Promise.all(Array.from({ length: 6 }, (_, i) => model.complete(ask(i))));
+      assert.equal(server.maxInFlight, 6);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("starts at most requests_per_minute calls in any rolling minute", async (t) => {
+    mock.timers.enable({ apis: ["setTimeout", "setInterval", "Date"] });
+    t.after(() => mock.timers.reset());
+    const scripted = new ScriptedChatModel((request) => `answer ${request.sampleKey}`);
+    const model = withRateLimit(scripted, { requestsPerMinute: 2 }, { limiters: new RateLimiters() });
+    const settled: string[] = [];
+    const calls = [0, 1, 2, 3].map((i) => model.complete(ask(i)).then((r) => settled.push(r.content)));
+    const flush = async () => {
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+    };
+    await flush();
+    assert.equal(scripted.calls.length, 2);
+    mock.timers.tick(59_000);
+    await flush();
+    assert.equal(scripted.calls.length, 2);
+    mock.timers.tick(1_001);
+    await flush();
+    assert.equal(scripted.calls.length, 4);
+    await Promise.all(calls);
+    assert.deepEqual(settled, ["answer s0", "answer s1", "answer s2", "answer s3"]);
+  });
+
+  it("rejects a limit below 1 with the option's name", () => {
+    assert.throws(() => withRateLimit(new ScriptedChatModel([]), { maxConcurrency: 0 }, { limiters: new RateLimiters() }), /max_concurrency expects a whole number from 1 up, got 0/);
+  });
+});
