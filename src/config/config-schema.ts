@@ -26,7 +26,7 @@ export const SimulationConfigSchema = z.strictObject({
 });
 
 export const CacheConfigSchema = z.strictObject({
-  /** SQLite file of finished model calls; default `.psysim/cache.sqlite` next to the config file's working directory. */
+  /** SQLite file of finished model calls; relative to the config file's folder; default `.psysim/cache.sqlite` in the working directory. */
   path: z.string().min(1).optional(),
   enabled: z.boolean().optional(),
 });

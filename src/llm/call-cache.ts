@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { PsysimError } from "../core/errors.js";
 import { canonicalJson, sha256 } from "../core/hash.js";
@@ -105,6 +105,21 @@ function migrate(db: Database.Database, path: string): void {
     for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   })();
+}
+
+/**
+ * The cache a command should use given psysim.yaml's `cache:` section: its `path`
+ * (relative paths against the config file's folder; default `.psysim/cache.sqlite` in the
+ * working directory), or none when `enabled: false`. `override` is what a CLI flag said.
+ */
+export function openConfiguredCache(
+  config: { cache?: { path?: string | undefined; enabled?: boolean | undefined }; source?: { dir: string } } = {},
+  override: { path?: string; enabled?: boolean } = {},
+): CallCache | null {
+  if ((override.enabled ?? config.cache?.enabled) === false) return null;
+  if (override.path !== undefined) return CallCache.open(override.path);
+  const configured = config.cache?.path;
+  return CallCache.open(configured === undefined ? DEFAULT_CACHE_PATH : resolve(config.source?.dir ?? ".", configured));
 }
 
 export interface CallCacheOptions {

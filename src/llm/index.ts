@@ -6,7 +6,7 @@ export { resolveChatModel, type ResolveModelOptions } from "./resolve-model.js";
 export { resolveEmbeddingModel, DEFAULT_EMBEDDING_MODEL, type ResolveEmbeddingOptions } from "./resolve-embedding-model.js";
 export { withRetry, retrying, backoffDelay, type RetryOptions } from "./retry.js";
 export { withRateLimit, RateLimiters, processRateLimiters, type RateLimits } from "./rate-limit.js";
-export { CallCache, withCallCache, callCacheKey, DEFAULT_CACHE_PATH, type CachedCall, type CallCacheOptions, type CallKeyParts } from "./call-cache.js";
+export { CallCache, withCallCache, callCacheKey, openConfiguredCache, DEFAULT_CACHE_PATH, type CachedCall, type CallCacheOptions, type CallKeyParts } from "./call-cache.js";
 export { UsageMeter, withUsageMeter, costOf, type MeteredChatModel, type Price } from "./usage-meter.js";
 export { createOpenAICompatibleChatModel, type OpenAICompatibleOptions } from "./providers/openai-compatible.js";
 export { createOpenAIEmbeddingModel, type OpenAIEmbeddingOptions } from "./providers/openai-embedding.js";

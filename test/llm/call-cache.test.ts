@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { CallCache, callCacheKey } from "../../src/llm/call-cache.js";
+import { existsSync } from "node:fs";
+import { CallCache, callCacheKey, openConfiguredCache } from "../../src/llm/call-cache.js";
 import { resolveChatModel } from "../../src/llm/resolve-model.js";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { tempDir } from "../helpers.js";
@@ -119,5 +120,17 @@ describe("call cache", () => {
     const b = callCacheKey({ sampleKey: "s", jsonSchema: null, messages: [{ content: "x", role: "user" }], params: { top_p: 0.5, temperature: 1 }, model: "m" });
     assert.equal(a, b);
     assert.match(a, /^[0-9a-f]{64}$/);
+  });
+
+  it("opens the configured cache relative to the config file, or none when disabled", () => {
+    const dir = tempDir();
+    const cache = openConfiguredCache({ cache: { path: "runs/cache.sqlite" }, source: { dir } });
+    assert.equal(cache?.path, join(dir, "runs/cache.sqlite"));
+    cache?.close();
+    assert.ok(existsSync(join(dir, "runs/cache.sqlite")));
+    assert.equal(openConfiguredCache({ cache: { enabled: false } }), null);
+    const flagged = openConfiguredCache({ cache: { enabled: false } }, { enabled: true, path: join(dir, "flag.sqlite") });
+    assert.equal(flagged?.path, join(dir, "flag.sqlite"));
+    flagged?.close();
   });
 });
