@@ -11,49 +11,18 @@ import { adHocCounselor } from "../../src/arena/counselor-registry.js";
 import { runArena, type ArenaOptions } from "../../src/arena/run-arena.js";
 import { bootstrapBradleyTerry } from "../../src/arena/bootstrap.js";
 import { startFakeOpenAIServer, type FakeChatBody, type FakeOpenAIServer } from "../fixtures/fake-openai-server.js";
+import { arenaReply, sensibleJudge } from "./fake-arena-replies.js";
 import { tempDir } from "../helpers.js";
 
 const cards = ["I can't sleep before exams.", "My sister and I stopped talking.", "I feel lonely at my new job."].map((complaint, k) =>
   parseRoleCard({ id: `card-${k + 1}`, language: "en", chief_complaint: complaint }, "inline", k + 1),
 );
 
-const counselorTurn = (body: FakeChatBody) => body.messages.filter((m) => m.role === "user").length;
-
-/** Scripted replies by model name: a fixture, not a model. */
-function reply(body: FakeChatBody, judge: (prompt: string) => string): string {
-  const last = body.messages.at(-1)!.content;
-  switch (body.model) {
-    case "client":
-      return "I keep worrying about it at night.";
-    case "warm":
-      return counselorTurn(body) >= 3 ? "You have carried a lot today; take care until next time." : "What feels hardest about that for you?";
-    case "flat":
-      return counselorTurn(body) >= 3 ? "Okay, take care." : "Okay.";
-    case "flat-transcript": {
-      const turn = (last.match(/^User: /gm) ?? []).length;
-      return turn >= 3 ? "Fine, take care." : "Fine.";
-    }
-    case "judge":
-      return judge(last);
-    default:
-      throw new Error(`unexpected model ${body.model}`);
-  }
-}
-
-/** Picks the response with a question mark or "carried", else refuses to answer. */
-function sensibleJudge(prompt: string): string {
-  const a = /^Response A: (.*)$/m.exec(prompt)![1]!;
-  const b = /^Response B: (.*)$/m.exec(prompt)![1]!;
-  const good = (text: string) => text.includes("?") || text.includes("carried");
-  if (good(a) === good(b)) return "Both replies are equally thin; I cannot choose.";
-  return `- Basis for selection: one reply invites the client to explore.\n- Final choice: ${good(a) ? "A" : "B"}`;
-}
-
 describe("Arena run (Algorithm 2) against a fake OpenAI-compatible server", () => {
   let server: FakeOpenAIServer;
   let judgeReply = sensibleJudge;
   before(async () => {
-    server = await startFakeOpenAIServer({ reply: (body) => reply(body, (prompt) => judgeReply(prompt)) });
+    server = await startFakeOpenAIServer({ reply: (body) => arenaReply(body, (prompt) => judgeReply(prompt)) });
   });
   after(() => server.close());
 

@@ -12,15 +12,15 @@ interface ArenaFlags {
   config?: string;
   prompt: string;
   bothOrders?: boolean;
-  sessionsPerPair?: number;
-  seed?: number;
-  concurrency?: number;
-  maxTurns?: number;
+  sessionsPerPair?: string;
+  seed?: string;
+  concurrency?: string;
+  maxTurns?: string;
   language?: string;
   prompts?: string;
-  judgeAttempts?: number;
+  judgeAttempts?: string;
   cache: string | boolean;
-  progressInterval?: number;
+  progressInterval?: string;
 }
 
 /** `battles.jsonl` → `battles.dialogues.jsonl`. */
@@ -28,7 +28,26 @@ function defaultDialoguesOut(out: string): string {
   return out.endsWith(".jsonl") ? `${out.slice(0, -".jsonl".length)}.dialogues.jsonl` : `${out}.dialogues.jsonl`;
 }
 
+type Numbers = { sessionsPerPair?: number; seed?: number; concurrency?: number; maxTurns?: number; judgeAttempts?: number; progressInterval?: number };
+
+/** Numbers are parsed inside the action, so a bad value is reported by runAction as one line. */
+function numbersOf(flags: ArenaFlags): Numbers {
+  const positive = (flag: string, value: string | undefined) => (value === undefined ? undefined : parsePositiveInt(flag)(value));
+  const n: Numbers = {};
+  const put = <K extends keyof Numbers>(key: K, value: number | undefined) => {
+    if (value !== undefined) n[key] = value;
+  };
+  put("sessionsPerPair", positive("--sessions-per-pair", flags.sessionsPerPair));
+  put("seed", flags.seed === undefined ? undefined : parseInteger("--seed")(flags.seed));
+  put("concurrency", positive("--concurrency", flags.concurrency));
+  put("maxTurns", positive("--max-turns", flags.maxTurns));
+  put("judgeAttempts", positive("--judge-attempts", flags.judgeAttempts));
+  put("progressInterval", positive("--progress-interval", flags.progressInterval));
+  return n;
+}
+
 async function runArenaCommand(flags: ArenaFlags): Promise<void> {
+  const numbers = numbersOf(flags);
   const { readRoleCards } = await import("../../core/read-records.js");
   const { assertWritable } = await import("../../core/jsonl.js");
   const { openModelContext } = await import("../model-context.js");
@@ -61,7 +80,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
     assertWritable(flags.out);
     assertWritable(dialoguesOut);
 
-    const bar = new ProgressBar("sessions", flags.progressInterval ? { intervalMs: flags.progressInterval } : {});
+    const bar = new ProgressBar("sessions", numbers.progressInterval ? { intervalMs: numbers.progressInterval } : {});
     let summary: import("../../arena/index.js").ArenaSummary;
     try {
       summary = await arena.runArena(
@@ -72,13 +91,13 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
           dialoguesOut,
           prompt: Number(flags.prompt) as 1 | 2,
           bothOrders: flags.bothOrders ?? false,
-          ...(flags.sessionsPerPair !== undefined ? { sessionsPerPair: flags.sessionsPerPair } : {}),
-          seed: flags.seed ?? sim.seed,
-          concurrency: flags.concurrency,
-          maxTurns: flags.maxTurns ?? sim.max_turns,
+          ...(numbers.sessionsPerPair !== undefined ? { sessionsPerPair: numbers.sessionsPerPair } : {}),
+          seed: numbers.seed ?? sim.seed,
+          concurrency: numbers.concurrency,
+          maxTurns: numbers.maxTurns ?? sim.max_turns,
           language: (flags.language ?? sim.language) as "zh" | "en" | undefined,
           templates,
-          judgeAttempts: flags.judgeAttempts,
+          judgeAttempts: numbers.judgeAttempts,
           maxAttempts: sim.validator?.max_attempts,
           exhaustedPolicy: sim.validator?.exhausted_policy,
           validator: {
@@ -128,16 +147,16 @@ export function register(program: Command): void {
     .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
     .option("--prompt <1|2>", "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)", "2")
     .option("--both-orders", "judge every comparison in both orders; a verdict that flips with the order is a tie")
-    .option("--sessions-per-pair <n>", "sessions per pair of counselors (default: each card once, pairs shared out evenly)", parsePositiveInt("--sessions-per-pair"))
-    .option("--seed <n>", "seed for pairings, card order, display order and continuations (default 0)", parseInteger("--seed"))
-    .option("--concurrency <n>", "sessions in flight (default 8)", parsePositiveInt("--concurrency"))
-    .option("--max-turns <n>", "T: most turns per session (default 50)", parsePositiveInt("--max-turns"))
+    .option("--sessions-per-pair <n>", "sessions per pair of counselors (default: each card once, pairs shared out evenly)")
+    .option("--seed <n>", "seed for pairings, card order, display order and continuations (default 0)")
+    .option("--concurrency <n>", "sessions in flight (default 8)")
+    .option("--max-turns <n>", "T: most turns per session (default 50)")
     .option("--language <zh|en>", "force the session language (default: each card's)")
     .option("--prompts <dir>", "folder of <name>.<language>.txt templates (supervisor-1, supervisor-2, client, counselor) overriding the built-in ones")
-    .option("--judge-attempts <n>", "supervisor calls per judgement before it is recorded as unparsed (default 2)", parsePositiveInt("--judge-attempts"))
+    .option("--judge-attempts <n>", "supervisor calls per judgement before it is recorded as unparsed (default 2)")
     .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
     .option("--no-cache", "do not cache model calls (a killed run then repeats its calls)")
-    .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)", parsePositiveInt("--progress-interval"))
+    .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)")
     .addHelpText(
       "after",
       `

@@ -12,15 +12,19 @@ interface AgreementFlags {
   json?: string;
   config?: string;
   prompts?: string;
-  seed: number;
-  concurrency: number;
-  judgeAttempts?: number;
+  seed: string;
+  concurrency: string;
+  judgeAttempts?: string;
   cache: string | boolean;
 }
 
 const percent = (x: number | null) => (x === null ? "n/a" : `${(100 * x).toFixed(1)}%`);
 
 async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
+  // Numbers are parsed here, inside runAction, so a bad value is reported as one line.
+  const seed = parseInteger("--seed")(flags.seed);
+  const concurrency = parsePositiveInt("--concurrency")(flags.concurrency);
+  const judgeAttempts = flags.judgeAttempts === undefined ? undefined : parsePositiveInt("--judge-attempts")(flags.judgeAttempts);
   if (flags.prompt !== "1" && flags.prompt !== "2") throw new PsysimError("INPUT_INVALID", `--prompt expects 1 (ethics principles, Figure 12) or 2 (counseling skills, Figure 13), got "${flags.prompt}"`);
   const { readDialogues } = await import("../../core/read-records.js");
   const { JsonlAppender, assertWritable } = await import("../../core/jsonl.js");
@@ -41,7 +45,7 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
       model: resolved.isBaseline ? arena.baselineSupervisorModel() : resolved,
       prompt,
       templates: Object.fromEntries(languages.map((l) => [l, arena.loadSupervisorTemplate(prompt, l, templates)])),
-      ...(flags.judgeAttempts ? { maxAttempts: flags.judgeAttempts } : {}),
+      ...(judgeAttempts ? { maxAttempts: judgeAttempts } : {}),
     });
     if (flags.out) assertWritable(flags.out);
     const out = flags.out ? new JsonlAppender(flags.out) : undefined;
@@ -52,8 +56,8 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
         dialogues,
         supervisor,
         bothOrders: flags.bothOrders ?? false,
-        seed: flags.seed,
-        concurrency: flags.concurrency,
+        seed,
+        concurrency,
         battlesFile: flags.battles,
         dialoguesFile: flags.dialogues,
         ...(out ? { onJudged: (b) => out.append(b) } : {}),
@@ -74,7 +78,7 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
     process.stdout.write(lines.join("\n") + "\n");
     if (flags.json) {
       const { judged, ...summary } = result;
-      writeJsonResult(flags.json, { schema: "psysim.judge-agreement/1", inputs: { battles: flags.battles, dialogues: flags.dialogues }, settings: { prompt, both_orders: flags.bothOrders ?? false, seed: flags.seed }, ...summary, battles_judged: judged.length });
+      writeJsonResult(flags.json, { schema: "psysim.judge-agreement/1", inputs: { battles: flags.battles, dialogues: flags.dialogues }, settings: { prompt, both_orders: flags.bothOrders ?? false, seed }, ...summary, battles_judged: judged.length });
     }
   } finally {
     context.close();
@@ -95,9 +99,9 @@ export function register(program: Command): void {
     .option("--json <file>", "write the full result as JSON")
     .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
     .option("--prompts <dir>", "folder of supervisor-<1|2>.<language>.txt templates overriding the built-in ones")
-    .option("--seed <n>", "seed for the display order", parseInteger("--seed"), 0)
-    .option("--concurrency <n>", "judgements in flight", parsePositiveInt("--concurrency"), 8)
-    .option("--judge-attempts <n>", "supervisor calls per judgement before it counts as unparsed (default 2)", parsePositiveInt("--judge-attempts"))
+    .option("--seed <n>", "seed for the display order", "0")
+    .option("--concurrency <n>", "judgements in flight", "8")
+    .option("--judge-attempts <n>", "supervisor calls per judgement before it counts as unparsed (default 2)")
     .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
     .option("--no-cache", "do not cache model calls")
     .addHelpText("after", "\nExamples:\n  psysim judge-agreement --battles human.jsonl --dialogues human.dialogues.jsonl --judge openai:gpt-4o --prompt 2 --both-orders\n")

@@ -3,15 +3,16 @@ import { PsysimError } from "../../core/errors.js";
 import { parseInteger, runAction } from "../run-action.js";
 
 interface RatingsFlags {
-  bootstrap: number;
+  bootstrap: string;
   anchor?: string;
-  seed: number;
+  seed: string;
   json?: string;
   plots?: string;
   by?: string;
-  pseudoTies: number;
+  pseudoTies: string;
 }
 
+// Numbers are parsed inside the action, so a bad value is reported by runAction as one line.
 function parseNonNegative(flag: string, integer: boolean): (value: string) => number {
   return (value) => {
     const n = Number(value);
@@ -26,10 +27,10 @@ export function register(program: Command): void {
     .command("ratings")
     .description("Rank counselors from arena battles: Bradley–Terry with bootstrap intervals and ranks, online Elo, battle counts, upvotes, judge bias.")
     .argument("<battles...>", "battle JSONL files (psysim.battle/1), e.g. from psysim arena or the annotation platform")
-    .option("--bootstrap <rounds>", "bootstrap rounds for the 95% intervals (0: no intervals)", parseNonNegative("--bootstrap", true), 1000)
+    .option("--bootstrap <rounds>", "bootstrap rounds for the 95% intervals (0: no intervals)", "1000")
     .option("--anchor <model=rating>", "pin one model's rating (default: the mean rating is 1000)")
-    .option("--seed <n>", "bootstrap seed", parseInteger("--seed"), 0)
-    .option("--pseudo-ties <n>", "virtual tied battles per pair, used only when the data leave no finite fit (a model never lost)", parseNonNegative("--pseudo-ties", false), 1)
+    .option("--seed <n>", "bootstrap seed", "0")
+    .option("--pseudo-ties <n>", "virtual tied battles per pair, used only when the data leave no finite fit (a model never lost)", "1")
     .option("--by <field>", "split the leaderboard: judge (llm, human, baseline)")
     .option("--json <file>", "write the full result (input hashes, settings, every table) as JSON")
     .option("--plots <dir>", "write ratings with intervals (Figure 6) and the battle-count heatmap (Figure 14) as SVG and PNG")
@@ -42,7 +43,14 @@ export function register(program: Command): void {
         if (flags.by !== undefined && flags.by !== "judge") throw new PsysimError("INPUT_INVALID", `--by accepts only "judge", got "${flags.by}"`);
         const { ratingsReport, writeRatingsCharts, formatLeaderboard } = await import("../../arena/index.js");
         const { writeJsonResult } = await import("../../report/json-result.js");
-        const result = await ratingsReport({ files, rounds: flags.bootstrap, seed: flags.seed, byJudge: flags.by === "judge", pseudoTies: flags.pseudoTies, ...(flags.anchor ? { anchor: flags.anchor } : {}) });
+        const result = await ratingsReport({
+          files,
+          rounds: parseNonNegative("--bootstrap", true)(flags.bootstrap),
+          seed: parseInteger("--seed")(flags.seed),
+          byJudge: flags.by === "judge",
+          pseudoTies: parseNonNegative("--pseudo-ties", false)(flags.pseudoTies),
+          ...(flags.anchor ? { anchor: flags.anchor } : {}),
+        });
         const text = Object.entries(result.leaderboards).map(([name, board]) => formatLeaderboard(board, name === "all" ? "Leaderboard" : `Judge: ${name}`));
         process.stdout.write(text.join("\n\n") + "\n");
         if (flags.json) writeJsonResult(flags.json, result);
