@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createOpenAICompatibleChatModel } from "../../src/llm/providers/openai-compatible.js";
-import { ModelCallError } from "../../src/llm/model-call-error.js";
+import { ModelCallError, parseRetryAfter } from "../../src/llm/model-call-error.js";
 import { backoffDelay, withRetry, type RetryOptions } from "../../src/llm/retry.js";
 import { resolveChatModel } from "../../src/llm/resolve-model.js";
 import { startFakeOpenAIServer, type Fault } from "../fixtures/fake-openai-server.js";
@@ -98,5 +98,22 @@ describe("retry middleware", () => {
     assert.equal(error.code, "MODEL_CALL_FAILED");
     assert.equal(error.message, `openai-compatible:qwen@${url} at ${url}: cannot connect (ECONNREFUSED); is the server running at this address? (gave up after 3 attempts)`);
     assert.equal(sleeps.length, 2);
+  });
+
+  it("reads Retry-After as seconds, as an HTTP date, or OpenAI's retry-after-ms", () => {
+    const h = (entries: Record<string, string>) => new Headers(entries);
+    const now = Date.parse("2024-05-01T12:00:00Z");
+    assert.deepEqual(
+      [
+        parseRetryAfter(h({ "retry-after": "3" }), now),
+        parseRetryAfter(h({ "retry-after": "0.5" }), now),
+        parseRetryAfter(h({ "retry-after": "Wed, 01 May 2024 12:00:30 GMT" }), now),
+        parseRetryAfter(h({ "retry-after": "Wed, 01 May 2024 11:00:00 GMT" }), now),
+        parseRetryAfter(h({ "retry-after-ms": "1500", "retry-after": "9" }), now),
+        parseRetryAfter(h({ "retry-after": "soon" }), now),
+        parseRetryAfter(h({}), now),
+      ],
+      [3000, 500, 30_000, 0, 1500, undefined, undefined],
+    );
   });
 });
