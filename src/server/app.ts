@@ -63,7 +63,8 @@ export function createApp(options: AppOptions): AnnotationApp {
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
       },
-      referrerPolicy: "no-referrer",
+      // Not no-referrer: with it Chromium sends `Origin: null` on form posts, which the CSRF check must refuse.
+      referrerPolicy: "same-origin",
       crossOriginResourcePolicy: "same-origin",
       strictTransportSecurity: options.secureCookies ? "max-age=15552000" : false,
     }),

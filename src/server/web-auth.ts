@@ -54,12 +54,21 @@ export function webAuth(options: WebAuthOptions): MiddlewareHandler<AuthEnv> {
 
     if (STATE_CHANGING.has(c.req.method)) {
       const origin = c.req.header("origin");
-      if (origin !== undefined && origin !== new URL(c.req.url).origin) throw new HTTPException(403, { message: "cross-origin request refused" });
+      if (origin !== undefined && !sameHost(origin, c.req.header("host") ?? new URL(c.req.url).host)) throw new HTTPException(403, { message: "cross-origin request refused" });
       const sent = c.req.header("x-csrf-token") ?? (await formField(c, "_csrf"));
       if (!sent || !sameToken(sent, csrf)) throw new HTTPException(403, { message: "missing or wrong CSRF token; reload the page and try again" });
     }
     await next();
   };
+}
+
+/** Browsers send `Origin` on form posts; it must name this very host (`null`, from sandboxed frames, never does). */
+function sameHost(origin: string, host: string): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false; // "null" or garbage: not this site
+  }
 }
 
 async function formField(c: Context, name: string): Promise<string | undefined> {

@@ -95,7 +95,7 @@ describe("annotation platform security", () => {
     for (const part of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "form-action 'self'"]) assert.ok(csp.includes(part), `CSP lacks ${part}: ${csp}`);
     assert.equal(reply.headers.get("x-content-type-options"), "nosniff");
     assert.equal(reply.headers.get("x-frame-options"), "SAMEORIGIN");
-    assert.equal(reply.headers.get("referrer-policy"), "no-referrer");
+    assert.equal(reply.headers.get("referrer-policy"), "same-origin");
   });
 
   it("shows annotators only their own assignments and sessions", async () => {
