@@ -48,12 +48,10 @@ export function bootstrapBradleyTerry(battles: Iterable<BattleOutcome>, options:
   const random = new SeededRandom(options.seed);
   const samples = models.map(() => new Float64Array(options.rounds));
   const counts = new Float64Array(collapsed.pairModels.length * 3);
-  const total = cells.length;
   let roundsWithPseudoTies = 0;
   let roundsNotConverged = 0;
   for (let round = 0; round < options.rounds; round++) {
-    counts.fill(0);
-    for (let k = 0; k < total; k++) counts[cells[random.int(total)]!]! += 1;
+    resample(cells, counts, random);
     const fit = fitBradleyTerry(pairwiseFromCounts(collapsed, counts), options);
     if (fit.separation) roundsWithPseudoTies += 1;
     if (!fit.converged) roundsNotConverged += 1;
@@ -89,6 +87,23 @@ export function bootstrapBradleyTerry(battles: Iterable<BattleOutcome>, options:
     roundsNotConverged,
     unparsed: collapsed.unparsed,
   };
+}
+
+/**
+ * Draws `cells.length` battles with replacement and counts them per cell. The draws are
+ * mulberry32 steps — the generator behind SeededRandom — inlined and seeded from `random`,
+ * because a method call per draw made this 10^8-draw loop four times slower (bench/ratings).
+ */
+function resample(cells: Int32Array, counts: Float64Array, random: SeededRandom): void {
+  counts.fill(0);
+  const total = cells.length;
+  let state = Math.floor(random.next() * 4294967296) >>> 0;
+  for (let k = 0; k < total; k++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    counts[cells[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * total)]!]! += 1;
+  }
 }
 
 /** Quantile with linear interpolation between order statistics (Hyndman–Fan type 7, numpy's default). */
