@@ -34,9 +34,15 @@ export async function readJsonlRecords<T>(file: string, parse: (value: unknown, 
   return out;
 }
 
+/** Creates missing folders one level at a time: Node's recursive mkdir can spin forever on pseudo file systems such as /proc. */
 function ensureParentDir(file: string): void {
+  const missing: string[] = [];
+  for (let dir = dirname(file); !existsSync(dir); dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    for (const dir of missing) mkdirSync(dir);
   } catch (error) {
     throw new PsysimError("OUTPUT_UNWRITABLE", `${file}: cannot create its folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { PsysimError, type ErrorCode } from "../core/errors.js";
 import { schemaTag } from "../core/schema.js";
 import { JsonlAppender, readJsonl } from "../core/jsonl.js";
 import { deriveSeed } from "../core/random.js";
@@ -65,6 +66,13 @@ export const SIMULATION_DEFAULTS = {
   exhaustedPolicy: "accept_last" as ExhaustedPolicy,
 };
 
+/** Failures no other session could escape (a missing key, an empty account): stop the run instead of failing every session. */
+const FATAL_CODES: readonly ErrorCode[] = ["MISSING_API_KEY", "QUOTA_EXHAUSTED", "MODEL_SPEC_INVALID", "CONFIG_INVALID", "OUTPUT_UNWRITABLE"];
+
+function isFatal(error: unknown): error is PsysimError {
+  return error instanceof PsysimError && FATAL_CODES.includes(error.code);
+}
+
 /** A dialogue's id: one session per card, so the card id names it. */
 export function dialogueIdFor(card: RoleCard): string {
   return card.id;
@@ -97,8 +105,9 @@ export async function simulate(options: SimulateOptions, models: SimulateModels,
     onEvent({ type: "run-start", total: todo.length, skipped: summary.skipped });
 
     let next = 0;
+    let fatal: PsysimError | undefined;
     const worker = async (): Promise<void> => {
-      while (next < todo.length) {
+      while (next < todo.length && !fatal) {
         const card = todo[next++]!;
         const dialogueId = dialogueIdFor(card);
         try {
@@ -110,6 +119,10 @@ export async function simulate(options: SimulateOptions, models: SimulateModels,
           summary.completed++;
           onEvent({ type: "session-end", dialogueId, turns: dialogue.turns.length });
         } catch (error) {
+          if (isFatal(error)) {
+            fatal ??= error;
+            return;
+          }
           const message = error instanceof Error ? error.message : String(error);
           summary.failed.push({ dialogueId, error: message });
           onEvent({ type: "session-failed", dialogueId, error: message });
@@ -117,6 +130,7 @@ export async function simulate(options: SimulateOptions, models: SimulateModels,
       }
     };
     await Promise.all(Array.from({ length: Math.min(settings.concurrency, Math.max(1, todo.length)) }, worker));
+    if (fatal) throw fatal;
     return summary;
   } finally {
     output.close();

@@ -1,0 +1,75 @@
+import { PsysimError } from "../core/errors.js";
+import { assertWritable } from "../core/jsonl.js";
+import { readRoleCards } from "../core/read-records.js";
+import { simulate, SIMULATION_DEFAULTS, type SimulateSummary } from "../simulation/simulate.js";
+import type { SimulateFlags } from "./commands/simulate.js";
+import { openModelContext } from "./model-context.js";
+import { ProgressBar, formatUsage } from "./progress.js";
+
+/** `psysim simulate`: parse, check everything that can be checked before paying for a call, run, summarise. */
+export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
+  const cards = await readRoleCards(flags.cards);
+  if (cards.length === 0) throw new PsysimError("INPUT_INVALID", `${flags.cards}: no role cards`);
+  if (flags.language !== undefined && flags.language !== "zh" && flags.language !== "en") throw new PsysimError("INPUT_INVALID", `--language expects zh or en, got "${flags.language}"`);
+  if (flags.exhaustedPolicy !== undefined && !["accept_last", "truncate", "fail"].includes(flags.exhaustedPolicy)) {
+    throw new PsysimError("INPUT_INVALID", `--exhausted-policy expects accept_last, truncate or fail, got "${flags.exhaustedPolicy}"`);
+  }
+  const context = openModelContext({ config: flags.config, cache: flags.cache });
+  try {
+    const sim = context.config?.simulation ?? {};
+    const client = await context.chatModel(flags.client ?? sim.client ?? "baseline");
+    const counselor = await context.chatModel(flags.counselor ?? sim.counselor ?? "baseline");
+    assertWritable(flags.out);
+    const bar = new ProgressBar("sessions", flags.progressInterval ? { intervalMs: flags.progressInterval } : {});
+    let summary: SimulateSummary;
+    try {
+      summary = await simulate(
+        {
+          cards,
+          out: flags.out,
+          maxTurns: flags.maxTurns ?? sim.max_turns,
+          concurrency: flags.concurrency ?? sim.concurrency,
+          limit: flags.limit,
+          seed: flags.seed ?? sim.seed,
+          language: flags.language ?? sim.language,
+          templates: flags.prompts ? { overrideDir: flags.prompts } : {},
+          maxAttempts: flags.maxAttempts ?? sim.validator?.max_attempts,
+          exhaustedPolicy: flags.exhaustedPolicy ?? sim.validator?.exhausted_policy,
+          validator: {
+            ...(sim.validator?.max_chinese_chars ? { maxChineseChars: sim.validator.max_chinese_chars } : {}),
+            ...(sim.validator?.max_english_words ? { maxEnglishWords: sim.validator.max_english_words } : {}),
+          },
+        },
+        { client, counselor },
+        (event) => {
+          if (event.type === "run-start") bar.start(event.total);
+          else if (event.type === "usage") bar.spend(event.role, event.usage);
+          else bar.tick();
+        },
+      );
+    } finally {
+      bar.stop();
+    }
+    const baselineRoles = [client.isBaseline ? "client" : "", counselor.isBaseline ? "counselor" : ""].filter(Boolean);
+    printSummary(summary, baselineRoles.length > 0 ? ` (baseline ${baselineRoles.join(" and ")}: rule-based, not an LLM)` : "");
+    if (summary.failed.length > 0) {
+      const first = summary.failed[0]!;
+      throw new PsysimError(
+        "MODEL_CALL_FAILED",
+        `${summary.failed.length} of ${summary.requested - summary.skipped} sessions failed (first: ${first.dialogueId}: ${first.error}); rerun the same command to retry them — finished calls replay from the cache`,
+      );
+    }
+  } finally {
+    context.close();
+  }
+}
+
+function printSummary(summary: SimulateSummary, label: string): void {
+  const lines = [
+    `simulated ${summary.completed} dialogue${summary.completed === 1 ? "" : "s"}${label} → ${summary.out}`,
+    `  ${summary.skipped} already finished (skipped), ${summary.failed.length} failed, ${summary.requested} requested (defaults: max turns ${SIMULATION_DEFAULTS.maxTurns}, seed ${SIMULATION_DEFAULTS.seed} unless set)`,
+  ];
+  const usage = formatUsage(summary.usage);
+  if (usage) lines.push(`  usage: ${usage}`);
+  process.stdout.write(lines.join("\n") + "\n");
+}
