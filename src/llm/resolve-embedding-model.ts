@@ -21,8 +21,11 @@ export interface ResolveEmbeddingOptions extends Pick<ResolveModelOptions, "conf
  * or a name under `models:` with one of those providers.
  */
 export async function resolveEmbeddingModel(spec: ModelEntry, options: ResolveEmbeddingOptions = {}): Promise<EmbeddingModel> {
+  // `openai-compatible:<url>` without a model name means the paper's model.
   const bare = typeof spec === "string" ? /^openai-compatible:(https?:\/\/.+)$/s.exec(spec.trim()) : null;
-  const { id, config } = bare ? { id: spec as string, config: { provider: "openai-compatible" as const, model: DEFAULT_EMBEDDING_MODEL, base_url: bare[1]!.split(",") } } : resolveModelSpec(spec, options.config?.models);
+  const resolved = bare ? resolveModelSpec(`openai-compatible:${DEFAULT_EMBEDDING_MODEL}@${bare[1]}`) : resolveModelSpec(spec, options.config?.models);
+  const id = bare ? (spec as string) : resolved.id;
+  const config = resolved.config;
   const env = options.env ?? process.env;
   const common = { id, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }), ...(options.retry === undefined ? {} : { retry: options.retry }) };
   const timeout = "timeout_ms" in config && config.timeout_ms !== undefined ? { timeoutMs: config.timeout_ms } : {};
@@ -40,8 +43,8 @@ export async function resolveEmbeddingModel(spec: ModelEntry, options: ResolveEm
       return createOpenAIEmbeddingModel({ ...common, ...timeout, model: config.model, baseUrls: [config.base_url ?? OLLAMA_BASE_URL].flat(), apiKey: "ollama" });
     case "llama-cpp": {
       const { createLlamaCppEmbeddingModel, llamaCppOptionsFromConfig } = await import("./providers/llama-cpp.js");
-      const { sampling: _sampling, parallel: _parallel, chatTemplate: _template, ...embeddingOptions } = llamaCppOptionsFromConfig(config, id, options.baseDir ?? options.config?.source?.dir);
-      return createLlamaCppEmbeddingModel(embeddingOptions);
+      const { modelPath, contextSize, threads, gpu, gpuLayers, baseDir } = llamaCppOptionsFromConfig(config, id, options.baseDir ?? options.config?.source?.dir);
+      return createLlamaCppEmbeddingModel({ id, modelPath, contextSize, threads, gpu, gpuLayers, baseDir });
     }
     default:
       throw new PsysimError("MODEL_SPEC_INVALID", `${id}: a ${config.provider} model cannot embed text; use openai-compatible:[<model>@]<http://host:port/v1> (default model ${DEFAULT_EMBEDDING_MODEL}), openai:<model>, ollama:<model> or llama-cpp:<file.gguf>`);
