@@ -10,6 +10,16 @@ export function validationIds(ids: readonly string[], ratio: number, seed: numbe
   if (!(ratio >= 0 && ratio < 1)) throw new RangeError(`validation ratio must be in [0, 1), got ${ratio}`);
   const unique = [...new Set(ids)];
   const count = Math.min(Math.ceil(ratio * unique.length), Math.max(0, unique.length - 1));
-  const ranked = unique.map((id) => ({ id, key: sha256(`${seed}\u0000${id}`) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return new Set(ranked.slice(0, count).map((r) => r.id));
+  return new Set(rankBySeededHash(unique, seed).slice(0, count));
+}
+
+/**
+ * Orders ids by sha256(seed, id): a seeded order that does not depend on the input
+ * order, and in which adding ids never moves the others relative to each other.
+ */
+export function rankBySeededHash(ids: readonly string[], seed: number): string[] {
+  return ids
+    .map((id) => ({ id, key: sha256(`${seed}\u0000${id}`) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((r) => r.id);
 }
