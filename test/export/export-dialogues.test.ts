@@ -36,6 +36,11 @@ describe("exportDialogues to LLaMA-Factory", () => {
     // Every session's first sample is ["你好", "<id> counselor 1"]: distinct, so nothing is deduplicated.
     assert.equal(train.length + val.length, totalTurns);
     assert.ok(train.every((c) => c.system === "SYS") && val.every((c) => c.system === "SYS"));
+    // No context from another session: every line but the shared greeting names the target's own session.
+    for (const c of [...train, ...val]) {
+      const own = c.messages.at(-1)!.content.split(" ")[0]!;
+      assert.ok(c.messages.slice(1).every((m) => m.content.startsWith(`${own} `)), JSON.stringify(c.messages));
+    }
     const trainSessions = sessionsIn(train);
     const valSessions = sessionsIn(val);
     assert.equal(valSessions.size, 2); // ceil(0.1 × 20)
@@ -163,6 +168,18 @@ describe("exportDialogues to LLaMA-Factory", () => {
     assert.deepEqual(readdirSync(broken), ["dataset_info.json"]);
     assert.equal(readFileSync(join(broken, "dataset_info.json"), "utf8"), "{ not json");
     assert.deepEqual(readdirSync(dir).sort(), ["broken", "d.jsonl", "data"]);
+  });
+
+  it("re-exporting into the same folder replaces its files and removes a validation set that no longer exists", async () => {
+    const dir = tempDir();
+    const input = writeTemp(dir, "d.jsonl", jsonlOf(Array.from({ length: 4 }, (_, i) => session(`s${i}`, 1))));
+    const out = join(dir, "out");
+    await exportDialogues(options(input, out, { valRatio: 0.5 }));
+    assert.ok(existsSync(join(out, "psysim_val.jsonl")));
+    await exportDialogues(options(input, out, { valRatio: 0 }));
+    assert.deepEqual(readdirSync(out).sort(), ["dataset_info.json", "psysim_hygiene.json", "psysim_sft.yaml", "psysim_train.jsonl"]);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(out, "dataset_info.json"), "utf8")) as object), ["psysim_train"]);
+    assert.equal(readLlamaFactoryDataset(out, "psysim_train").length, 4);
   });
 
   it("fails without writing anything when no session can be used", async () => {
