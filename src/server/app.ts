@@ -10,6 +10,7 @@ import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./password.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { annotatorRoutes } from "./routes/annotator-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
+import { leaderboardRoutes } from "./routes/leaderboard-routes.js";
 import type { SessionEngine } from "./session-engine.js";
 import { loadStaticAssets } from "./static-assets.js";
 import { messagePage } from "./views/auth-pages.js";
@@ -30,6 +31,8 @@ export interface AppOptions {
   sessionTtlMs?: number;
   inviteTtlMs?: number;
   secureCookies?: boolean;
+  /** Bootstrap rounds for the leaderboard's intervals; default 200 (the page is computed on each visit). */
+  leaderboardRounds?: number;
   /** Largest request body accepted (uploads of role cards and battles); default 20 MiB. */
   maxBodyBytes?: number;
 }
@@ -85,6 +88,7 @@ export function createApp(options: AppOptions): AnnotationApp {
   app.use("*", webAuth(auth));
   app.route("/", authRoutes({ ...auth, rateLimit: options.rateLimit ?? new LoginRateLimit(), scrypt: options.scrypt ?? DEFAULT_SCRYPT_PARAMS }));
   app.route("/admin", adminRoutes({ store: options.store, engine: options.engine, now, inviteTtlMs: options.inviteTtlMs ?? 7 * 24 * HOUR, seed, isBaseline: options.isBaseline ?? false }));
+  app.route("/leaderboard", leaderboardRoutes(options.store, { rounds: options.leaderboardRounds ?? 200, seed }));
   app.route("/", annotatorRoutes(options.store, sessions, options.engine));
 
   app.notFound((c) => c.html(messagePage(safePageContext(c), "404", "Not found"), 404));

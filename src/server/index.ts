@@ -8,3 +8,7 @@ export { SimulationSessionEngine, type SimulationEngineOptions } from "./simulat
 export { hashPassword, verifyPassword, DEFAULT_SCRYPT_PARAMS, MIN_PASSWORD_LENGTH, type ScryptParams } from "./password.js";
 export { LoginRateLimit } from "./login-rate-limit.js";
 export { sessionRecord } from "./session-export.js";
+export { itemAgreements, type ItemAgreements, type RaterPairAgreement } from "./item-agreement.js";
+export { startServer, SERVE_DEFAULTS, type ServeOptions, type RunningServer } from "./serve.js";
+export { bootstrapAdmin, ADMIN_PASSWORD_ENV, type AdminBootstrap } from "./admin-bootstrap.js";
+export { ServeConfigSchema, type ServeConfig } from "./serve-config.js";

@@ -145,4 +145,19 @@ describe("annotation platform in a real browser", { skip }, () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  it("shows the admin a leaderboard from the human votes", async () => {
+    const context = await browser.newContext({ ...laptop, locale: "zh-CN" });
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('input[name="name"]', "admin");
+    await page.fill('input[name="password"]', ADMIN_PASSWORD);
+    await page.click('button[type="submit"].primary');
+    await page.waitForURL(`${base}/admin`);
+    await page.goto(`${base}/leaderboard`);
+    await page.waitForSelector("#board-human");
+    await page.screenshot({ path: `${SHOTS}/09-leaderboard-zh.png`, fullPage: true });
+    assert.equal(await page.locator("#board-human tbody tr").first().locator("td").first().textContent().then((t) => /^baseline-[ab]$/.test(t ?? "")), true);
+    await context.close();
+  });
 });
