@@ -22,6 +22,8 @@ export function mean(values: readonly number[]): number | null {
 export function sampleVariance(values: readonly number[]): number | null {
   const m = mean(values);
   if (m === null || values.length < 2) return null;
+  // Identical values have exactly zero spread; the rounding in the mean must not invent one.
+  if (values.every((v) => v === values[0])) return 0;
   let ss = 0;
   for (const v of values) ss += (v - m) ** 2;
   return ss / (values.length - 1);

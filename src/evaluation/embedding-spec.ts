@@ -1,19 +1,14 @@
-import { PsysimError } from "../core/errors.js";
 import type { EmbeddingModel } from "../llm/chat-model.js";
+import { resolveEmbeddingModel, type ResolveEmbeddingOptions } from "../llm/resolve-embedding-model.js";
 import { LEXICAL_BASELINE_ID, LexicalEmbeddingModel } from "./lexical-embedding.js";
-
-/** The paper's embedding model (§4.1), served over an OpenAI-compatible /v1/embeddings endpoint. */
-export const DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3";
 
 /**
  * Turns `--embeddings` into a model: `none` (Eq. 1 only), `lexical-baseline` (offline,
- * labelled baseline), or a neural model spec for the LLM layer.
+ * labelled baseline), or any spec the LLM layer embeds with, e.g.
+ * `openai-compatible:http://127.0.0.1:8000/v1` (model BAAI/bge-m3 by default).
  */
-export async function embeddingModelFor(spec: string): Promise<EmbeddingModel | undefined> {
+export async function embeddingModelFor(spec: string, options: ResolveEmbeddingOptions = {}): Promise<EmbeddingModel | undefined> {
   if (spec === "none") return undefined;
   if (spec === LEXICAL_BASELINE_ID) return new LexicalEmbeddingModel();
-  throw new PsysimError(
-    "MODEL_SPEC_INVALID",
-    `embedding model "${spec}": this build has no /v1/embeddings provider wired in yet; use --embeddings lexical-baseline (offline, labelled baseline) or --embeddings none`,
-  );
+  return resolveEmbeddingModel(spec, options);
 }

@@ -30,3 +30,6 @@ export * from "./topic-list.js";
 export * from "./topic-labels-parser.js";
 export * from "./topic-distribution.js";
 export * from "./topic-diversity.js";
+export * from "./baseline-judges.js";
+export * from "./judge-reports.js";
+export * from "./compare-datasets.js";

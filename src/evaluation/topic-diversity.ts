@@ -80,6 +80,7 @@ export async function evaluateTopics(dialogues: readonly Dialogue[], options: To
       judge: options.judge.id,
       judge_baseline: options.judge.isBaseline === true,
       rounds,
+      languages: languageCounts(dialogues),
       max_attempts: maxAttempts,
       seed,
       sampling: options.sampling ?? {},
@@ -95,6 +96,12 @@ export async function evaluateTopics(dialogues: readonly Dialogue[], options: To
   };
 }
 
+function languageCounts(dialogues: readonly Dialogue[]): Partial<Record<Language, number>> {
+  const counts: Partial<Record<Language, number>> = {};
+  for (const d of dialogues) counts[d.language] = (counts[d.language] ?? 0) + 1;
+  return counts;
+}
+
 async function labelSession(context: JudgeContext, dialogue: Dialogue, content: string, round: number, maxAttempts: number, topics: readonly Topic[]): Promise<TopicRoundLabels> {
   let parsed: TopicLabelsParse = { error: "not asked" };
   let attempt = 0;
@@ -104,7 +111,7 @@ async function labelSession(context: JudgeContext, dialogue: Dialogue, content: 
       messages: [{ role: "user", content }],
       sampleKey: `${dialogue.id}/topics/round-${round}/attempt-${attempt}`,
       jsonSchema: LABELS_SCHEMA,
-      task: { kind: "topics", language: dialogue.language, detail: { round, topics: topics.map((t) => t[dialogue.language]) } },
+      task: { kind: "topics", language: dialogue.language, detail: { round, topics: topics.map((t) => t[dialogue.language]), session_text: clientText(dialogue) } },
     });
     parsed = parseTopicLabels(answer, topics);
     if ("labels" in parsed) return { round, labels: parsed.labels, attempts: attempt };

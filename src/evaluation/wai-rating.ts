@@ -119,7 +119,7 @@ async function rateItem(context: JudgeContext, template: PromptTemplate, dialogu
     const answer = await callJudge(context, {
       messages: [{ role: "user", content }],
       sampleKey: `${dialogue.id}/wai/round-${round}/item-${item.number}/attempt-${attempt}`,
-      task: { kind: "wai", language: dialogue.language, detail: { mode: "per-item", item: item.number, statement: item.text[dialogue.language], round } },
+      task: { kind: "wai", language: dialogue.language, detail: { mode: "per-item", item: item.number, statement: item.text[dialogue.language], round, session_text: transcript(dialogue) } },
     });
     parsed = parseWaiScore(answer);
     if ("score" in parsed) return { item: item.number, round, raw: parsed.score, attempts: attempt };
@@ -140,7 +140,7 @@ async function rateBatch(context: JudgeContext, template: PromptTemplate, dialog
       messages: [{ role: "user", content }],
       sampleKey: `${dialogue.id}/wai-batched/round-${round}/attempt-${attempt}`,
       jsonSchema: BATCH_SCHEMA,
-      task: { kind: "wai", language: dialogue.language, detail: { mode: "batched", items: WAI_ITEMS.map((i) => i.number), round } },
+      task: { kind: "wai", language: dialogue.language, detail: { mode: "batched", items: WAI_ITEMS.map((i) => i.number), round, session_text: transcript(dialogue) } },
     });
     for (const [n, parsed] of parseWaiBatch(answer, pending())) {
       result.set(n, "score" in parsed ? { item: n, round, raw: parsed.score, attempts: attempt } : { item: n, round, raw: null, attempts: attempt, error: parsed.error });

@@ -120,3 +120,11 @@ describe("cosineSimilarity", () => {
     assert.throws(() => cosineSimilarity([1], [1, 2]), RangeError);
   });
 });
+
+describe("zero spread", () => {
+  it("is exactly zero for identical values whose mean rounds, so no test is run on them", () => {
+    const x = 0.1; // (0.1 + 0.1 + 0.1) / 3 is not exactly 0.1 in floating point
+    assert.equal(sampleSd([x, x, x]), 0);
+    assert.equal(welchTTest([x, x, x], [x, x, x]).note, "both groups have zero variance");
+  });
+});

@@ -51,8 +51,8 @@ describe("evaluateWai", () => {
     assert.equal(judge.calls.length, 36);
     const first = judge.calls.find((r) => r.sampleKey === "d1/wai/round-1/item-4/attempt-1")!;
     assert.ok(first, "sample keys name session, round, item and attempt");
-    assert.deepEqual(first.task, { kind: "wai", language: "zh", detail: { mode: "per-item", item: 4, statement: waiItem(4).text.zh, round: 1 } });
     const prompt = first.messages[0]!.content;
+    assert.deepEqual(first.task, { kind: "wai", language: "zh", detail: { mode: "per-item", item: 4, statement: waiItem(4).text.zh, round: 1, session_text: prompt.slice(prompt.indexOf("来访者：你好"), prompt.indexOf("\n=== 会谈结束")) } });
     assert.match(prompt, /来访者：我总是失眠\n咨询师：这种情况持续多久了？/);
     assert.match(prompt, /\*\*双方对咨询想要达成什么存在疑虑或缺乏理解。\*\*/);
     assert.match(prompt, /从 4 分开始/);

@@ -1,15 +1,48 @@
+import { join } from "node:path";
 import type { Command } from "commander";
+import { PsysimError } from "../../core/errors.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
 
-interface FidelityFlags {
+interface CommonFlags {
   dialogues: string;
+  json?: string;
+  plots?: string;
+}
+
+interface FidelityFlags extends CommonFlags {
   cards: string;
   embeddings: string;
   seed: number;
   batchSize: number;
   stopWords?: string;
-  json?: string;
-  plots?: string;
+  config?: string;
+}
+
+interface JudgeFlags extends CommonFlags {
+  judge: string;
+  rounds: number;
+  maxAttempts: number;
+  concurrency: number;
+  seed: number;
+  prompts?: string;
+  config?: string;
+  cache: string | boolean;
+}
+
+/** Options every LLM-judged evaluation shares. */
+function judgeOptions(command: Command): Command {
+  return command
+    .requiredOption("--dialogues <file>", "dialogue JSONL")
+    .requiredOption("--judge <spec>", "judge model: a spec (openai:gpt-4o, openai-compatible:<model>@http://host/v1, …), a name from psysim.yaml, or baseline (rule-based, offline)")
+    .option("--rounds <n>", "independent rounds, averaged (paper: 3)", parsePositiveInt("--rounds"), 3)
+    .option("--max-attempts <n>", "calls per rating before it is recorded as missing", parsePositiveInt("--max-attempts"), 3)
+    .option("--concurrency <n>", "judge calls in flight", parsePositiveInt("--concurrency"), 8)
+    .option("--seed <n>", "seed for the judge's sampling", parseInteger("--seed"), 1)
+    .option("--prompts <dir>", "folder of template overrides (<name>.<zh|en>.txt)")
+    .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
+    .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite); reruns replay finished calls")
+    .option("--no-cache", "do not cache judge calls (an interrupted run then repeats them)")
+    .option("--json <file>", "write the full result (input hashes, settings, every rating, aggregates)");
 }
 
 /** `psysim eval fidelity|topics|wai`: the paper's §4 metrics. */
@@ -21,21 +54,23 @@ export function register(program: Command): void {
     .description("Vocabulary overlap (Eq. 1) and semantic consistency (Eq. 2) with each session's card, against a seeded random-mapping control.")
     .requiredOption("--dialogues <file>", "dialogue JSONL")
     .requiredOption("--cards <file>", "the role cards the sessions were simulated from")
-    .option("--embeddings <model>", "embedding model for Eq. 2: a model spec, lexical-baseline (offline) or none", "lexical-baseline")
+    .option("--embeddings <model>", "embedding model for Eq. 2: a spec such as openai-compatible:http://127.0.0.1:8000/v1 (model BAAI/bge-m3 by default), lexical-baseline (offline, not a neural embedding) or none", "lexical-baseline")
     .option("--seed <n>", "seed of the random-mapping derangement", parseInteger("--seed"), 1)
     .option("--batch-size <n>", "texts per embedding request", parsePositiveInt("--batch-size"), 32)
     .option("--stop-words <file>", "words to leave out of Eq. 1, one per line (recorded in the output)")
+    .option("--config <file>", "psysim.yaml, for embedding models named there")
     .option("--json <file>", "write the full result (input hashes, settings, per-session values, aggregates)")
     .option("--plots <dir>", "write Figure 2 histograms as SVG and PNG")
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval fidelity --dialogues sim.jsonl --cards cards.jsonl\n  psysim eval fidelity --dialogues sim.jsonl --cards cards.jsonl --embeddings none --json fidelity.json --plots plots/\n",
+      "\nExamples:\n  psysim eval fidelity --dialogues sim.jsonl --cards cards.jsonl --embeddings openai-compatible:http://127.0.0.1:8000/v1\n  psysim eval fidelity --dialogues sim.jsonl --cards cards.jsonl --embeddings none --json fidelity.json --plots plots/\n",
     )
     .action(
       runAction(async (flags: FidelityFlags) => {
         const { fidelityReport, embeddingModelFor } = await import("../../evaluation/index.js");
         const { formatComparisonTable, progressLines, writeFidelityCharts, writeJsonResult } = await import("../../report/index.js");
-        const embedding = await embeddingModelFor(flags.embeddings);
+        const { loadConfig } = await import("../../config/index.js");
+        const embedding = await embeddingModelFor(flags.embeddings, { batchSize: flags.batchSize, ...(flags.config && { config: loadConfig(flags.config) }) });
         const result = await fidelityReport({
           dialogues: flags.dialogues,
           cards: flags.cards,
@@ -51,6 +86,62 @@ export function register(program: Command): void {
         process.stdout.write(formatComparisonTable(rows, ["true mapping", "random mapping"]) + "\n");
         if (flags.json) writeJsonResult(flags.json, result);
         if (flags.plots) await writeFidelityCharts(result.sessions, flags.plots, label);
+      }),
+    );
+
+  judgeOptions(evaluate.command("topics"))
+    .description("Client-topic diversity (§4.1): the judge labels each session's client turns with topics (multi-label); entropy in bits per round, mean ± sd over rounds.")
+    .option("--topics <file>", "topic list (.txt one a line, or JSON/YAML of {id, en, zh}); default the 56 SMILE topics")
+    .option("--plots <dir>", "write the Figure 3 topic distribution as SVG and PNG")
+    .addHelpText("after", "\nExamples:\n  psysim eval topics --dialogues sim.jsonl --judge openai:gpt-4o --json topics.json --plots plots/\n  psysim eval topics --dialogues sim.jsonl --judge baseline   # offline, rule-based\n")
+    .action(
+      runAction(async (flags: JudgeFlags & { topics?: string }) => {
+        const { topicsReport, resolveJudge } = await import("../../evaluation/index.js");
+        const { chartLanguage, datasetName, formatTopicsSummary, progressLines, renderChart, topicBarsSpec, writeJsonResult } = await import("../../report/index.js");
+        const { openModelContext } = await import("../model-context.js");
+        const context = openModelContext({ config: flags.config, cache: flags.cache });
+        try {
+          const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
+          const result = await topicsReport(flags.dialogues, {
+            judge, rounds: flags.rounds, maxAttempts: flags.maxAttempts, concurrency: flags.concurrency, seed: flags.seed,
+            ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
+            ...(flags.topics && { topicsFile: flags.topics }),
+            onProgress: progressLines("topic labelling (session-rounds)"),
+          });
+          process.stdout.write(formatTopicsSummary(result) + "\n");
+          if (flags.json) writeJsonResult(flags.json, result);
+          if (flags.plots) await renderChart(topicBarsSpec([{ name: datasetName(flags.dialogues), distribution: result.aggregates.distribution }], chartLanguage(result.settings)), join(flags.plots, "topics"));
+        } finally {
+          context.close();
+        }
+      }),
+    );
+
+  judgeOptions(evaluate.command("wai"))
+    .description("WAI-O-S (§4.2.1): an LLM observer rates the 12 items (Goal, Task, Bond; items 4 and 10 reversed) in independent rounds.")
+    .option("--mode <mode>", "per-item: one call per item with its guideline (the paper's Figure 11); batched: all 12 in one structured call", "per-item")
+    .option("--plots <dir>", "write Figure 4 box plots as SVG and PNG")
+    .addHelpText("after", "\nExamples:\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --json wai.json --plots plots/\n  psysim eval wai --dialogues sim.jsonl --judge vllm-qwen --mode batched --rounds 3\n")
+    .action(
+      runAction(async (flags: JudgeFlags & { mode: string }) => {
+        if (flags.mode !== "per-item" && flags.mode !== "batched") throw new PsysimError("INPUT_INVALID", `--mode expects per-item or batched, got "${flags.mode}"`);
+        const { waiReport, resolveJudge } = await import("../../evaluation/index.js");
+        const { datasetName, formatWaiSummary, progressLines, renderChart, waiBoxplotSpec, writeJsonResult } = await import("../../report/index.js");
+        const { openModelContext } = await import("../model-context.js");
+        const context = openModelContext({ config: flags.config, cache: flags.cache });
+        try {
+          const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
+          const result = await waiReport(flags.dialogues, {
+            judge, mode: flags.mode, rounds: flags.rounds, maxAttempts: flags.maxAttempts, concurrency: flags.concurrency, seed: flags.seed,
+            ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
+            onProgress: progressLines("WAI ratings (calls)"),
+          });
+          process.stdout.write(formatWaiSummary(result) + "\n");
+          if (flags.json) writeJsonResult(flags.json, result);
+          if (flags.plots) await renderChart(waiBoxplotSpec([{ name: datasetName(flags.dialogues), sessions: result.sessions }]), join(flags.plots, "wai"));
+        } finally {
+          context.close();
+        }
       }),
     );
 }

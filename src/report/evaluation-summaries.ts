@@ -1,0 +1,54 @@
+import { basename } from "node:path";
+import type { Language } from "../core/language.js";
+import type { TopicsResult, WaiResult } from "../evaluation/judge-reports.js";
+import { textTable } from "../evaluation/stats-table.js";
+import { WAI_FACTORS } from "../evaluation/wai-items.js";
+import { meanSd } from "./comparison-table.js";
+
+/** A dataset's display name: its file's base name without the extension. */
+export function datasetName(file: string): string {
+  return basename(file).replace(/\.(jsonl|json)$/i, "");
+}
+
+/** Chinese topic names when most sessions are Chinese, English otherwise. */
+export function chartLanguage(settings: Record<string, unknown>): Language {
+  const counts = (settings["languages"] ?? {}) as Partial<Record<Language, number>>;
+  return (counts.zh ?? 0) > (counts.en ?? 0) ? "zh" : "en";
+}
+
+function judgeLabel(settings: Record<string, unknown>): string {
+  return `${String(settings["judge"])}${settings["judge_baseline"] ? " (rule-based baseline, not an LLM)" : ""}`;
+}
+
+/** Factor means ± sd over sessions, the overall score, and what is missing. */
+export function formatWaiSummary(result: WaiResult): string {
+  const a = result.aggregates;
+  const rows = [
+    ["WAI-O-S", "mean ± sd (n sessions)"],
+    ...WAI_FACTORS.map((f) => [f[0]!.toUpperCase() + f.slice(1), `${meanSd(a.factors[f])} (${a.factors[f].n})`]),
+    ["All items", `${meanSd(a.total)} (${a.total.n})`],
+  ];
+  return [
+    textTable(rows),
+    `judge ${judgeLabel(result.settings)}, ${String(result.settings["mode"])} mode, ${String(result.settings["rounds"])} rounds; items 4 and 10 reversed (8 - x); ${a.missing_ratings} item-round rating${a.missing_ratings === 1 ? "" : "s"} missing`,
+  ].join("\n");
+}
+
+/** Entropy per round and over rounds, the most frequent topics, and invented labels. */
+export function formatTopicsSummary(result: TopicsResult, top = 10): string {
+  const a = result.aggregates;
+  const language = chartLanguage(result.settings);
+  const rows = [
+    ["entropy (bits)", ...a.rounds.map((r) => `round ${r.round}`), "mean ± sd"],
+    ["limited (listed topics)", ...a.rounds.map((r) => r.entropy_limited.toFixed(3)), meanSd(a.entropy_limited)],
+    ["unlimited (with invented)", ...a.rounds.map((r) => r.entropy_unlimited.toFixed(3)), meanSd(a.entropy_unlimited)],
+  ];
+  const topTopics = [...a.distribution].filter((t) => t.share > 0).sort((x, y) => y.share - x.share).slice(0, top);
+  const missing = a.rounds.reduce((n, r) => n + r.sessions_missing, 0);
+  const invented = a.invented.reduce((n, x) => n + x.count, 0);
+  return [
+    textTable(rows),
+    `top topics: ${topTopics.map((t) => `${t[language]} ${(100 * t.share).toFixed(1)}%`).join(", ") || "none"}`,
+    `judge ${judgeLabel(result.settings)}; ${invented} invented label${invented === 1 ? "" : "s"} (${a.invented.length} distinct); ${missing} session-round${missing === 1 ? "" : "s"} missing`,
+  ].join("\n");
+}
