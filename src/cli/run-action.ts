@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "commander";
 import { PsysimError } from "../core/errors.js";
 
 /**
@@ -23,7 +24,8 @@ export function runAction<A extends unknown[]>(action: (...args: A) => Promise<v
 export function parsePositiveInt(flag: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new PsysimError("INPUT_INVALID", `${flag} expects a whole number from 1 up, got "${value}"`);
+    // Commander reports InvalidArgumentError as one line and exits 1, like runAction does.
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a whole number from 1 up, got "${value}"`);
     return n;
   };
 }
@@ -31,7 +33,7 @@ export function parsePositiveInt(flag: string): (value: string) => number {
 export function parseInteger(flag: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n)) throw new PsysimError("INPUT_INVALID", `${flag} expects a whole number, got "${value}"`);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} expects a whole number, got "${value}"`);
     return n;
   };
 }
