@@ -10,7 +10,6 @@ import {
   defaultThreadCount,
   LlamaCppModelConfigSchema,
   llamaCppOptionsFromConfig,
-  parseLlamaCppSpec,
   resolveLlamaCppOptions,
 } from "../../src/llm/providers/llama-cpp.js";
 import { tinyModelPath } from "../fixtures/tiny-model.js";
@@ -83,7 +82,7 @@ describe("llama-cpp provider: bad files and a missing package", () => {
   });
 });
 
-describe("llama-cpp provider: options, specs and config", () => {
+describe("llama-cpp provider: options and config", () => {
   it("uses one thread on two cores or fewer, else half the logical CPUs, at most 16", () => {
     assert.deepEqual([1, 2, 3, 4, 8, 12, 64].map((n) => defaultThreadCount(n)), [1, 1, 2, 2, 4, 6, 16]);
   });
@@ -123,12 +122,6 @@ describe("llama-cpp provider: options, specs and config", () => {
     for (const [options, pattern] of bad) {
       assert.throws(() => createLlamaCppChatModel({ modelPath: "m.gguf", id: "local", ...options }), (e: unknown) => e instanceof PsysimError && e.code === "CONFIG_INVALID" && pattern.test(e.message));
     }
-  });
-
-  it("parses llama-cpp:<path> specs, including paths with colons", () => {
-    assert.deepEqual(parseLlamaCppSpec("llama-cpp:./models/qwen.gguf"), { id: "llama-cpp:./models/qwen.gguf", modelPath: "./models/qwen.gguf" });
-    assert.deepEqual(parseLlamaCppSpec("llama-cpp:C:\\models\\q.gguf", "/cfg"), { id: "llama-cpp:C:\\models\\q.gguf", modelPath: "C:\\models\\q.gguf", baseDir: "/cfg" });
-    assert.throws(() => parseLlamaCppSpec("llama-cpp:"), (e: unknown) => e instanceof PsysimError && e.code === "MODEL_SPEC_INVALID" && /llama-cpp:<path to \.gguf>/.test(e.message));
   });
 
   it("maps a psysim.yaml model entry, and rejects unknown keys", () => {

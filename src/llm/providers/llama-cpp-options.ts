@@ -122,13 +122,6 @@ export function resolveLlamaCppOptions(options: LlamaCppModelOptions): ResolvedL
   };
 }
 
-/** `llama-cpp:<path>` → options; the path may contain colons (Windows drives). */
-export function parseLlamaCppSpec(spec: string, baseDir?: string): LlamaCppModelOptions {
-  const match = /^llama-cpp:(.+)$/.exec(spec.trim());
-  if (!match) throw new PsysimError("MODEL_SPEC_INVALID", `${spec}: a local model spec is llama-cpp:<path to .gguf>, e.g. llama-cpp:./models/qwen2.5-7b-instruct-q4_k_m.gguf`);
-  return { id: spec, modelPath: match[1]!, ...(baseDir === undefined ? {} : { baseDir }) };
-}
-
 /** The `{ provider: llama-cpp, … }` entry of `models:` in psysim.yaml. */
 export const LlamaCppModelConfigSchema = z.strictObject({
   provider: z.literal("llama-cpp"),

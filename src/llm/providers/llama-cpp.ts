@@ -12,7 +12,6 @@ export {
   LLAMA_CPP_DEFAULTS,
   LlamaCppModelConfigSchema,
   llamaCppOptionsFromConfig,
-  parseLlamaCppSpec,
   resolveLlamaCppOptions,
   type LlamaCppModelConfig,
   type LlamaCppModelOptions,
