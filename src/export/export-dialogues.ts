@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PsysimError } from "../core/errors.js";
-import { canonicalJson, sha256 } from "../core/hash.js";
+import { sha256 } from "../core/hash.js";
 import { readJsonl } from "../core/jsonl.js";
 import type { Language } from "../core/language.js";
 import { parseDialogue } from "../core/read-records.js";
@@ -94,12 +94,12 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
 
   return withStaging(options.outDir, async (staging) => {
     const seenTrain = new Set<string>();
-    const validation: { sample: SftSample; key: string }[] = [];
+    const validation: { sample: SftSample; key: string; tokens: number }[] = [];
+    const systemTokens = new Map<string, number>();
     const report = emptyReport(options, file, await fileSha256(file), read, usable.length, heldOut.size, dropped, droppedByReason);
     let longest = 0;
 
-    const emit = (split: "train" | "validation", sample: SftSample) => {
-      const tokens = approximateTokens([sample.system ?? "", ...sample.messages.map((m) => m.content)].join("\n"));
+    const emit = (split: "train" | "validation", sample: SftSample, tokens: number) => {
       longest = Math.max(longest, tokens);
       report.tokens_approx[split] += tokens;
       report.samples[split] += 1;
@@ -112,8 +112,15 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
       const system = options.systemPrompt.forLanguage(dialogue.language);
       if (system !== undefined) systemLanguages.set(dialogue.language, system);
       const split = heldOut.has(dialogue.id) ? "validation" : "train";
+      // Counted once per turn and summed per sample: samples repeat their history, so counting each sample's text would be quadratic.
+      const turnTokens = dialogue.turns.map((t) => approximateTokens(t.content));
+      const prefixTokens = turnTokens.map(((sum) => (n: number) => (sum += n))(0));
+      const promptTokens = system === undefined ? 0 : (systemTokens.get(system) ?? systemTokens.set(system, approximateTokens(system)).get(system)!);
       for (const sample of dialogueSamples(dialogue, { ...(system === undefined ? {} : { system }), ...(options.maxHistory === undefined ? {} : { maxHistory: options.maxHistory }) })) {
-        const key = sha256(canonicalJson({ system: sample.system ?? null, messages: sample.messages }));
+        const first = sample.turn + 1 - sample.messages.length;
+        const tokens = promptTokens + prefixTokens[sample.turn]! - (first > 0 ? prefixTokens[first - 1]! : 0);
+        // Samples are built with a fixed key order, so plain JSON is canonical here and much faster than canonicalJson.
+        const key = sha256(JSON.stringify([sample.system ?? null, sample.messages]));
         if (split === "train") {
           if (seenTrain.has(key)) {
             report.samples.duplicates_removed += 1;
@@ -131,20 +138,20 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
             continue;
           }
         }
-        if (split === "train") emit("train", sample);
-        else validation.push({ sample, key });
+        if (split === "train") emit("train", sample, tokens);
+        else validation.push({ sample, key, tokens });
       }
     }
 
     // Validation goes last so a sample already in training (a shared opening, say) is not also evaluated on.
     const seenValidation = new Set<string>();
-    for (const { sample, key } of validation) {
+    for (const { sample, key, tokens } of validation) {
       if (seenTrain.has(key) || seenValidation.has(key)) {
         report.samples.duplicates_removed += 1;
         continue;
       }
       seenValidation.add(key);
-      emit("validation", sample);
+      emit("validation", sample, tokens);
     }
     if (report.samples.train === 0) throw new PsysimError("INPUT_INVALID", `${file}: every sample was removed (${report.samples.flagged_removed} flagged, ${report.samples.duplicates_removed} duplicates); nothing to train on`);
     report.tokens_approx.longest_sample = longest;
