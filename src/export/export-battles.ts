@@ -40,6 +40,7 @@ export function dpoFileNames(name: string) {
 interface Resolved {
   pair: PreferencePair;
   language: Language;
+  baseline: boolean;
   key: string;
   /** Same for A-over-B and B-over-A on the same history: finds contradicting judgments. */
   undirected: string;
@@ -96,7 +97,7 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
     }
     const context = canonicalJson({ system: pair.system ?? null, history: pair.history });
     const [x, y] = [pair.chosen, pair.rejected].sort();
-    resolved.push({ pair, language: dialogue.language, key: sha256(canonicalJson([context, pair.chosen, pair.rejected])), undirected: sha256(canonicalJson([context, x, y])), direction: pair.chosen });
+    resolved.push({ pair, language: dialogue.language, baseline: dialogue.meta.baseline === true || battle.judge.startsWith("baseline"), key: sha256(canonicalJson([context, pair.chosen, pair.rejected])), undirected: sha256(canonicalJson([context, x, y])), direction: pair.chosen });
   }
 
   const directions = new Map<string, Set<string>>();
@@ -146,6 +147,7 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
       throw new PsysimError("INPUT_INVALID", `${file}: no preference pairs to export (${battles.length} battles; ${Object.entries({ ...droppedByReason, ...excluded }).map(([k, v]) => `${k} ${v}`).join(", ") || "none usable"})`);
     }
     report.records.used = resolved.length;
+    report.records.baseline = resolved.filter((r) => r.baseline).length;
     report.records.validation = resolved.filter((r) => heldOut.has(r.pair.dialogueId)).length;
     report.records.train = resolved.length - report.records.validation;
     report.tokens_approx.longest_sample = longest;
@@ -204,7 +206,7 @@ function emptyReport(
       sigma_check: options.checkReply ? "response-validator" : "not run",
       anomaly_filter: "baseline (rule-based patterns)",
     },
-    records: { read, used: 0, train: 0, validation: 0, dropped: dropped.length, dropped_by_reason: droppedByReason, dropped_records: dropped },
+    records: { read, used: 0, train: 0, validation: 0, dropped: dropped.length, dropped_by_reason: droppedByReason, dropped_records: dropped, baseline: 0 },
     samples: { train: 0, validation: 0, duplicates_removed: 0, flagged_removed: 0, excluded },
     tokens_approx: { train: 0, validation: 0, longest_sample: 0, method: TOKEN_METHOD },
     flags: { replies: 0, by_flag: {}, examples: [] },

@@ -109,6 +109,7 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
     for await (const { value, line } of readJsonl(file)) {
       if (!usableLines.has(line)) continue;
       const dialogue = parseDialogue(value, file, line);
+      if (dialogue.meta.baseline === true) report.records.baseline += 1;
       const system = options.systemPrompt.forLanguage(dialogue.language);
       if (system !== undefined) systemLanguages.set(dialogue.language, system);
       const split = heldOut.has(dialogue.id) ? "validation" : "train";
@@ -217,7 +218,7 @@ function emptyReport(
       anomaly_filter: "baseline (rule-based patterns)",
       ...(options.format === "llamafactory" ? { backbone: options.backbone, precision: options.precision } : {}),
     },
-    records: { read, used, train: used - validation, validation, dropped: dropped.length, dropped_by_reason: droppedByReason, dropped_records: dropped },
+    records: { read, used, train: used - validation, validation, dropped: dropped.length, dropped_by_reason: droppedByReason, dropped_records: dropped, baseline: 0 },
     samples: { train: 0, validation: 0, duplicates_removed: 0, flagged_removed: 0 },
     tokens_approx: { train: 0, validation: 0, longest_sample: 0, method: TOKEN_METHOD },
     flags: { replies: 0, by_flag: {}, examples: [] },

@@ -86,7 +86,7 @@ describe("exportDialogues to LLaMA-Factory", () => {
 
     const written = JSON.parse(readFileSync(join(out, "psysim_hygiene.json"), "utf8")) as ExportReport;
     assert.deepEqual(written, report);
-    assert.deepEqual(report.records, { read: 20, used: 20, train: 18, validation: 2, dropped: 0, dropped_by_reason: {}, dropped_records: [] });
+    assert.deepEqual(report.records, { read: 20, used: 20, train: 18, validation: 2, dropped: 0, dropped_by_reason: {}, dropped_records: [], baseline: 0 });
     assert.deepEqual(report.samples, { train: train.length, validation: val.length, duplicates_removed: 0, flagged_removed: 0 });
     assert.deepEqual(readdirSync(out).sort(), ["dataset_info.json", "psysim_hygiene.json", "psysim_sft.yaml", "psysim_train.jsonl", "psysim_val.jsonl"]);
     assert.deepEqual(readdirSync(dir).sort(), ["dialogues.jsonl", "out"]);
@@ -193,12 +193,15 @@ describe("exportDialogues to LLaMA-Factory", () => {
 describe("psysim export (CLI)", () => {
   it("exports with the paper's counselor prompt in each session's language and prints the hygiene summary", async () => {
     const dir = tempDir();
-    const input = writeTemp(dir, "d.jsonl", jsonlOf([session("zh1", 2, "zh"), session("en1", 1, "en"), { ...session("bad", 2), turns: session("bad", 2).turns.slice(0, 3) }]));
+    const input = writeTemp(dir, "d.jsonl", jsonlOf([{ ...session("zh1", 2, "zh"), meta: { baseline: true } }, session("en1", 1, "en"), { ...session("bad", 2), turns: session("bad", 2).turns.slice(0, 3) }]));
     const out = join(dir, "sft");
     const result = await runPsysim(["export", input, "--format", "llamafactory", "--out", out, "--val-ratio", "0", "--backbone", "deepseek-ai/deepseek-llm-7b-chat"]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, `${input}:3: turns.2: the session ends on a client turn; it must end on a counselor reply (skipped)\n`);
-    assert.match(result.stdout, /^sessions: 3 read, 2 used \(2 train, 0 validation\), 1 dropped \(ends-on-client 1\)\nsamples: 3 train, 0 validation; 0 duplicates removed\n/);
+    assert.match(
+      result.stdout,
+      /^sessions: 3 read, 2 used \(2 train, 0 validation\), 1 dropped \(ends-on-client 1\)\nnote: 1 of the used sessions come from psysim's rule-based baseline agents — fine for testing the pipeline, not for training a counselor\nsamples: 3 train, 0 validation; 0 duplicates removed\n/,
+    );
     const train = readLlamaFactoryDataset(out, "psysim_train");
     assert.match(train[0]!.system, /小天/);
     assert.match(train[2]!.system, /Xiaotian/);
