@@ -14,31 +14,39 @@ export const TOKENIZERS: Record<Language, string> = {
   en: "Intl.Segmenter word granularity (isWordLike), lower-cased, punctuation removed",
 };
 
+/** Calls `visit` with each word: jieba for Chinese, Unicode word segmentation for English; lower-cased, punctuation dropped. */
+function forEachWord(text: string, language: Language, visit: (word: string) => void): void {
+  if (language === "zh") {
+    jieba ??= Jieba.withDict(dict);
+    for (const token of jieba.cut(text, true)) {
+      // Most tokens start with a Han character: they are words and need no case folding.
+      const first = token.charCodeAt(0);
+      if (first >= 0x4e00 && first <= 0x9fff) visit(token);
+      else if (!NOT_A_WORD.test(token)) visit(token.toLowerCase());
+    }
+    return;
+  }
+  // Line by line: the segmenter's cost grows faster than linearly on very long strings.
+  for (const line of text.split("\n")) {
+    for (const s of englishWords.segment(line)) {
+      if (s.isWordLike && !NOT_A_WORD.test(s.segment)) visit(s.segment.toLowerCase());
+    }
+  }
+}
+
 /**
  * Words of a text: Chinese by jieba segmentation, English by Unicode word segmentation;
  * lower-cased; tokens made only of punctuation, symbols or spaces dropped.
  */
 export function segmentWords(text: string, language: Language): string[] {
   const out: string[] = [];
-  if (language === "zh") {
-    jieba ??= Jieba.withDict(dict);
-    for (const token of jieba.cut(text, true)) {
-      if (!NOT_A_WORD.test(token)) out.push(token.toLowerCase());
-    }
-    return out;
-  }
-  // Line by line: the segmenter's cost grows faster than linearly on very long strings.
-  for (const line of text.split("\n")) {
-    for (const s of englishWords.segment(line)) {
-      if (s.isWordLike && !NOT_A_WORD.test(s.segment)) out.push(s.segment.toLowerCase());
-    }
-  }
+  forEachWord(text, language, (w) => out.push(w));
   return out;
 }
 
 /** Set(V(·)) of Eq. 1: the distinct words of a text, minus optional stop words. */
 export function vocabulary(text: string, language: Language, stopWords?: ReadonlySet<string>): Set<string> {
-  const words = new Set(segmentWords(text, language));
-  if (stopWords) for (const w of stopWords) words.delete(w);
+  const words = new Set<string>();
+  forEachWord(text, language, stopWords ? (w) => void (stopWords.has(w) || words.add(w)) : (w) => void words.add(w));
   return words;
 }

@@ -101,7 +101,7 @@ describe("psysim eval fidelity", () => {
     assert.match(readFileSync(join(plots, "fidelity-cosine.svg"), "utf8"), /lexical-baseline/);
   });
 
-  it("fails in one line, writing nothing, when some sessions have no card", async () => {
+  it("fails in one line with exit code 1, writing nothing, when some sessions have no card (a real process)", async () => {
     const dir = tempDir();
     const d = writeJsonlFile(dir, "sim.jsonl", [...sessions, dialogue("s7", "zh", [], { role_card_id: "gone" })]);
     const c = writeJsonlFile(dir, "cards.jsonl", cards);

@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { datasetStats, sessionStats, statsReport, turnCount, utteranceLength, formatStatsTable } from "../../src/evaluation/index.js";
 import { tempDir } from "../helpers.js";
-import { runPsysim } from "../cards/run-psysim.js";
 import { runCli } from "./run-cli.js";
 import { dialogue, writeJsonlFile } from "./fixtures.js";
 
@@ -21,6 +20,7 @@ describe("dialogue statistics (Table 1)", () => {
 
   it("measures Chinese in characters without whitespace and English in words", () => {
     assert.equal(utteranceLength("我 很焦虑", "zh"), 4);
+    assert.equal(utteranceLength("\u3000好𠮷\t呀\n", "zh"), 3, "full-width space and tabs are whitespace; 𠮷 (outside the BMP) is one character");
     assert.equal(utteranceLength("Hi, what brings you here today?", "en"), 6);
   });
 
@@ -83,7 +83,7 @@ describe("psysim stats", () => {
   it("names the file kind when given role cards instead of dialogues, in one line", async () => {
     const dir = tempDir();
     const file = writeJsonlFile(dir, "cards.jsonl", [{ id: "c1", chief_complaint: "我很焦虑" }]);
-    const r = await runPsysim(["stats", file]);
+    const r = await runCli(["stats", file]);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, `psysim: ${file}:1: this looks like a role card, not a dialogue (did you swap --dialogues and --cards?)\n`);
   });
