@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
+import { progressBar, usageLine } from "./eval.js";
 
 interface CompareFlags {
   wai?: string;
@@ -57,13 +58,15 @@ export function register(program: Command): void {
             ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
           };
           const resolve = (spec: string) => evaluation.resolveJudge(spec, (s) => context!.chatModel(s));
+          const progress = await progressBar("judge tasks (per dataset)");
           const result = await evaluation.compareDatasets([a, b], names, {
-            ...(flags.wai && { wai: { ...common, judge: await resolve(flags.wai), mode: flags.waiMode as "per-item" | "batched", onProgress: report.progressLines("WAI ratings (calls, per dataset)") } }),
-            ...(flags.topics && { topics: { ...common, judge: await resolve(flags.topics), ...(flags.topicList && { topicsFile: flags.topicList }), onProgress: report.progressLines("topic labelling (per dataset)") } }),
-          });
+            ...(flags.wai && { wai: { ...common, judge: await resolve(flags.wai), mode: flags.waiMode as "per-item" | "batched", onProgress: progress.onProgress } }),
+            ...(flags.topics && { topics: { ...common, judge: await resolve(flags.topics), ...(flags.topicList && { topicsFile: flags.topicList }), onProgress: progress.onProgress } }),
+          }).finally(progress.stop);
           const { datasets, metrics } = result.aggregates;
           process.stdout.write(evaluation.formatStatsTable(datasets) + "\n\n");
           process.stdout.write(report.formatComparisonTable(metrics.map((m) => ({ metric: m.unit === "round" ? `${m.metric} [n = rounds]` : m.metric, comparison: m.comparison })), names) + "\n");
+          process.stdout.write(await usageLine(result.usage));
           if (flags.json) report.writeJsonResult(flags.json, result);
           if (flags.plots) {
             const sessions = result.sessions;

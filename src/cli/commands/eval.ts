@@ -45,6 +45,23 @@ function judgeOptions(command: Command): Command {
     .option("--json <file>", "write the full result (input hashes, settings, every rating, aggregates)");
 }
 
+/**
+ * psysim's progress bar (ETA; periodic lines without a TTY) driven by a library
+ * `onProgress(done, total)`; a new `done = 0` (the next dataset) restarts it.
+ */
+export async function progressBar(unit: string): Promise<{ onProgress: (done: number, total: number) => void; stop: () => void }> {
+  const { ProgressBar } = await import("../progress.js");
+  const bar = new ProgressBar(unit);
+  return { onProgress: (done, total) => (done === 0 ? bar.start(total) : bar.tick()), stop: () => bar.stop() };
+}
+
+/** The closing summary line: what the judge cost, cached calls included. */
+export async function usageLine(usage: import("../../core/usage.js").UsageByRole | undefined): Promise<string> {
+  const { formatUsage } = await import("../progress.js");
+  const text = usage ? formatUsage(usage) : "";
+  return text ? `usage: ${text}\n` : "";
+}
+
 /** `psysim eval fidelity|topics|wai`: the paper's §4 metrics. */
 export function register(program: Command): void {
   const evaluate = program.command("eval").description("Evaluate simulated sessions as the paper does (§4): client fidelity, topic diversity, WAI-O-S.");
@@ -68,9 +85,10 @@ export function register(program: Command): void {
     .action(
       runAction(async (flags: FidelityFlags) => {
         const { fidelityReport, embeddingModelFor } = await import("../../evaluation/index.js");
-        const { formatComparisonTable, progressLines, writeFidelityCharts, writeJsonResult } = await import("../../report/index.js");
+        const { formatComparisonTable, writeFidelityCharts, writeJsonResult } = await import("../../report/index.js");
         const { loadConfig } = await import("../../config/index.js");
         const embedding = await embeddingModelFor(flags.embeddings, { batchSize: flags.batchSize, ...(flags.config && { config: loadConfig(flags.config) }) });
+        const progress = await progressBar("texts embedded");
         const result = await fidelityReport({
           dialogues: flags.dialogues,
           cards: flags.cards,
@@ -78,8 +96,8 @@ export function register(program: Command): void {
           batchSize: flags.batchSize,
           ...(embedding && { embedding }),
           ...(flags.stopWords && { stopWords: flags.stopWords }),
-          onProgress: progressLines("embedding"),
-        });
+          onProgress: progress.onProgress,
+        }).finally(progress.stop);
         const label = embedding ? `${embedding.id}${embedding.isBaseline ? ", baseline" : ""}` : null;
         const rows = [{ metric: "vocabulary overlap (Eq. 1)", comparison: result.aggregates.overlap }];
         if (result.aggregates.cosine) rows.push({ metric: `cosine (Eq. 2, ${label})`, comparison: result.aggregates.cosine });
@@ -97,18 +115,19 @@ export function register(program: Command): void {
     .action(
       runAction(async (flags: JudgeFlags & { topics?: string }) => {
         const { topicsReport, resolveJudge } = await import("../../evaluation/index.js");
-        const { chartLanguage, datasetName, formatTopicsSummary, progressLines, renderChart, topicBarsSpec, writeJsonResult } = await import("../../report/index.js");
+        const { chartLanguage, datasetName, formatTopicsSummary, renderChart, topicBarsSpec, writeJsonResult } = await import("../../report/index.js");
         const { openModelContext } = await import("../model-context.js");
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
+          const progress = await progressBar("session-rounds labelled");
           const result = await topicsReport(flags.dialogues, {
             judge, rounds: flags.rounds, maxAttempts: flags.maxAttempts, concurrency: flags.concurrency, seed: flags.seed,
             ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
             ...(flags.topics && { topicsFile: flags.topics }),
-            onProgress: progressLines("topic labelling (session-rounds)"),
-          });
-          process.stdout.write(formatTopicsSummary(result) + "\n");
+            onProgress: progress.onProgress,
+          }).finally(progress.stop);
+          process.stdout.write(formatTopicsSummary(result) + "\n" + (await usageLine(result.usage)));
           if (flags.json) writeJsonResult(flags.json, result);
           if (flags.plots) await renderChart(topicBarsSpec([{ name: datasetName(flags.dialogues), distribution: result.aggregates.distribution }], chartLanguage(result.settings)), join(flags.plots, "topics"));
         } finally {
@@ -126,17 +145,18 @@ export function register(program: Command): void {
       runAction(async (flags: JudgeFlags & { mode: string }) => {
         if (flags.mode !== "per-item" && flags.mode !== "batched") throw new PsysimError("INPUT_INVALID", `--mode expects per-item or batched, got "${flags.mode}"`);
         const { waiReport, resolveJudge } = await import("../../evaluation/index.js");
-        const { datasetName, formatWaiSummary, progressLines, renderChart, waiBoxplotSpec, writeJsonResult } = await import("../../report/index.js");
+        const { datasetName, formatWaiSummary, renderChart, waiBoxplotSpec, writeJsonResult } = await import("../../report/index.js");
         const { openModelContext } = await import("../model-context.js");
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
+          const progress = await progressBar("ratings");
           const result = await waiReport(flags.dialogues, {
             judge, mode: flags.mode, rounds: flags.rounds, maxAttempts: flags.maxAttempts, concurrency: flags.concurrency, seed: flags.seed,
             ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
-            onProgress: progressLines("WAI ratings (calls)"),
-          });
-          process.stdout.write(formatWaiSummary(result) + "\n");
+            onProgress: progress.onProgress,
+          }).finally(progress.stop);
+          process.stdout.write(formatWaiSummary(result) + "\n" + (await usageLine(result.usage)));
           if (flags.json) writeJsonResult(flags.json, result);
           if (flags.plots) await renderChart(waiBoxplotSpec([{ name: datasetName(flags.dialogues), sessions: result.sessions }]), join(flags.plots, "wai"));
         } finally {
