@@ -26,7 +26,18 @@ describe("rate limit", () => {
   });
 
   it("uses the whole concurrency when nothing limits it", async () => {
-    const server = await startFakeOpenAIServer({ latencyMs: 25 });
+    // A barrier instead of a latency: every request waits until all six have arrived (or 5 s
+    // passed), so the assertion does not depend on how fast a loaded machine sends them.
+    let arrived = 0;
+    let release!: () => void;
+    const allArrived = new Promise<void>((resolve) => (release = resolve));
+    const server = await startFakeOpenAIServer({
+      reply: async () => {
+        if (++arrived === 6) release();
+        await Promise.race([allArrived, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+        return "ok";
+      },
+    });
     try {
       const model = await resolveChatModel(`openai-compatible:m@${server.url}`, { limiters: new RateLimiters() });
       await Promise.all(Array.from({ length: 6 }, (_, i) => model.complete(ask(i))));
