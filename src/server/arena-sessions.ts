@@ -87,6 +87,19 @@ export class ArenaSessions {
     return this.start(assignment, annotator);
   }
 
+  /** Resolves when no generation is running for the session (the page then shows its result). */
+  async settled(sessionId: string): Promise<void> {
+    await this.inFlight.get(sessionId);
+  }
+
+  /**
+   * Starts generating the next turn without waiting for it, so a vote is acknowledged as soon
+   * as it is stored; failures are recorded on the session and shown with a retry button.
+   */
+  advanceInBackground(sessionId: string): void {
+    this.advance(sessionId).catch((error: unknown) => console.error(`psysim serve: session ${sessionId}:`, error));
+  }
+
   /** Generates whatever the session is waiting for; one generation per session at a time. */
   advance(sessionId: string): Promise<ArenaSession> {
     const running = this.inFlight.get(sessionId);

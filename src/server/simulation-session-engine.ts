@@ -2,7 +2,7 @@ import { PsysimError } from "../core/errors.js";
 import type { Language } from "../core/language.js";
 import { deriveSeed } from "../core/random.js";
 import type { ChatModel, SamplingParams } from "../llm/chat-model.js";
-import { loadTemplate, type TemplateOptions } from "../prompts/template.js";
+import { loadTemplate, type PromptTemplate, type TemplateOptions } from "../prompts/template.js";
 import type { CallContext } from "../simulation/agent-call.js";
 import { CLIENT_GREETING, ClientAgent } from "../simulation/client-agent.js";
 import { CounselorAgent, type ExhaustedPolicy } from "../simulation/counselor-agent.js";
@@ -36,6 +36,9 @@ export class SimulationSessionEngine implements SessionEngine {
   readonly maxTurns: number;
   private readonly options: SimulationEngineOptions;
   private readonly rules = new Map<Language, TerminationRule>();
+  /** Templates read once per language (and counselor), not once per call. */
+  private readonly clientTemplates = new Map<Language, PromptTemplate>();
+  private readonly systemPrompts = new Map<string, { text: string } | undefined>();
 
   constructor(options: SimulationEngineOptions) {
     if (options.counselors.size < 2) throw new PsysimError("CONFIG_INVALID", `the annotation platform needs at least two counselors to compare; ${options.counselors.size} configured`);
@@ -57,13 +60,19 @@ export class SimulationSessionEngine implements SessionEngine {
     return { dialogueId: request.dialogueKey, turn: counselorTurnCount(request.turns) + 1, seed: deriveSeed(this.options.seed ?? 0, request.dialogueKey) };
   }
 
+  private clientTemplate(language: Language): PromptTemplate {
+    let template = this.clientTemplates.get(language);
+    if (!template) this.clientTemplates.set(language, (template = loadTemplate("client", language, this.options.templates)));
+    return template;
+  }
+
   async clientReply(request: EngineRequest): Promise<string> {
     const language = request.card.language;
     const agent = new ClientAgent({
       model: this.options.client,
       card: request.card,
       language,
-      template: loadTemplate("client", language, this.options.templates),
+      template: this.clientTemplate(language),
       plannedRounds: this.maxTurns,
       ...(this.options.clientSampling ? { sampling: this.options.clientSampling } : {}),
     });
@@ -74,7 +83,9 @@ export class SimulationSessionEngine implements SessionEngine {
     const entry = this.options.counselors.get(counselor);
     if (!entry) throw new PsysimError("CONFIG_INVALID", `counselor ${counselor} is not configured any more; add it back to the config or reassign`);
     const language = request.card.language;
-    const system = entry.systemPrompt(language);
+    const key = `${counselor}/${language}`;
+    if (!this.systemPrompts.has(key)) this.systemPrompts.set(key, entry.systemPrompt(language));
+    const system = this.systemPrompts.get(key);
     // Built as the arena's own session builds its counselors (src/arena/arena-session.ts), so human and LLM battles compare like with like.
     const agent = new CounselorAgent({
       model: entry.model,

@@ -88,6 +88,14 @@ const ASSIGNMENT_SELECT = `SELECT a.*, u.name AS annotator_name FROM assignments
 export class SqliteAnnotationStore implements AnnotationStore {
   readonly db: Database.Database;
   private readonly now: () => string;
+  /** Prepared once per SQL text: preparing is most of the cost of a small query. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
 
   constructor(file: string, options: { now?: () => string } = {}) {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
@@ -107,41 +115,41 @@ export class SqliteAnnotationStore implements AnnotationStore {
 
   countUsers(role?: UserRole): number {
     const row = role
-      ? (this.db.prepare("SELECT COUNT(*) AS n FROM users WHERE role = ?").get(role) as { n: number })
-      : (this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number });
+      ? (this.sql("SELECT COUNT(*) AS n FROM users WHERE role = ?").get(role) as { n: number })
+      : (this.sql("SELECT COUNT(*) AS n FROM users").get() as { n: number });
     return row.n;
   }
 
   createUser(name: string, role: UserRole, passwordHash: string): User {
     const createdAt = this.now();
-    const info = this.db.prepare("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)").run(name, role, passwordHash, createdAt);
+    const info = this.sql("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)").run(name, role, passwordHash, createdAt);
     return { id: Number(info.lastInsertRowid), name, role, createdAt };
   }
 
   getUser(id: number): User | null {
-    const row = this.db.prepare("SELECT * FROM users WHERE id = ?").get(id) as UserRow | undefined;
+    const row = this.sql("SELECT * FROM users WHERE id = ?").get(id) as UserRow | undefined;
     return row ? toUser(row) : null;
   }
 
   findLogin(name: string): { user: User; passwordHash: string } | null {
-    const row = this.db.prepare("SELECT * FROM users WHERE name = ?").get(name) as UserRow | undefined;
+    const row = this.sql("SELECT * FROM users WHERE name = ?").get(name) as UserRow | undefined;
     return row ? { user: toUser(row), passwordHash: row.password_hash } : null;
   }
 
   listUsers(): User[] {
-    return (this.db.prepare("SELECT * FROM users ORDER BY id").all() as UserRow[]).map(toUser);
+    return (this.sql("SELECT * FROM users ORDER BY id").all() as UserRow[]).map(toUser);
   }
 
   createSetupToken(tokenHash: string): void {
     this.db.transaction(() => {
-      this.db.prepare("DELETE FROM setup_tokens WHERE used_at IS NULL").run();
-      this.db.prepare("INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)").run(tokenHash, this.now());
+      this.sql("DELETE FROM setup_tokens WHERE used_at IS NULL").run();
+      this.sql("INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)").run(tokenHash, this.now());
     })();
   }
 
   consumeSetupToken(tokenHash: string, name: string, passwordHash: string): User | null {
     return this.db.transaction(() => {
-      const spent = this.db.prepare("UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL").run(this.now(), tokenHash);
+      const spent = this.sql("UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL").run(this.now(), tokenHash);
       if (spent.changes !== 1) return null;
       if (this.findLogin(name)) return null;
       return this.createUser(name, "admin", passwordHash);
@@ -155,7 +163,7 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   findOpenInvite(tokenHash: string, now: string): { name: string; role: UserRole } | null {
-    const row = this.db.prepare("SELECT name, role FROM invites WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?").get(tokenHash, now) as
+    const row = this.sql("SELECT name, role FROM invites WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?").get(tokenHash, now) as
       | { name: string; role: UserRole }
       | undefined;
     return row ?? null;
@@ -165,7 +173,7 @@ export class SqliteAnnotationStore implements AnnotationStore {
     return this.db.transaction(() => {
       const invite = this.findOpenInvite(tokenHash, now);
       if (!invite || this.findLogin(invite.name)) return null;
-      this.db.prepare("UPDATE invites SET used_at = ? WHERE token_hash = ?").run(now, tokenHash);
+      this.sql("UPDATE invites SET used_at = ? WHERE token_hash = ?").run(now, tokenHash);
       return this.createUser(invite.name, invite.role, passwordHash);
     })();
   }
@@ -184,12 +192,12 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   deleteWebSession(idHash: string): void {
-    this.db.prepare("DELETE FROM web_sessions WHERE id_hash = ?").run(idHash);
+    this.sql("DELETE FROM web_sessions WHERE id_hash = ?").run(idHash);
   }
 
   upsertRoleCards(cards: RoleCard[]): { added: number; replaced: number } {
-    const exists = this.db.prepare("SELECT 1 FROM role_cards WHERE id = ?");
-    const put = this.db.prepare(
+    const exists = this.sql("SELECT 1 FROM role_cards WHERE id = ?");
+    const put = this.sql(
       "INSERT INTO role_cards (id, language, card, imported_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET language = excluded.language, card = excluded.card, imported_at = excluded.imported_at",
     );
     return this.db.transaction(() => {
@@ -206,16 +214,16 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   getRoleCard(id: string): RoleCard | null {
-    const row = this.db.prepare("SELECT card FROM role_cards WHERE id = ?").get(id) as { card: string } | undefined;
+    const row = this.sql("SELECT card FROM role_cards WHERE id = ?").get(id) as { card: string } | undefined;
     return row ? (JSON.parse(row.card) as RoleCard) : null;
   }
 
   listRoleCards(): RoleCard[] {
-    return (this.db.prepare("SELECT card FROM role_cards ORDER BY id").all() as { card: string }[]).map((r) => JSON.parse(r.card) as RoleCard);
+    return (this.sql("SELECT card FROM role_cards ORDER BY id").all() as { card: string }[]).map((r) => JSON.parse(r.card) as RoleCard);
   }
 
   createAssignments(assignments: NewAssignment[]): number {
-    const insert = this.db.prepare("INSERT INTO assignments (annotator_id, card_id, counselor_a, counselor_b, mode, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    const insert = this.sql("INSERT INTO assignments (annotator_id, card_id, counselor_a, counselor_b, mode, created_at) VALUES (?, ?, ?, ?, ?, ?)");
     return this.db.transaction(() => {
       const at = this.now();
       for (const a of assignments) insert.run(a.annotatorId, a.cardId, a.counselorA, a.counselorB, a.mode, at);
@@ -224,15 +232,15 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   getAssignment(id: number): Assignment | null {
-    const row = this.db.prepare(`${ASSIGNMENT_SELECT} WHERE a.id = ?`).get(id) as AssignmentRow | undefined;
+    const row = this.sql(`${ASSIGNMENT_SELECT} WHERE a.id = ?`).get(id) as AssignmentRow | undefined;
     return row ? toAssignment(row) : null;
   }
 
   listAssignments(filter: { annotatorId?: number } = {}): Assignment[] {
     const rows =
       filter.annotatorId === undefined
-        ? (this.db.prepare(`${ASSIGNMENT_SELECT} ORDER BY a.id`).all() as AssignmentRow[])
-        : (this.db.prepare(`${ASSIGNMENT_SELECT} WHERE a.annotator_id = ? ORDER BY a.id`).all(filter.annotatorId) as AssignmentRow[]);
+        ? (this.sql(`${ASSIGNMENT_SELECT} ORDER BY a.id`).all() as AssignmentRow[])
+        : (this.sql(`${ASSIGNMENT_SELECT} WHERE a.annotator_id = ? ORDER BY a.id`).all(filter.annotatorId) as AssignmentRow[]);
     return rows.map(toAssignment);
   }
 
@@ -267,7 +275,7 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   getArenaSession(id: string): ArenaSession | null {
-    const row = this.db.prepare("SELECT * FROM arena_sessions WHERE id = ?").get(id) as SessionRow | undefined;
+    const row = this.sql("SELECT * FROM arena_sessions WHERE id = ?").get(id) as SessionRow | undefined;
     return row ? toSession(row) : null;
   }
 
@@ -283,7 +291,7 @@ export class SqliteAnnotationStore implements AnnotationStore {
       args.push(filter.annotatorId);
     }
     const sql = `SELECT * FROM arena_sessions ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY started_at, id`;
-    return (this.db.prepare(sql).all(...args) as SessionRow[]).map(toSession);
+    return (this.sql(sql).all(...args) as SessionRow[]).map(toSession);
   }
 
   saveArenaSession(session: ArenaSession): ArenaSession | null {
@@ -315,12 +323,12 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   battleForTurn(sessionId: string, turn: number): Battle | null {
-    const row = this.db.prepare("SELECT record FROM battles WHERE session_id = ? AND turn = ?").get(sessionId, turn) as { record: string } | undefined;
+    const row = this.sql("SELECT record FROM battles WHERE session_id = ? AND turn = ?").get(sessionId, turn) as { record: string } | undefined;
     return row ? BattleSchema.parse(JSON.parse(row.record)) : null;
   }
 
   importBattles(battles: Battle[]): { added: number; skipped: number } {
-    const insert = this.db.prepare("INSERT OR IGNORE INTO battles (id, session_id, turn, judge, source, record, created_at) VALUES (?, NULL, ?, ?, 'import', ?, ?)");
+    const insert = this.sql("INSERT OR IGNORE INTO battles (id, session_id, turn, judge, source, record, created_at) VALUES (?, NULL, ?, ?, 'import', ?, ?)");
     return this.db.transaction(() => {
       let added = 0;
       const at = this.now();
@@ -332,7 +340,7 @@ export class SqliteAnnotationStore implements AnnotationStore {
   // Exports read in pages rather than with one open cursor: better-sqlite3 refuses writes on a
   // connection while a cursor is open, and a streamed export must not block votes.
   *iterateBattles(filter: { source?: "human" | "import" } = {}): IterableIterator<Battle> {
-    const page = this.db.prepare(`SELECT rowid, record FROM battles WHERE rowid > ? ${filter.source ? "AND source = ?" : ""} ORDER BY rowid LIMIT ${PAGE}`);
+    const page = this.sql(`SELECT rowid, record FROM battles WHERE rowid > ? ${filter.source ? "AND source = ?" : ""} ORDER BY rowid LIMIT ${PAGE}`);
     for (let after = 0; ; ) {
       const rows = (filter.source ? page.all(after, filter.source) : page.all(after)) as Array<{ rowid: number; record: string }>;
       for (const row of rows) yield BattleSchema.parse(JSON.parse(row.record));
@@ -342,7 +350,7 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   *iterateSessions(): IterableIterator<ArenaSession & { annotatorName: string; cardId: string }> {
-    const page = this.db.prepare(
+    const page = this.sql(
       `SELECT s.rowid, s.*, u.name AS annotator_name, a.card_id FROM arena_sessions s JOIN users u ON u.id = s.annotator_id JOIN assignments a ON a.id = s.assignment_id WHERE s.rowid > ? ORDER BY s.rowid LIMIT ${PAGE}`,
     );
     for (let after = 0; ; ) {

@@ -52,7 +52,8 @@ export function annotatorRoutes(store: AnnotationStore, sessions: ArenaSessions,
     return back(c, started.id);
   });
 
-  app.get("/sessions/:id", (c) => {
+  app.get("/sessions/:id", async (c) => {
+    await sessions.settled(session(c, "read").id);
     const found = session(c, "read");
     const assignment = store.getAssignment(found.assignmentId)!;
     const card = store.getRoleCard(assignment.cardId);
@@ -72,7 +73,7 @@ export function annotatorRoutes(store: AnnotationStore, sessions: ArenaSessions,
     const turn = Number(await field(c, "turn"));
     if (!PICKS.includes(pick) || !Number.isInteger(turn)) throw new HTTPException(400, { message: "a vote needs a turn and a pick (A, B, tie or both_bad)" });
     const result = sessions.vote(found.id, c.get("user") as User, turn, pick);
-    if (result.kind === "recorded" && result.session.status === "active") await sessions.advance(found.id);
+    if (result.kind === "recorded" && result.session.status === "active") sessions.advanceInBackground(found.id);
     return back(c, found.id);
   });
 
