@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { exportDialogues, systemPromptChoice, type ExportDialoguesOptions, type ExportReport } from "../../src/export/index.js";
+import { detectExportInput, exportDialogues, systemPromptChoice, type ExportDialoguesOptions, type ExportReport } from "../../src/export/index.js";
 import { ResponseValidator } from "../../src/simulation/response-validator.js";
 import { tempDir, writeTemp } from "../helpers.js";
 import { runPsysim } from "../cards/run-psysim.js";
@@ -214,20 +214,19 @@ describe("psysim export (CLI)", () => {
     const battles = writeTemp(dir, "b.jsonl", jsonlOf([{ schema: "psysim.battle/1", id: "x" }]));
     const runs = await Promise.all([
       runPsysim(["export", dialogues, "--format", "openai", "--out", join(dir, "o1")]),
-      runPsysim(["export", dialogues, "--format", "dpo", "--out", join(dir, "o2")]),
-      runPsysim(["export", battles, "--format", "sharegpt", "--out", join(dir, "o3")]),
-      runPsysim(["export", dialogues, "--format", "openai", "--out", join(dir, "o4"), "--val-ratio", "1.5"]),
-      runPsysim(["export", dialogues, "--format", "openai", "--out", join(dir, "o5"), "--system-prompt", join(dir, "missing.txt")]),
+      runPsysim(["export", dialogues, "--format", "dpo", "--out", join(dir, "o2"), "--val-ratio", "1.5"]),
+      runPsysim(["export", battles, "--format", "sharegpt", "--out", join(dir, "o3"), "--system-prompt", join(dir, "missing.txt")]),
     ]);
     assert.deepEqual(
       runs.map((r) => [r.code, r.stdout, r.stderr.split("\n").length]),
       runs.map(() => [1, "", 2]),
     );
     assert.match(runs[0]!.stderr, new RegExp(`^psysim: ${dialogues}:2: not valid JSON`));
-    assert.equal(runs[1]!.stderr, `psysim: ${dialogues} holds dialogues; --format dpo reads arena battles (use llamafactory, openai, sharegpt or alpaca for dialogues)\n`);
+    // Options are checked before the input is read.
+    assert.equal(runs[1]!.stderr, `psysim: --val-ratio expects a number from 0 up to (not including) 1, got "1.5"\n`);
     assert.equal(runs[2]!.stderr, `psysim: ${battles} holds arena battles; export them with --format dpo --dialogues <arena dialogues>\n`);
-    assert.equal(runs[3]!.stderr, `psysim: --val-ratio expects a number from 0 up to (not including) 1, got "1.5"\n`);
-    assert.equal(runs[4]!.stderr, `psysim: --system-prompt: ${join(dir, "missing.txt")}: no such file (use paper, none, or a text file)\n`);
     assert.deepEqual(readdirSync(dir).sort(), ["b.jsonl", "d.jsonl"]);
+    assert.throws(() => systemPromptChoice(join(dir, "missing.txt")), { message: `--system-prompt: ${join(dir, "missing.txt")}: no such file (use paper, none, or a text file)` });
+    assert.deepEqual([await detectExportInput(dialogues), await detectExportInput(battles)], ["dialogues", "battles"]);
   });
 });
