@@ -95,7 +95,11 @@ describe("annotation platform in a real browser", { skip }, () => {
     const turn = await page.inputValue('input[name="turn"]');
     await page.keyboard.press(key);
     // The next page has a new open turn, or none once the session has ended.
-    await page.waitForFunction(`(document.querySelector('input[name="turn"]')?.value ?? "") !== ${JSON.stringify(turn)}`);
+    // (A function, not a string: the page's CSP forbids string evaluation. No DOM types here, hence the cast.)
+    await page.waitForFunction((t) => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document;
+      return (doc.querySelector('input[name="turn"]')?.value ?? "") !== t;
+    }, turn);
   }
 
   it("lets an annotator judge a whole session with the keyboard and see the models revealed", async () => {
