@@ -124,3 +124,16 @@ describe("judge commands against an OpenAI-compatible server", () => {
     }
   });
 });
+
+describe("judge commands on bad input", () => {
+  it("refuse an empty dialogue file and a file of another kind in one line each, before any call", async () => {
+    const dir = tempDir();
+    const empty = join(dir, "empty.jsonl");
+    writeFileSync(empty, "\n");
+    const r = await runCli(["eval", "wai", "--dialogues", empty, "--judge", "baseline", "--no-cache"]);
+    assert.deepEqual([r.code, r.stderr], [1, `psysim: ${empty}: no sessions to evaluate\n`]);
+    const chats = writeJsonlFile(dir, "chats.jsonl", [{ messages: [{ role: "user", content: "hi" }] }]);
+    const t = await runCli(["eval", "topics", "--dialogues", chats, "--judge", "baseline", "--no-cache"]);
+    assert.deepEqual([t.code, t.stderr], [1, `psysim: ${chats}:1: this looks like OpenAI chat data; run \`psysim import --from openai\` first\n`]);
+  });
+});
