@@ -5,7 +5,7 @@ import { readRoleCards } from "../core/read-records.js";
 import { createBaselineChatModel } from "../llm/providers/baseline.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import { simulate } from "../simulation/simulate.js";
-import { openModelContext } from "./model-context.js";
+import { openModelContext } from "../llm/model-context.js";
 import { ProgressBar, formatUsage } from "./progress.js";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));

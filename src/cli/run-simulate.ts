@@ -3,7 +3,7 @@ import { assertWritable } from "../core/jsonl.js";
 import { readRoleCards } from "../core/read-records.js";
 import { simulate, SIMULATION_DEFAULTS, type SimulateSummary } from "../simulation/simulate.js";
 import type { SimulateFlags } from "./commands/simulate.js";
-import { openModelContext } from "./model-context.js";
+import { openModelContext } from "../llm/model-context.js";
 import { ProgressBar, formatUsage } from "./progress.js";
 
 /** `psysim simulate`: parse, check everything that can be checked before paying for a call, run, summarise. */

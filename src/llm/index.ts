@@ -13,3 +13,4 @@ export { createOpenAIEmbeddingModel, type OpenAIEmbeddingOptions } from "./provi
 export { createHttpBotChatModel, type HttpBotOptions } from "./providers/http-bot.js";
 export { ReplicaPool, type BalanceStrategy, type ReplicaPoolOptions } from "./providers/replica-pool.js";
 export { chatProviders, createProviderModel, OPENAI_BASE_URL, OLLAMA_BASE_URL, type ProviderContext } from "./providers/index.js";
+export * from "./model-context.js";

@@ -47,7 +47,7 @@ export function register(program: Command): void {
         if (flags.waiMode !== "per-item" && flags.waiMode !== "batched") throw new PsysimError("INPUT_INVALID", `--wai-mode expects per-item or batched, got "${flags.waiMode}"`);
         const evaluation = await import("../../evaluation/index.js");
         const report = await import("../../report/index.js");
-        const { openModelContext } = await import("../model-context.js");
+        const { openModelContext } = await import("../../llm/model-context.js");
         const names: [string, string] = [report.datasetName(a), report.datasetName(b)];
         if (names[0] === names[1]) [names[0], names[1]] = [`${names[0]} (A)`, `${names[1]} (B)`];
         const needsJudge = flags.wai !== undefined || flags.topics !== undefined;

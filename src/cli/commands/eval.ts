@@ -116,7 +116,7 @@ export function register(program: Command): void {
       runAction(async (flags: JudgeFlags & { topics?: string }) => {
         const { topicsReport, resolveJudge } = await import("../../evaluation/index.js");
         const { chartLanguage, datasetName, formatTopicsSummary, renderChart, topicBarsSpec, writeJsonResult } = await import("../../report/index.js");
-        const { openModelContext } = await import("../model-context.js");
+        const { openModelContext } = await import("../../llm/model-context.js");
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
@@ -146,7 +146,7 @@ export function register(program: Command): void {
         if (flags.mode !== "per-item" && flags.mode !== "batched") throw new PsysimError("INPUT_INVALID", `--mode expects per-item or batched, got "${flags.mode}"`);
         const { waiReport, resolveJudge } = await import("../../evaluation/index.js");
         const { datasetName, formatWaiSummary, renderChart, waiBoxplotSpec, writeJsonResult } = await import("../../report/index.js");
-        const { openModelContext } = await import("../model-context.js");
+        const { openModelContext } = await import("../../llm/model-context.js");
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
