@@ -1,45 +1,50 @@
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PsysimError } from "../core/errors.js";
 import { readRoleCards } from "../core/read-records.js";
-import { createBaselineChatModel } from "../llm/providers/baseline.js";
-import type { ChatModel } from "../llm/chat-model.js";
-import { simulate } from "../simulation/simulate.js";
-import { openModelContext } from "../llm/model-context.js";
-import { ProgressBar, formatUsage } from "./progress.js";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
 
+/** Two counselors for the demo arena; both are the rule-based baseline, which ignores prompts, so their ratings differ only by chance. */
+const DEMO_CONFIG = `# Written by psysim demo. Both counselors are the rule-based BASELINE (not an LLM).
+counselors:
+  baseline-three-stage: { model: baseline, system_prompt: three-stage }
+  baseline-no-prompt: { model: baseline, system_prompt: none }
+`;
+
 /**
- * `psysim demo`: the example cards through Algorithm 1 with no model at all (the rule-based
- * baseline), or with a local GGUF model. It starts from scratch each time, so it only
- * removes the files it wrote itself.
+ * `psysim demo`: the whole pipeline on the example cards, each step run as its CLI command
+ * in this process, so the demo exercises exactly what a user types. It starts from scratch
+ * each time and removes only the files it writes itself.
  */
 export async function runDemo(flags: { outDir: string; local?: string }): Promise<void> {
+  const { buildProgram } = await import("./program.js");
+  const out = (name: string) => join(flags.outDir, name);
+  mkdirSync(flags.outDir, { recursive: true });
   const cards = [...(await readRoleCards(join(EXAMPLES, "cards.zh.jsonl"))), ...(await readRoleCards(join(EXAMPLES, "cards.en.jsonl")))];
-  const dialogues = join(flags.outDir, "dialogues.jsonl");
-  rmSync(dialogues, { force: true });
-  const context = flags.local ? openModelContext({ cache: join(flags.outDir, "cache.sqlite") }) : undefined;
-  try {
-    const model: ChatModel = context ? await context.chatModel(`llama-cpp:${flags.local}`) : createBaselineChatModel();
-    const label = model.isBaseline ? "the rule-based baseline agents (not an LLM)" : `the local model ${flags.local}`;
-    process.stdout.write(`psysim demo: simulating ${cards.length} sessions (10 zh, 10 en) with ${label}\n`);
-    const bar = new ProgressBar("sessions", { intervalMs: 2000 });
-    const summary = await simulate({ cards, out: dialogues, concurrency: 4, maxTurns: model.isBaseline ? 50 : 8 }, { client: model, counselor: model }, (event) => {
-      if (event.type === "run-start") bar.start(event.total);
-      else if (event.type === "usage") bar.spend(event.role, event.usage);
-      else bar.tick();
-    });
-    bar.stop();
-    process.stdout.write(
-      [
-        `  ${summary.completed} dialogues → ${dialogues}${summary.failed.length ? ` (${summary.failed.length} failed: ${summary.failed[0]!.error})` : ""}`,
-        `  usage: ${formatUsage(summary.usage)}`,
-        `next: psysim stats ${dialogues}   ·   psysim eval fidelity --dialogues ${dialogues} --cards examples/cards.zh.jsonl`,
-        "",
-      ].join("\n"),
-    );
-  } finally {
-    context?.close();
+  writeFileSync(out("cards.jsonl"), cards.map((c) => JSON.stringify(c)).join("\n") + "\n");
+  writeFileSync(out("psysim.yaml"), DEMO_CONFIG);
+  for (const name of ["dialogues.jsonl", "battles.jsonl", "battles.jsonl.dialogues.jsonl", "cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm", "sft", "plots"]) rmSync(out(name), { recursive: true, force: true });
+
+  const model = flags.local ? `llama-cpp:${flags.local}` : "baseline";
+  const who = flags.local ? `the local model ${flags.local}` : "the rule-based baseline agents (not an LLM)";
+  const cache = ["--cache", out("cache.sqlite")];
+  const steps: { title: string; argv: string[] }[] = [
+    { title: `simulate ${cards.length} sessions (10 zh, 10 en) with ${who}`, argv: ["simulate", "--cards", out("cards.jsonl"), "--out", out("dialogues.jsonl"), "--client", model, "--counselor", model, "--concurrency", "4", ...(flags.local ? ["--max-turns", "8"] : []), ...cache] },
+    { title: "Table 1 statistics", argv: ["stats", out("dialogues.jsonl"), "--json", out("stats.json")] },
+    { title: "client fidelity (Eq. 1, and Eq. 2 with the offline lexical-baseline embedding) against a random mapping", argv: ["eval", "fidelity", "--dialogues", out("dialogues.jsonl"), "--cards", out("cards.jsonl"), "--json", out("fidelity.json"), "--plots", out("plots")] },
+    { title: "WAI-O-S with the rule-based baseline judge (not an LLM), one round", argv: ["eval", "wai", "--dialogues", out("dialogues.jsonl"), "--judge", "baseline", "--rounds", "1", "--json", out("wai.json"), ...cache] },
+    { title: "SFT export for LLaMA-Factory (§5.1)", argv: ["export", out("dialogues.jsonl"), "--format", "llamafactory", "--out", out("sft")] },
+    { title: "arena (Algorithm 2) between two baseline counselors with the baseline supervisor", argv: ["arena", "--config", out("psysim.yaml"), "--counselors", "baseline-three-stage,baseline-no-prompt", "--cards", out("cards.jsonl"), "--judge", "baseline", "--out", out("battles.jsonl"), "--max-turns", "12", ...cache] },
+    { title: "ratings: Bradley–Terry with bootstrap intervals, Elo, battle counts", argv: ["ratings", out("battles.jsonl"), "--bootstrap", "200", "--json", out("ratings.json"), "--plots", out("plots")] },
+  ];
+  for (const [i, step] of steps.entries()) {
+    process.stdout.write(`\n[${i + 1}/${steps.length}] ${step.title}\n$ psysim ${step.argv.join(" ")}\n`);
+    const program = await buildProgram();
+    program.exitOverride();
+    await program.parseAsync(step.argv, { from: "user" });
+    if (process.exitCode !== undefined && process.exitCode !== 0) throw new PsysimError("MODEL_CALL_FAILED", `demo step ${i + 1} (${step.argv[0]}) failed; see the message above`);
   }
+  process.stdout.write(`\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, sft/, battles.jsonl, ratings.json, plots/).\n`);
 }

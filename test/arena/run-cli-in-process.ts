@@ -1,4 +1,4 @@
-import { buildProgram } from "../../src/cli/main.js";
+import { buildProgram } from "../../src/cli/program.js";
 
 export interface CliResult {
   code: number | null;
