@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
 import { PsysimError } from "../core/errors.js";
-import { JsonlAppender, readJsonl } from "../core/jsonl.js";
+import { definedOnly, JsonlAppender, readRecordIds } from "../core/jsonl.js";
 import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
 import type { Language } from "../core/language.js";
 import type { RoleCard } from "../core/role-card.js";
@@ -81,16 +80,6 @@ export const ARENA_DEFAULTS = {
   judgeAttempts: 2,
 };
 
-async function idsIn(file: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  if (!existsSync(file)) return ids;
-  for await (const { value } of readJsonl(file)) {
-    const id = (value as { id?: unknown }).id;
-    if (typeof id === "string") ids.add(id);
-  }
-  return ids;
-}
-
 /**
  * Runs the arena (Algorithm 2) over a balanced schedule of counselor pairs. Each session's
  * battles and then its dialogue are appended only when the session is complete; battle ids
@@ -118,8 +107,8 @@ export async function runArena(options: ArenaOptions, models: ArenaModels, onEve
   const battlesFile = new JsonlAppender(options.out);
   const dialoguesFile = new JsonlAppender(options.dialoguesOut);
   try {
-    const doneDialogues = await idsIn(options.dialoguesOut);
-    const doneBattles = await idsIn(options.out);
+    const doneDialogues = await readRecordIds(options.dialoguesOut);
+    const doneBattles = await readRecordIds(options.out);
     const todo = sessions.filter((s) => !doneDialogues.has(s.id));
     const summary: ArenaSummary = {
       out: options.out,
@@ -183,6 +172,3 @@ export async function runArena(options: ArenaOptions, models: ArenaModels, onEve
   }
 }
 
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

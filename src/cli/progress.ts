@@ -50,6 +50,16 @@ export class ProgressBar {
     if (this.started) this.bar.increment(1, { usage: formatUsage(this.usage) });
   }
 
+  /**
+   * Follows a resumable run's events (simulate, arena): `run-start` sets the total, `usage`
+   * adds spend, and every other event finishes one item.
+   */
+  readonly follow = (event: { type: "run-start"; total: number } | { type: "usage"; role: string; usage: Usage } | { type: "session-end" | "session-failed" }): void => {
+    if (event.type === "run-start") this.start(event.total);
+    else if (event.type === "usage") this.spend(event.role, event.usage);
+    else this.tick();
+  };
+
   stop(): void {
     if (this.started) this.bar.stop();
     this.started = false;

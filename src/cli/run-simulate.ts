@@ -41,11 +41,7 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
           },
         },
         { client, counselor },
-        (event) => {
-          if (event.type === "run-start") bar.start(event.total);
-          else if (event.type === "usage") bar.spend(event.role, event.usage);
-          else bar.tick();
-        },
+        bar.follow,
       );
     } finally {
       bar.stop();

@@ -131,3 +131,19 @@ export function assertWritable(file: string): void {
   }
   closeSync(fd);
 }
+
+/** The `id`s of the records already in a JSONL output: how resumable runs skip finished work. */
+export async function readRecordIds(file: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  if (!existsSync(file)) return ids;
+  for await (const { value } of readJsonl(file)) {
+    const id = (value as { id?: unknown }).id;
+    if (typeof id === "string") ids.add(id);
+  }
+  return ids;
+}
+
+/** Drops keys whose value is undefined, so spreading options over defaults keeps the defaults. */
+export function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

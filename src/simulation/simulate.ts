@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
 import { PsysimError, type ErrorCode } from "../core/errors.js";
 import { schemaTag } from "../core/schema.js";
-import { JsonlAppender, readJsonl } from "../core/jsonl.js";
+import { definedOnly, JsonlAppender, readRecordIds } from "../core/jsonl.js";
 import { deriveSeed } from "../core/random.js";
 import { PSYSIM_VERSION } from "../core/version.js";
 import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
@@ -78,16 +77,6 @@ export function dialogueIdFor(card: RoleCard): string {
   return card.id;
 }
 
-async function finishedIds(out: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  if (!existsSync(out)) return ids;
-  for await (const { value } of readJsonl(out)) {
-    const id = (value as { id?: unknown }).id;
-    if (typeof id === "string") ids.add(id);
-  }
-  return ids;
-}
-
 /**
  * Runs Algorithm 1 for many cards concurrently. A dialogue is appended to `out` only when
  * it is complete, in one write; a failed session is reported and left out, so rerunning
@@ -98,7 +87,7 @@ export async function simulate(options: SimulateOptions, models: SimulateModels,
   // Open (and repair) the output before reading it, so a torn last line is not counted as finished.
   const output = new JsonlAppender(options.out);
   try {
-    const done = await finishedIds(options.out);
+    const done = await readRecordIds(options.out);
     const wanted = options.limit === undefined ? options.cards : options.cards.slice(0, options.limit);
     const todo = wanted.filter((card) => !done.has(dialogueIdFor(card)));
     const summary: SimulateSummary = { out: options.out, requested: wanted.length, skipped: wanted.length - todo.length, completed: 0, failed: [], usage: {} };
@@ -135,10 +124,6 @@ export async function simulate(options: SimulateOptions, models: SimulateModels,
   } finally {
     output.close();
   }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 type Settings = typeof SIMULATION_DEFAULTS & SimulateOptions;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runPsysim } from "../cards/run-psysim.js";
-import { runCli } from "./run-cli-in-process.js";
+import { runCli } from "../fixtures/run-cli.js";
 import { startFakeOpenAIServer, type FakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { tempDir, writeTemp } from "../helpers.js";
 import { arenaReply, sensibleJudge } from "./fake-arena-replies.js";

@@ -8,7 +8,7 @@ import type { EmbeddingModel } from "../../src/llm/chat-model.js";
 import { evaluateFidelity, randomCardMapping, LexicalEmbeddingModel } from "../../src/evaluation/index.js";
 import { tempDir } from "../helpers.js";
 import { runPsysim } from "../cards/run-psysim.js";
-import { runCli } from "./run-cli.js";
+import { runCli } from "../fixtures/run-cli.js";
 import { dialogue, writeJsonlFile } from "./fixtures.js";
 
 function card(id: string, chief_complaint: string): RoleCard {

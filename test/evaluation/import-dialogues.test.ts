@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { importDialogues, importRecords } from "../../src/evaluation/index.js";
 import { readDialogueFile } from "../../src/evaluation/index.js";
 import { tempDir } from "../helpers.js";
-import { runCli } from "./run-cli.js";
+import { runCli } from "../fixtures/run-cli.js";
 import { writeJsonlFile } from "./fixtures.js";
 
 const at = (value: unknown, line = 1) => ({ value, line });

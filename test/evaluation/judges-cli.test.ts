@@ -6,7 +6,7 @@ import { WAI_ITEMS } from "../../src/evaluation/index.js";
 import { startFakeOpenAIServer, type FakeChatBody, type FakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { tempDir } from "../helpers.js";
 import { dialogue, writeJsonlFile } from "./fixtures.js";
-import { runCli } from "./run-cli.js";
+import { runCli } from "../fixtures/run-cli.js";
 
 /**
  * The judge commands end to end over real HTTP: the fake OpenAI-compatible server answers

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { datasetStats, sessionStats, statsReport, turnCount, utteranceLength, formatStatsTable } from "../../src/evaluation/index.js";
 import { tempDir } from "../helpers.js";
-import { runCli } from "./run-cli.js";
+import { runCli } from "../fixtures/run-cli.js";
 import { dialogue, writeJsonlFile } from "./fixtures.js";
 
 const zhA = dialogue("a", "zh", [["client", "你好"], ["counselor", "你好，请说。"], ["client", "我 很焦虑"], ["counselor", "嗯"]], { ended_by: "termination_phrase" });

@@ -106,11 +106,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
           },
         },
         { client, judge, counselors },
-        (event) => {
-          if (event.type === "run-start") bar.start(event.total);
-          else if (event.type === "usage") bar.spend(event.role, event.usage);
-          else bar.tick();
-        },
+        bar.follow,
       );
     } finally {
       bar.stop();
