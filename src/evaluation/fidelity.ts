@@ -74,13 +74,34 @@ function cardsFor(dialogues: readonly Dialogue[], cards: readonly RoleCard[], so
 }
 
 /**
+ * The random-mapping control deranges cards among sessions of the same language: a Chinese
+ * session scored against an English card shares no words by construction, which would make
+ * the control trivially low in a mixed dataset (the paper's data is all Chinese).
+ */
+function mappingWithinLanguage(dialogues: readonly Dialogue[], sessionCards: readonly RoleCard[], seed: number): number[] {
+  const mapping = new Array<number>(dialogues.length);
+  const groups = new Map<Language, number[]>();
+  dialogues.forEach((d, i) => {
+    const group = groups.get(d.language);
+    if (group) group.push(i);
+    else groups.set(d.language, [i]);
+  });
+  for (const [language, members] of groups) {
+    if (members.length < 2) throw new PsysimError("INPUT_INVALID", `only one ${language} session: the random-mapping control needs at least two sessions of each language to swap cards between`);
+    const local = randomCardMapping(members.map((i) => sessionCards[i]!.id), seed);
+    members.forEach((i, k) => (mapping[i] = members[local[k]!]!));
+  }
+  return mapping;
+}
+
+/**
  * Client fidelity (paper §4.1): vocabulary overlap (Eq. 1) and semantic consistency
  * (Eq. 2) of each session's client turns with its own card, and with another session's
  * card under a seeded derangement (the random-mapping control).
  */
 export async function evaluateFidelity(dialogues: readonly Dialogue[], cards: readonly RoleCard[], options: FidelityOptions): Promise<FidelityEvaluation> {
   const sessionCards = cardsFor(dialogues, cards, options.sources);
-  const mapping = randomCardMapping(sessionCards.map((c) => c.id), options.seed);
+  const mapping = mappingWithinLanguage(dialogues, sessionCards, options.seed);
   const stop = options.stopWords?.words;
 
   const cardVocab = new Map<string, Set<string>>();

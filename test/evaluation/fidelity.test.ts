@@ -34,6 +34,19 @@ class RecordingEmbeddings implements EmbeddingModel {
 }
 
 describe("evaluateFidelity", () => {
+  it("swaps cards only between sessions of the same language in a mixed dataset", async () => {
+    const en = [card("e1", "I fight with my mom."), card("e2", "My boss yells at me."), card("e3", "I can't sleep.")];
+    const english = en.map((c, i) => dialogue(`t${i}`, "en", [["client", c.chief_complaint], ["counselor", "ok"]], { role_card_id: c.id }));
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const result = await evaluateFidelity([...sessions, ...english], [...cards, ...en], { seed });
+      for (const s of result.sessions) {
+        assert.notEqual(s.random_card_id, s.card_id);
+        assert.equal(s.random_card_id.startsWith("e"), s.language === "en", `${s.dialogue_id} got ${s.random_card_id}`);
+      }
+    }
+    await assert.rejects(evaluateFidelity([...sessions, english[0]!], [...cards, ...en], { seed: 1 }), /only one en session/);
+  });
+
   it("scores each session against its own card and a deranged one, by hand for session 1", async () => {
     const result = await evaluateFidelity(sessions, cards, { seed: 5 });
     const mapping = randomCardMapping(["c1", "c2", "c3"], 5);
