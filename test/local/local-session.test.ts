@@ -59,7 +59,8 @@ describe("a whole session on a local llama.cpp model", () => {
       { cards, counselors: ["warm", "cool"], out: join(dir, "battles.jsonl"), dialoguesOut: join(dir, "arena.jsonl"), maxTurns: 2, maxAttempts: 1, judgeAttempts: 1, seed: 5 },
       {
         client: await model(1),
-        judge: await model(0),
+        // The judge by spec string, through the same provider registry.
+        judge: await resolveChatModel(`llama-cpp:${tinyModelPath()}`),
         counselors: new Map([
           ["warm", arenaCounselor(adHocCounselor("warm"), await model(0.9))],
           ["cool", arenaCounselor(adHocCounselor("cool"), await model(0.3))],
