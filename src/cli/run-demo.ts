@@ -31,7 +31,7 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
   const who = flags.local ? `the local model ${flags.local}` : "the rule-based baseline agents (not an LLM)";
   const cache = ["--cache", out("cache.sqlite")];
   const steps: { title: string; argv: string[] }[] = [
-    { title: `simulate ${cards.length} sessions (10 zh, 10 en) with ${who}`, argv: ["simulate", "--cards", out("cards.jsonl"), "--out", out("dialogues.jsonl"), "--client", model, "--counselor", model, "--concurrency", "4", ...(flags.local ? ["--max-turns", "8"] : []), ...cache] },
+    { title: `simulate ${cards.length} sessions (10 zh, 10 en) with ${who}`, argv: ["simulate", "--cards", out("cards.jsonl"), "--out", out("dialogues.jsonl"), "--client", model, "--counselor", model, "--concurrency", flags.local ? "2" : "4", ...(flags.local ? ["--max-turns", "8"] : []), ...cache] },
     { title: "Table 1 statistics", argv: ["stats", out("dialogues.jsonl"), "--json", out("stats.json")] },
     { title: "client fidelity (Eq. 1, and Eq. 2 with the offline lexical-baseline embedding) against a random mapping", argv: ["eval", "fidelity", "--dialogues", out("dialogues.jsonl"), "--cards", out("cards.jsonl"), "--json", out("fidelity.json"), "--plots", out("plots")] },
     { title: "WAI-O-S with the rule-based baseline judge (not an LLM), one round", argv: ["eval", "wai", "--dialogues", out("dialogues.jsonl"), "--judge", "baseline", "--rounds", "1", "--json", out("wai.json"), ...cache] },

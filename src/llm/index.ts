@@ -14,3 +14,5 @@ export { createHttpBotChatModel, type HttpBotOptions } from "./providers/http-bo
 export { ReplicaPool, type BalanceStrategy, type ReplicaPoolOptions } from "./providers/replica-pool.js";
 export { chatProviders, createProviderModel, OPENAI_BASE_URL, OLLAMA_BASE_URL, type ProviderContext } from "./providers/index.js";
 export * from "./model-context.js";
+export * from "./providers/llama-cpp.js";
+export { createTransformersEmbeddingModel, type TransformersEmbeddingOptions } from "./local/transformers-embedding.js";

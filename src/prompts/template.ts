@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PsysimError } from "../core/errors.js";
@@ -32,13 +32,25 @@ function stripComments(text: string): string {
     .trim();
 }
 
+// Every session loads its templates; reading the files once (until they change) keeps that off the hot path.
+const loaded = new Map<string, { mtimeMs: number; text: string }>();
+
+function readTemplateText(path: string): string {
+  const { mtimeMs } = statSync(path);
+  const hit = loaded.get(path);
+  if (hit?.mtimeMs === mtimeMs) return hit.text;
+  const text = stripComments(readFileSync(path, "utf8"));
+  loaded.set(path, { mtimeMs, text });
+  return text;
+}
+
 export function loadTemplate(name: string, language: Language, options: TemplateOptions = {}): PromptTemplate {
   const file = `${name}.${language}.txt`;
   const override = options.overrideDir ? join(options.overrideDir, file) : undefined;
   const builtin = join(BUILTIN_TEMPLATE_DIR, file);
   const path = override && existsSync(override) ? override : builtin;
   if (!existsSync(path)) throw new PsysimError("NOT_FOUND", `prompt template ${file} not found (looked in ${options.overrideDir ? `${options.overrideDir} and ` : ""}${BUILTIN_TEMPLATE_DIR})`);
-  const text = stripComments(readFileSync(path, "utf8"));
+  const text = readTemplateText(path);
   return { id: `${name}.${language}`, source: path === builtin ? "builtin" : path, text, sha256: sha256(text) };
 }
 
