@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { extname } from "node:path";
 import type { z } from "zod";
-import { InputLineError, PsysimError } from "../core/errors.js";
+import { InputLineError } from "../core/errors.js";
 import type { NumberedValue } from "../core/jsonl.js";
 import { parseRoleCard } from "../core/read-records.js";
 import { readRecordValues } from "../core/record-files.js";
@@ -41,29 +39,14 @@ export async function validateCardsFile(file: string): Promise<CardValidation> {
 }
 
 async function readCardValues(file: string): Promise<{ values: NumberedValue[]; problems: InputLineError[] }> {
-  if (!existsSync(file)) throw new PsysimError("NOT_FOUND", `${file}: no such file`);
-  const ext = extname(file).toLowerCase();
-  const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
-  if (ext === ".yaml" || ext === ".yml" || text.trimStart().startsWith("[")) {
-    // A JSON array or YAML document is one syntax tree: a syntax error is one problem for the whole file.
-    try {
-      return { values: await readRecordValues(file), problems: [] };
-    } catch (error) {
-      if (error instanceof InputLineError) return { values: [], problems: [error] };
-      throw error;
-    }
-  }
-  const values: NumberedValue[] = [];
   const problems: InputLineError[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    if (raw.trim() === "") return;
-    try {
-      values.push({ value: JSON.parse(raw) as unknown, line: i + 1 });
-    } catch (error) {
-      problems.push(new InputLineError(file, i + 1, "", `not valid JSON (${(error as Error).message})`));
-    }
-  });
-  return { values, problems };
+  try {
+    return { values: await readRecordValues(file, { onInvalidLine: (problem) => problems.push(problem) }), problems };
+  } catch (error) {
+    // A JSON array or YAML document is one syntax tree: a syntax error is one problem for the whole file.
+    if (error instanceof InputLineError) return { values: [], problems: [error] };
+    throw error;
+  }
 }
 
 /** Expands a record's first problem into all of its field problems, with reasons a user can act on. */

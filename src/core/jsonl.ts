@@ -8,8 +8,13 @@ export interface NumberedValue {
   line: number;
 }
 
+export interface ReadJsonlOptions {
+  /** Report a line that is not JSON here and go on, instead of stopping at it (for listing every problem). */
+  onInvalidLine?: (problem: InputLineError) => void;
+}
+
 /** Streams a JSON Lines file, one parsed value at a time; blank lines are skipped, bad JSON reported as `file:line`. */
-export async function* readJsonl(file: string): AsyncGenerator<NumberedValue> {
+export async function* readJsonl(file: string, options: ReadJsonlOptions = {}): AsyncGenerator<NumberedValue> {
   if (!existsSync(file)) throw new PsysimError("NOT_FOUND", `${file}: no such file`);
   const lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
   let line = 0;
@@ -21,7 +26,10 @@ export async function* readJsonl(file: string): AsyncGenerator<NumberedValue> {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new InputLineError(file, line, "", `not valid JSON (${(error as Error).message})`);
+      const problem = new InputLineError(file, line, "", `not valid JSON (${(error as Error).message})`);
+      if (!options.onInvalidLine) throw problem;
+      options.onInvalidLine(problem);
+      continue;
     }
     yield { value, line };
   }

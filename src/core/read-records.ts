@@ -17,8 +17,9 @@ export function parseRoleCard(value: unknown, file: string, line: number): RoleC
 
 /** Reads role cards from JSONL, a JSON array or YAML; reports every bad record and duplicate id. */
 export async function readRoleCards(file: string): Promise<RoleCard[]> {
-  const values = await readRecordValues(file);
-  const cards = parseAll(file, values, (value, line) => parseRoleCard(value, file, line));
+  const unreadable: InputLineError[] = [];
+  const values = await readRecordValues(file, { onInvalidLine: (problem) => unreadable.push(problem) });
+  const cards = parseAll(file, values, (value, line) => parseRoleCard(value, file, line), unreadable);
   const seen = new Map<string, number>();
   const duplicates: InputLineError[] = [];
   cards.forEach((card, i) => {

@@ -2,20 +2,20 @@ import { readFileSync, existsSync } from "node:fs";
 import { extname } from "node:path";
 import { parseDocument, LineCounter } from "yaml";
 import { InputFileError, InputLineError, PsysimError } from "./errors.js";
-import { readJsonl, type NumberedValue } from "./jsonl.js";
+import { readJsonl, type NumberedValue, type ReadJsonlOptions } from "./jsonl.js";
 
 /**
  * Reads records from JSONL (one per line), a JSON array, or a YAML sequence, each with
  * the line it starts on, so any format reports problems as `file:line`.
  */
-export async function readRecordValues(file: string): Promise<NumberedValue[]> {
+export async function readRecordValues(file: string, options: ReadJsonlOptions = {}): Promise<NumberedValue[]> {
   if (!existsSync(file)) throw new PsysimError("NOT_FOUND", `${file}: no such file`);
   const ext = extname(file).toLowerCase();
   if (ext === ".yaml" || ext === ".yml") return readYamlSequence(file);
   const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   if (text.trimStart().startsWith("[")) return readJsonArray(file, text);
   const out: NumberedValue[] = [];
-  for await (const item of readJsonl(file)) out.push(item);
+  for await (const item of readJsonl(file, options)) out.push(item);
   return out;
 }
 
@@ -75,8 +75,8 @@ function readYamlSequence(file: string): NumberedValue[] {
 }
 
 /** Parses every value, collecting all bad records before failing, so one run lists them all. */
-export function parseAll<T>(file: string, values: NumberedValue[], parse: (value: unknown, line: number) => T): T[] {
-  const problems: InputLineError[] = [];
+export function parseAll<T>(file: string, values: NumberedValue[], parse: (value: unknown, line: number) => T, earlier: InputLineError[] = []): T[] {
+  const problems: InputLineError[] = [...earlier];
   const out: T[] = [];
   for (const { value, line } of values) {
     try {
@@ -86,6 +86,6 @@ export function parseAll<T>(file: string, values: NumberedValue[], parse: (value
       else throw error;
     }
   }
-  if (problems.length > 0) throw new InputFileError(file, problems);
+  if (problems.length > 0) throw new InputFileError(file, problems.sort((a, b) => a.line - b.line));
   return out;
 }

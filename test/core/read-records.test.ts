@@ -57,6 +57,17 @@ describe("reading role cards", () => {
     });
   });
 
+  it("lists lines that are not JSON together with bad fields, in line order", async () => {
+    const dir = tempDir();
+    const file = writeTemp(dir, "mixed.jsonl", `{oops\n${JSON.stringify({ ...full, id: "c9", age: 0 })}\n${JSON.stringify(full)}\n`);
+    await assert.rejects(readRoleCards(file), (error: unknown) => {
+      assert.ok(error instanceof InputFileError);
+      assert.deepEqual(error.problems.map((p) => [p.line, p.field]), [[1, ""], [2, "age"]]);
+      assert.match(error.message, /mixed\.jsonl:1: not valid JSON .*\(and 1 more bad record\)$/);
+      return true;
+    });
+  });
+
   it("reports duplicate ids with the first line", async () => {
     const dir = tempDir();
     const file = writeTemp(dir, "dup.jsonl", `${JSON.stringify(full)}\n${JSON.stringify(full)}\n`);
