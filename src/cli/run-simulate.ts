@@ -1,7 +1,7 @@
 import { PsysimError } from "../core/errors.js";
 import { assertWritable } from "../core/jsonl.js";
 import { readRoleCards } from "../core/read-records.js";
-import { simulate, SIMULATION_DEFAULTS, type SimulateSummary } from "../simulation/simulate.js";
+import { simulate, type SimulateSummary } from "../simulation/simulate.js";
 import type { SimulateFlags } from "./commands/simulate.js";
 import { openModelContext } from "../llm/model-context.js";
 import { ProgressBar, formatUsage } from "./progress.js";
@@ -63,7 +63,7 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
 function printSummary(summary: SimulateSummary, label: string): void {
   const lines = [
     `simulated ${summary.completed} dialogue${summary.completed === 1 ? "" : "s"}${label} → ${summary.out}`,
-    `  ${summary.skipped} already finished (skipped), ${summary.failed.length} failed, ${summary.requested} requested (defaults: max turns ${SIMULATION_DEFAULTS.maxTurns}, seed ${SIMULATION_DEFAULTS.seed} unless set)`,
+    `  ${summary.skipped} already finished (skipped), ${summary.failed.length} failed, ${summary.requested} requested`,
   ];
   const usage = formatUsage(summary.usage);
   if (usage) lines.push(`  usage: ${usage}`);

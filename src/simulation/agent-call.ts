@@ -1,5 +1,5 @@
 import { deriveSeed } from "../core/random.js";
-import { addUsage, emptyUsage, type Usage } from "../core/usage.js";
+import { addUsage, type Usage } from "../core/usage.js";
 import type { ChatModel, ChatRequest, SamplingParams } from "../llm/chat-model.js";
 
 /** Where in which session a call happens: the pieces of its cache sample key. */
@@ -40,4 +40,3 @@ export async function callAgentModel(
   return response.content;
 }
 
-export { emptyUsage };
