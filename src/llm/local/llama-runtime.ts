@@ -1,5 +1,7 @@
 import type { Llama, LlamaModel } from "node-llama-cpp";
 import { PsysimError } from "../../core/errors.js";
+import type { ResolvedLlamaCppOptions } from "../providers/llama-cpp-options.js";
+import { assertGgufModelFile } from "./gguf-file.js";
 import { loadNodeLlamaCpp, type NodeLlamaCpp, type NodeLlamaCppImporter } from "./node-llama-cpp-loader.js";
 
 export type LlamaGpu = false | "auto" | "cuda" | "vulkan" | "metal";
@@ -89,4 +91,17 @@ export async function disposeLlamaCppModels(): Promise<void> {
     const value = await entry.catch(() => undefined);
     if (value && typeof (value as Disposable).dispose === "function") await (value as Disposable).dispose();
   }
+}
+
+/** Checks the file is GGUF, then loads (or reuses) the model for these resolved options: the shared first step of chat and embedding engines. */
+export async function loadCheckedModel(o: ResolvedLlamaCppOptions): Promise<LoadedLlamaModel> {
+  await assertGgufModelFile(o.modelPath, o.id);
+  return loadLlamaModel({
+    modelPath: o.modelPath,
+    spec: o.id,
+    gpu: o.gpu,
+    gpuLayers: o.gpuLayers,
+    threads: o.threads,
+    ...(o.importNodeLlamaCpp ? { importer: o.importNodeLlamaCpp } : {}),
+  });
 }

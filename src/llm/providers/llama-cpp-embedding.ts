@@ -1,8 +1,7 @@
 import type { LlamaEmbeddingContext } from "node-llama-cpp";
 import { PsysimError } from "../../core/errors.js";
 import type { EmbeddingModel } from "../chat-model.js";
-import { assertGgufModelFile } from "../local/gguf-file.js";
-import { loadLlamaModel, loadOnce } from "../local/llama-runtime.js";
+import { loadCheckedModel, loadOnce } from "../local/llama-runtime.js";
 import { SlotPool } from "../local/slot-pool.js";
 import { resolveLlamaCppOptions, type LlamaCppModelOptions } from "./llama-cpp-options.js";
 
@@ -27,15 +26,7 @@ export function createLlamaCppEmbeddingModel(options: LlamaCppEmbeddingOptions):
   const o = resolveLlamaCppOptions(options);
 
   async function engine(): Promise<EmbeddingEngine> {
-    await assertGgufModelFile(o.modelPath, o.id);
-    const loaded = await loadLlamaModel({
-      modelPath: o.modelPath,
-      spec: o.id,
-      gpu: o.gpu,
-      gpuLayers: o.gpuLayers,
-      threads: o.threads,
-      ...(o.importNodeLlamaCpp ? { importer: o.importNodeLlamaCpp } : {}),
-    });
+    const loaded = await loadCheckedModel(o);
     return loadOnce(`${loaded.key}|embedding|ctx=${o.contextSize ?? "auto"}|threads=${o.threads}`, async () => {
       let context: LlamaEmbeddingContext;
       try {

@@ -2,9 +2,8 @@ import { PsysimError } from "../../core/errors.js";
 import { deriveSeed } from "../../core/random.js";
 import type { ChatModel, ChatRequest, ChatResponse } from "../chat-model.js";
 import { ModelCallError } from "../model-call-error.js";
-import { assertGgufModelFile } from "../local/gguf-file.js";
 import { LlamaChatEngine } from "../local/llama-chat-engine.js";
-import { loadLlamaModel, loadOnce } from "../local/llama-runtime.js";
+import { loadCheckedModel, loadOnce } from "../local/llama-runtime.js";
 import { resolveLlamaCppOptions, type LlamaCppModelOptions, type ResolvedLlamaCppOptions } from "./llama-cpp-options.js";
 
 export { createLlamaCppEmbeddingModel, type LlamaCppEmbeddingOptions } from "./llama-cpp-embedding.js";
@@ -31,15 +30,7 @@ export interface LlamaCppChatModel extends ChatModel {
 
 /** The shared engine for these settings: one per file and context shape in the whole process. */
 async function engineFor(o: ResolvedLlamaCppOptions): Promise<LlamaChatEngine> {
-  await assertGgufModelFile(o.modelPath, o.id);
-  const loaded = await loadLlamaModel({
-    modelPath: o.modelPath,
-    spec: o.id,
-    gpu: o.gpu,
-    gpuLayers: o.gpuLayers,
-    threads: o.threads,
-    ...(o.importNodeLlamaCpp ? { importer: o.importNodeLlamaCpp } : {}),
-  });
+  const loaded = await loadCheckedModel(o);
   const key = `${loaded.key}|chat|ctx=${o.contextSize ?? "auto"}|parallel=${o.parallel}|threads=${o.threads}|template=${o.chatTemplate ?? ""}`;
   return loadOnce(key, () =>
     LlamaChatEngine.create(loaded, { contextSize: o.contextSize, parallel: o.parallel, threads: o.threads, chatTemplate: o.chatTemplate, spec: o.id }),
