@@ -9,7 +9,7 @@ import { readJsonl } from "../core/jsonl.js";
 import type { Language } from "../core/language.js";
 import { parseBattle, parseDialogue } from "../core/read-records.js";
 import { withStaging } from "./export-staging.js";
-import { countInto, fileSha256, MAX_FLAG_EXAMPLES, TOKEN_METHOD, type DroppedRecord, type ExportReport } from "./export-report.js";
+import { countInto, fileSha256, MAX_FLAG_EXAMPLES, reportSettings, TOKEN_METHOD, type DroppedRecord, type ExportReport } from "./export-report.js";
 import type { SystemPromptChoice } from "./export-dialogues.js";
 import { mergeDatasetInfo } from "./llamafactory-config.js";
 import { battlePair, rankingDatasetInfo, toPlainPair, toShareGptRanking, type PreferencePair } from "./preference-pair.js";
@@ -196,16 +196,7 @@ function emptyReport(
     kind: "dpo",
     format: "dpo",
     input: { file, sha256: sha, dialogues },
-    settings: {
-      name: options.name,
-      system_prompt: options.systemPrompt.label,
-      val_ratio: options.valRatio,
-      seed: options.seed,
-      max_history: options.maxHistory ?? null,
-      drop_flagged: options.dropFlagged,
-      sigma_check: options.checkReply ? "response-validator" : "not run",
-      anomaly_filter: "baseline (rule-based patterns)",
-    },
+    settings: reportSettings(options),
     records: { read, used: 0, train: 0, validation: 0, dropped: dropped.length, dropped_by_reason: droppedByReason, dropped_records: dropped, baseline: 0 },
     samples: { train: 0, validation: 0, duplicates_removed: 0, flagged_removed: 0, excluded },
     tokens_approx: { train: 0, validation: 0, longest_sample: 0, method: TOKEN_METHOD },

@@ -6,7 +6,7 @@ import { readJsonl } from "../core/jsonl.js";
 import type { Language } from "../core/language.js";
 import { parseDialogue } from "../core/read-records.js";
 import { ExportStaging, withStaging } from "./export-staging.js";
-import { countInto, fileSha256, MAX_FLAG_EXAMPLES, TOKEN_METHOD, type DroppedRecord, type ExportReport } from "./export-report.js";
+import { countInto, fileSha256, MAX_FLAG_EXAMPLES, reportSettings, TOKEN_METHOD, type DroppedRecord, type ExportReport } from "./export-report.js";
 import { cutoffLenFor, mergeDatasetInfo, templateFor, trainingYaml } from "./llamafactory-config.js";
 import { replyFlags, type ReplyCheck } from "./reply-flags.js";
 import { sessionProblem } from "./session-check.js";
@@ -208,14 +208,7 @@ function emptyReport(
     format: options.format,
     input: { file, sha256: sha },
     settings: {
-      name: options.name,
-      system_prompt: options.systemPrompt.label,
-      val_ratio: options.valRatio,
-      seed: options.seed,
-      max_history: options.maxHistory ?? null,
-      drop_flagged: options.dropFlagged,
-      sigma_check: options.checkReply ? "response-validator" : "not run",
-      anomaly_filter: "baseline (rule-based patterns)",
+      ...reportSettings(options),
       ...(options.format === "llamafactory" ? { backbone: options.backbone, precision: options.precision } : {}),
     },
     records: { read, used, train: used - validation, validation, dropped: dropped.length, dropped_by_reason: droppedByReason, dropped_records: dropped, baseline: 0 },

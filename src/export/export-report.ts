@@ -47,6 +47,30 @@ export interface ExportReport {
   files: string[];
 }
 
+/** The export settings every report records, SFT or DPO alike. */
+export interface ReportedSettings {
+  name: string;
+  systemPrompt: { label: string };
+  valRatio: number;
+  seed: number;
+  maxHistory?: number;
+  dropFlagged: boolean;
+  checkReply?: unknown;
+}
+
+export function reportSettings(options: ReportedSettings): Record<string, unknown> {
+  return {
+    name: options.name,
+    system_prompt: options.systemPrompt.label,
+    val_ratio: options.valRatio,
+    seed: options.seed,
+    max_history: options.maxHistory ?? null,
+    drop_flagged: options.dropFlagged,
+    sigma_check: options.checkReply ? "response-validator" : "not run",
+    anomaly_filter: "baseline (rule-based patterns)",
+  };
+}
+
 export const MAX_FLAG_EXAMPLES = 50;
 export const TOKEN_METHOD = "approximate: 1 per Han character or symbol, 1.3 per English word (no tokenizer)";
 
