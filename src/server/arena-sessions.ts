@@ -5,7 +5,7 @@ import { PsysimError } from "../core/errors.js";
 import { historyRef } from "../arena/battle-history.js";
 import { deriveSeed, SeededRandom } from "../core/random.js";
 import { schemaTag } from "../core/schema.js";
-import type { AnnotationStore, ArenaSession, Assignment, CandidateReply, PendingTurn, Side, User } from "./annotation-store.js";
+import type { AnnotationStore, ArenaSession, Assignment, PendingTurn, Side, User } from "./annotation-store.js";
 import type { SessionEngine } from "./session-engine.js";
 
 /** What the annotator clicked: a position on screen, not a model. */

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
-import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
-import { progressBar, usageLine } from "./eval.js";
+import { runAction } from "../run-action.js";
+import { judgeRunOptions, progressBar, usageLine } from "./eval.js";
 
 interface CompareFlags {
   wai?: string;
@@ -22,23 +22,17 @@ interface CompareFlags {
 
 /** `psysim compare A B`: two datasets side by side with significance tests. */
 export function register(program: Command): void {
-  program
-    .command("compare")
+  judgeRunOptions(
+    program
+      .command("compare")
     .description("Two dialogue datasets side by side: Table 1, and mean, sd, n, Welch p and Cohen's d for every metric computed (session shape; WAI with --wai; topic entropy with --topics).")
     .argument("<a>", "first dialogue JSONL (e.g. real sessions)")
     .argument("<b>", "second dialogue JSONL (e.g. simulated sessions)")
     .option("--wai <judge>", "also rate both with WAI-O-S using this judge model (Figure 4)")
     .option("--wai-mode <mode>", "per-item (paper, Figure 11) or batched", "per-item")
     .option("--topics <judge>", "also label both datasets' topics with this judge model (Figure 3; entropy compared over rounds)")
-    .option("--topic-list <file>", "topic list replacing the 56 SMILE topics")
-    .option("--rounds <n>", "judge rounds", parsePositiveInt("--rounds"), 3)
-    .option("--max-attempts <n>", "calls per rating before it is recorded as missing", parsePositiveInt("--max-attempts"), 3)
-    .option("--concurrency <n>", "judge calls in flight", parsePositiveInt("--concurrency"), 8)
-    .option("--seed <n>", "seed for the judges' sampling", parseInteger("--seed"), 1)
-    .option("--prompts <dir>", "folder of template overrides (<name>.<zh|en>.txt)")
-    .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
-    .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
-    .option("--no-cache", "do not cache judge calls")
+    .option("--topic-list <file>", "topic list replacing the 56 SMILE topics"),
+  )
     .option("--json <file>", "write the full result (input hashes, settings, per-session values, aggregates)")
     .option("--plots <dir>", "write Figure 3 (with --topics) and Figure 4 (with --wai) for both datasets as SVG and PNG")
     .addHelpText("after", "\nExamples:\n  psysim compare real.jsonl sim.jsonl\n  psysim compare real.jsonl sim.jsonl --wai openai:gpt-4o --topics openai:gpt-4o --json compare.json --plots plots/\n")

@@ -31,9 +31,16 @@ interface JudgeFlags extends CommonFlags {
 
 /** Options every LLM-judged evaluation shares. */
 function judgeOptions(command: Command): Command {
+  return judgeRunOptions(
+    command
+      .requiredOption("--dialogues <file>", "dialogue JSONL")
+      .requiredOption("--judge <spec>", "judge model: a spec (openai:gpt-4o, openai-compatible:<model>@http://host/v1, …), a name from psysim.yaml, or baseline (rule-based, offline)"),
+  ).option("--json <file>", "write the full result (input hashes, settings, every rating, aggregates)");
+}
+
+/** How judge calls run (rounds, retries, concurrency, seed, templates, config, cache): shared by `eval` and `compare`. */
+export function judgeRunOptions(command: Command): Command {
   return command
-    .requiredOption("--dialogues <file>", "dialogue JSONL")
-    .requiredOption("--judge <spec>", "judge model: a spec (openai:gpt-4o, openai-compatible:<model>@http://host/v1, …), a name from psysim.yaml, or baseline (rule-based, offline)")
     .option("--rounds <n>", "independent rounds, averaged (paper: 3)", parsePositiveInt("--rounds"), 3)
     .option("--max-attempts <n>", "calls per rating before it is recorded as missing", parsePositiveInt("--max-attempts"), 3)
     .option("--concurrency <n>", "judge calls in flight", parsePositiveInt("--concurrency"), 8)
@@ -41,8 +48,7 @@ function judgeOptions(command: Command): Command {
     .option("--prompts <dir>", "folder of template overrides (<name>.<zh|en>.txt)")
     .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
     .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite); reruns replay finished calls")
-    .option("--no-cache", "do not cache judge calls (an interrupted run then repeats them)")
-    .option("--json <file>", "write the full result (input hashes, settings, every rating, aggregates)");
+    .option("--no-cache", "do not cache judge calls (an interrupted run then repeats them)");
 }
 
 /**
