@@ -1,7 +1,8 @@
 import { isFullRoleCard, type RoleCard } from "../core/role-card.js";
 import type { Language } from "../core/language.js";
 
-const LABELS = {
+/** Field names as Figure 8 shows them, in both languages; the annotation platform shows the same. */
+export const ROLE_CARD_LABELS = {
   zh: {
     gender: "性别", age: "年龄", education: "教育程度", occupation: "职业", marital_status: "婚姻情况",
     family_relationships: "家庭关系", big_five: "大五人格", resistance: "对心理咨询的抗拒程度", chief_complaint: "主诉问题",
@@ -18,7 +19,7 @@ const LABELS = {
 
 /** The card as the client prompt shows it (Figure 8's layout): one field a line, Big Five as a sub-list. */
 export function roleCardText(card: RoleCard, language: Language = card.language): string {
-  const l = LABELS[language];
+  const l = ROLE_CARD_LABELS[language];
   const sep = language === "zh" ? "：" : ": ";
   if (!isFullRoleCard(card)) return `${l.chief_complaint}${sep}${card.chief_complaint}`;
   const age = typeof card.age === "number" ? `${card.age}${l.years}` : card.age;
