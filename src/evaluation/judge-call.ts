@@ -1,8 +1,32 @@
 import { deriveSeed } from "../core/random.js";
 import { addUsage, type Usage } from "../core/usage.js";
 import type { ChatModel, ChatRequest, SamplingParams } from "../llm/chat-model.js";
+import type { TemplateOptions } from "../prompts/template.js";
 
 /** What every judge call shares: the model, its sampling, the run seed, and where usage adds up. */
+/** How an LLM-judged evaluation (topics, WAI) runs its judge. */
+export interface JudgeRunOptions {
+  judge: ChatModel;
+  /** Independent rounds; default 3 (paper §4.1, §4.2.1). */
+  rounds?: number;
+  /** Calls per rating before it is recorded as missing; default 3. */
+  maxAttempts?: number;
+  /** Judge calls in flight; default 8. */
+  concurrency?: number;
+  seed?: number;
+  sampling?: SamplingParams;
+  templates?: TemplateOptions;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What an LLM-judged evaluation returns: its settings, per-session values, aggregates and spend. */
+export interface JudgeEvaluation<Session, Aggregates> {
+  settings: Record<string, unknown>;
+  sessions: Session[];
+  aggregates: Aggregates;
+  usage: Usage;
+}
+
 export interface JudgeContext {
   model: ChatModel;
   sampling: SamplingParams;

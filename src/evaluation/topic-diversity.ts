@@ -1,9 +1,8 @@
 import type { Dialogue } from "../core/dialogue.js";
 import type { Language } from "../core/language.js";
-import { emptyUsage, type Usage } from "../core/usage.js";
-import type { ChatModel, SamplingParams } from "../llm/chat-model.js";
-import { loadTemplate, promptRef, renderTemplate, type PromptTemplate, type TemplateOptions } from "../prompts/template.js";
-import { callJudge, type JudgeContext } from "./judge-call.js";
+import { emptyUsage } from "../core/usage.js";
+import { loadTemplate, promptRef, renderTemplate, type PromptTemplate } from "../prompts/template.js";
+import { callJudge, type JudgeContext, type JudgeEvaluation, type JudgeRunOptions } from "./judge-call.js";
 import { runPool } from "./run-pool.js";
 import { clientText } from "./session-text.js";
 import type { Topic } from "./smile-topics.js";
@@ -11,28 +10,14 @@ import { topicAggregates, type TopicAggregates, type TopicRoundLabels, type Topi
 import { parseTopicLabels, type TopicLabelsParse } from "./topic-labels-parser.js";
 import { defaultTopics, formatTopicList } from "./topic-list.js";
 
-export interface TopicOptions {
-  judge: ChatModel;
+export interface TopicOptions extends JudgeRunOptions {
   /** Default: the 56 SMILE topics with psysim's Chinese names. */
   topics?: readonly Topic[];
   /** Where the topic list came from, recorded in the output. */
   topicSource?: string;
-  /** Default 3 (paper §4.1). */
-  rounds?: number;
-  maxAttempts?: number;
-  concurrency?: number;
-  seed?: number;
-  sampling?: SamplingParams;
-  templates?: TemplateOptions;
-  onProgress?: (done: number, total: number) => void;
 }
 
-export interface TopicEvaluation {
-  settings: Record<string, unknown>;
-  sessions: TopicSession[];
-  aggregates: TopicAggregates;
-  usage: Usage;
-}
+export type TopicEvaluation = JudgeEvaluation<TopicSession, TopicAggregates>;
 
 export const TOPIC_DEFAULTS = { rounds: 3, maxAttempts: 3, concurrency: 8, seed: 1 };
 

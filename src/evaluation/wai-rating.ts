@@ -1,9 +1,8 @@
 import type { Dialogue } from "../core/dialogue.js";
 import type { Language } from "../core/language.js";
-import { emptyUsage, type Usage } from "../core/usage.js";
-import type { ChatModel, SamplingParams } from "../llm/chat-model.js";
-import { loadTemplate, promptRef, renderTemplate, type PromptTemplate, type TemplateOptions } from "../prompts/template.js";
-import { callJudge, type JudgeContext } from "./judge-call.js";
+import { emptyUsage } from "../core/usage.js";
+import { loadTemplate, promptRef, renderTemplate, type PromptTemplate } from "../prompts/template.js";
+import { callJudge, type JudgeContext, type JudgeEvaluation, type JudgeRunOptions } from "./judge-call.js";
 import { runPool } from "./run-pool.js";
 import { transcript } from "./session-text.js";
 import { WAI_ITEMS, waiGuideline, type WaiItem } from "./wai-items.js";
@@ -12,28 +11,12 @@ import { parseWaiBatch, parseWaiScore, type ScoreParse } from "./wai-score-parse
 
 export type WaiMode = "per-item" | "batched";
 
-export interface WaiOptions {
-  judge: ChatModel;
+export interface WaiOptions extends JudgeRunOptions {
   /** `per-item`: one call per item with its guideline, as the paper (Figure 11); `batched`: all twelve in one structured call. */
   mode?: WaiMode;
-  /** Independent rounds averaged per item; default 3 (paper §4.2.1). */
-  rounds?: number;
-  /** Calls per rating before it is recorded as missing; default 3. */
-  maxAttempts?: number;
-  /** Judge calls in flight; default 8. */
-  concurrency?: number;
-  seed?: number;
-  sampling?: SamplingParams;
-  templates?: TemplateOptions;
-  onProgress?: (done: number, total: number) => void;
 }
 
-export interface WaiEvaluation {
-  settings: Record<string, unknown>;
-  sessions: WaiSessionScores[];
-  aggregates: WaiAggregates;
-  usage: Usage;
-}
+export type WaiEvaluation = JudgeEvaluation<WaiSessionScores, WaiAggregates>;
 
 export const WAI_DEFAULTS = { mode: "per-item" as WaiMode, rounds: 3, maxAttempts: 3, concurrency: 8, seed: 1 };
 
