@@ -17,11 +17,30 @@ const SESSIONS_PER_PAIR = 8; // 3 counselors → 3 pairs × 8 = 24 sessions
 
 const server = await startFakeOpenAIServer({
   latencyMs: LATENCY_MS,
-  reply: (body) => (body.model === "judge" ? "- Basis for selection: fixture.\n- Final choice: A" : body.model === "client" ? "I still feel uneasy." : `How does that sit with you (${body.model})?`),
+  reply: (body) =>
+    body.model === "judge"
+      ? "- Basis for selection: fixture.\n- Final choice: A"
+      : body.model === "client"
+        ? "I still feel uneasy."
+        : `How does that sit with you (${body.model})?`,
 });
-const model = (name: string) => createOpenAICompatibleChatModel({ id: `fake:${name}`, model: name, baseUrls: [server.url], apiKey: "bench" });
-const cards = Array.from({ length: 4 }, (_, k) => parseRoleCard({ id: `card-${k}`, language: "en", chief_complaint: `Problem number ${k}.` }, "bench", k + 1));
-const counselors = new Map(["c1", "c2", "c3"].map((name) => [name, arenaCounselor(adHocCounselor(name), model(name))]));
+const model = (name: string) =>
+  createOpenAICompatibleChatModel({
+    id: `fake:${name}`,
+    model: name,
+    baseUrls: [server.url],
+    apiKey: "bench",
+  });
+const cards = Array.from({ length: 4 }, (_, k) =>
+  parseRoleCard(
+    { id: `card-${k}`, language: "en", chief_complaint: `Problem number ${k}.` },
+    "bench",
+    k + 1,
+  ),
+);
+const counselors = new Map(
+  ["c1", "c2", "c3"].map((name) => [name, arenaCounselor(adHocCounselor(name), model(name))]),
+);
 
 async function run(bothOrders: boolean): Promise<void> {
   const dir = tempDir("psysim-bench-");
@@ -29,7 +48,17 @@ async function run(bothOrders: boolean): Promise<void> {
   const cpu = process.cpuUsage();
   const requests = server.requests.length;
   const summary = await runArena(
-    { cards, counselors: [...counselors.keys()], out: join(dir, "b.jsonl"), dialoguesOut: join(dir, "d.jsonl"), sessionsPerPair: SESSIONS_PER_PAIR, maxTurns: TURNS, concurrency: CONCURRENCY, bothOrders, seed: 1 },
+    {
+      cards,
+      counselors: [...counselors.keys()],
+      out: join(dir, "b.jsonl"),
+      dialoguesOut: join(dir, "d.jsonl"),
+      sessionsPerPair: SESSIONS_PER_PAIR,
+      maxTurns: TURNS,
+      concurrency: CONCURRENCY,
+      bothOrders,
+      seed: 1,
+    },
     { client: model("client"), judge: model("judge"), counselors },
   );
   const ms = performance.now() - start;

@@ -7,7 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { exportDialogues, systemPromptChoice, dialogueSamples, toShareGpt } from "../src/export/index.js";
+import {
+  exportDialogues,
+  systemPromptChoice,
+  dialogueSamples,
+  toShareGpt,
+} from "../src/export/index.js";
 import { ResponseValidator } from "../src/simulation/response-validator.js";
 import type { Dialogue } from "../src/core/dialogue.js";
 
@@ -19,10 +24,19 @@ let text = "";
 for (let s = 0; s < SESSIONS; s++) {
   const turns: Dialogue["turns"] = [{ role: "client", content: "你好" }];
   for (let k = 1; k <= EXCHANGES; k++) {
-    turns.push({ role: "counselor", content: `会话${s}第${k}轮：听起来这件事让你很难受，能再多说一点当时你心里在想什么吗？` });
-    if (k < EXCHANGES) turns.push({ role: "client", content: `会话${s}第${k + 1}轮：我也说不清，就是觉得很累，好像怎么做都不对，晚上也总是睡不着。` });
+    turns.push({
+      role: "counselor",
+      content: `会话${s}第${k}轮：听起来这件事让你很难受，能再多说一点当时你心里在想什么吗？`,
+    });
+    if (k < EXCHANGES)
+      turns.push({
+        role: "client",
+        content: `会话${s}第${k + 1}轮：我也说不清，就是觉得很累，好像怎么做都不对，晚上也总是睡不着。`,
+      });
   }
-  text += JSON.stringify({ schema: "psysim.dialogue/1", id: `s${s}`, language: "zh", turns, meta: {} }) + "\n";
+  text +=
+    JSON.stringify({ schema: "psysim.dialogue/1", id: `s${s}`, language: "zh", turns, meta: {} }) +
+    "\n";
 }
 writeFileSync(input, text);
 
@@ -59,7 +73,9 @@ const floor = await time(() => {
     for (const line of readFileSync(input, "utf8").split("\n")) {
       if (line === "") continue;
       const dialogue = JSON.parse(line) as Dialogue;
-      if (pass === 1) for (const s of dialogueSamples(dialogue, { system: system.forLanguage("zh")! })) out.push(JSON.stringify(toShareGpt(s)));
+      if (pass === 1)
+        for (const s of dialogueSamples(dialogue, { system: system.forLanguage("zh")! }))
+          out.push(JSON.stringify(toShareGpt(s)));
     }
   }
   writeFileSync(join(dir, "floor.jsonl"), out.join("\n") + "\n");
@@ -67,9 +83,19 @@ const floor = await time(() => {
 });
 const samples = full.value.samples.train + full.value.samples.validation;
 const outBytes = statSync(join(dir, "out", "psysim_train.jsonl")).size;
-console.log(`input ${(text.length / 1e6).toFixed(1)}M chars, ${SESSIONS} sessions → ${samples} samples, ${(outBytes / 1e6).toFixed(0)} MB out`);
-console.log(`floor (parse twice + serialise + write): ${floor.ms.toFixed(0)} ms wall, ${floor.cpuMs.toFixed(0)} ms CPU`);
-console.log(`export (validate, split, dedup, σ, anomaly filter, write, report): ${full.ms.toFixed(0)} ms wall, ${full.cpuMs.toFixed(0)} ms CPU`);
-console.log(`ratio export / floor (CPU): ${(full.cpuMs / floor.cpuMs).toFixed(2)}; ${((full.cpuMs * 1000) / samples).toFixed(0)} µs CPU a sample`);
-console.log(`RSS after the export ${(exportRss / 1e6).toFixed(0)} MB (the floor, which buffers its output, then ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB)`);
+console.log(
+  `input ${(text.length / 1e6).toFixed(1)}M chars, ${SESSIONS} sessions → ${samples} samples, ${(outBytes / 1e6).toFixed(0)} MB out`,
+);
+console.log(
+  `floor (parse twice + serialise + write): ${floor.ms.toFixed(0)} ms wall, ${floor.cpuMs.toFixed(0)} ms CPU`,
+);
+console.log(
+  `export (validate, split, dedup, σ, anomaly filter, write, report): ${full.ms.toFixed(0)} ms wall, ${full.cpuMs.toFixed(0)} ms CPU`,
+);
+console.log(
+  `ratio export / floor (CPU): ${(full.cpuMs / floor.cpuMs).toFixed(2)}; ${((full.cpuMs * 1000) / samples).toFixed(0)} µs CPU a sample`,
+);
+console.log(
+  `RSS after the export ${(exportRss / 1e6).toFixed(0)} MB (the floor, which buffers its output, then ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB)`,
+);
 rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,13 @@ const messages = [
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function chatModel(threads: number, temperature: number): ChatModel {
-  return createLlamaCppChatModel({ modelPath, threads, parallel: PARALLEL, contextSize: 4096, sampling: { max_tokens: MAX_TOKENS, temperature } });
+  return createLlamaCppChatModel({
+    modelPath,
+    threads,
+    parallel: PARALLEL,
+    contextSize: 4096,
+    sampling: { max_tokens: MAX_TOKENS, temperature },
+  });
 }
 
 /** Completion tokens per second with `callers` generating at once, for about BUDGET_MS. */
@@ -48,7 +54,10 @@ async function tokensPerSecond(threads: number, callers: number, round: number):
     Array.from({ length: callers }, async () => {
       while (performance.now() - start < BUDGET_MS) {
         const i = next++;
-        const reply = await model.complete({ messages, sampleKey: `t${threads}/k${callers}/r${round}/g${i}` });
+        const reply = await model.complete({
+          messages,
+          sampleKey: `t${threads}/k${callers}/r${round}/g${i}`,
+        });
         tokens += reply.usage.completion_tokens; // not `tokens += await …`, which reads `tokens` before the await and loses updates
       }
     }),
@@ -57,15 +66,29 @@ async function tokensPerSecond(threads: number, callers: number, round: number):
 }
 
 /** Whole simulated sessions per minute, client and counselor on the tiny model (seeded apart per configuration, so no run replays another's cached prompts). */
-async function sessionsPerMinute(concurrency: number, round: number, cards: RoleCard[]): Promise<number> {
+async function sessionsPerMinute(
+  concurrency: number,
+  round: number,
+  cards: RoleCard[],
+): Promise<number> {
   const dir = tempDir("psysim-bench-");
   try {
     const start = performance.now();
     const summary = await simulate(
-      { cards, out: join(dir, "d.jsonl"), maxTurns: TURNS, maxAttempts: 5, concurrency, seed: round * 100 + concurrency },
+      {
+        cards,
+        out: join(dir, "d.jsonl"),
+        maxTurns: TURNS,
+        maxAttempts: 5,
+        concurrency,
+        seed: round * 100 + concurrency,
+      },
       { client: chatModel(1, 1), counselor: chatModel(1, 0.7) },
     );
-    if (summary.completed !== cards.length) throw new Error(`bench: ${summary.failed.length} sessions failed: ${summary.failed[0]?.error}`);
+    if (summary.completed !== cards.length)
+      throw new Error(
+        `bench: ${summary.failed.length} sessions failed: ${summary.failed[0]?.error}`,
+      );
     return summary.completed / ((performance.now() - start) / 60_000);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -74,15 +97,22 @@ async function sessionsPerMinute(concurrency: number, round: number, cards: Role
 
 const cards = (await readRoleCards("examples/cards.en.jsonl")).slice(0, SESSIONS);
 // Warm up: load llama.cpp, the model and both contexts before timing anything.
-for (const threads of THREADS) await chatModel(threads, 1).complete({ messages, sampleKey: "warm-up", params: { max_tokens: 1 } });
+for (const threads of THREADS)
+  await chatModel(threads, 1).complete({
+    messages,
+    sampleKey: "warm-up",
+    params: { max_tokens: 1 },
+  });
 
 const tps = new Map<string, number[]>();
 const spm = new Map<number, number[]>();
-const push = <K>(map: Map<K, number[]>, key: K, value: number) => map.set(key, [...(map.get(key) ?? []), value]);
+const push = <K>(map: Map<K, number[]>, key: K, value: number) =>
+  map.set(key, [...(map.get(key) ?? []), value]);
 const load = [loadavg()[0]!];
 for (let round = 0; round < ROUNDS; round++) {
   for (const k of CONCURRENCY) {
-    for (const threads of THREADS) push(tps, `${threads}/${k}`, await tokensPerSecond(threads, k, round));
+    for (const threads of THREADS)
+      push(tps, `${threads}/${k}`, await tokensPerSecond(threads, k, round));
     push(spm, k, await sessionsPerMinute(k, round, cards));
     load.push(loadavg()[0]!);
     process.stderr.write(`round ${round + 1}/${ROUNDS}, ${k} caller(s) done\n`);
@@ -90,10 +120,18 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 await disposeLlamaCppModels();
 
-console.log(`machine: ${availableParallelism()} logical CPUs, 1-minute load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} during the run`);
-console.log(`tiny model (64-wide, 2 layers, 530 tokens, F32); parallel=${PARALLEL} sequences; median of ${ROUNDS} interleaved rounds`);
-console.log(`tokens/s: replies of up to ${MAX_TOKENS} tokens for ${BUDGET_MS / 1000} s; sessions: ${SESSIONS} en cards, ${TURNS} turns, client+counselor on the model, 1 thread\n`);
-console.log("| callers | tokens/s, 1 thread | ratio to 1 caller | tokens/s, 2 threads | ratio to 1 caller | sessions/min, 1 thread | ratio to 1 session |");
+console.log(
+  `machine: ${availableParallelism()} logical CPUs, 1-minute load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} during the run`,
+);
+console.log(
+  `tiny model (64-wide, 2 layers, 530 tokens, F32); parallel=${PARALLEL} sequences; median of ${ROUNDS} interleaved rounds`,
+);
+console.log(
+  `tokens/s: replies of up to ${MAX_TOKENS} tokens for ${BUDGET_MS / 1000} s; sessions: ${SESSIONS} en cards, ${TURNS} turns, client+counselor on the model, 1 thread\n`,
+);
+console.log(
+  "| callers | tokens/s, 1 thread | ratio to 1 caller | tokens/s, 2 threads | ratio to 1 caller | sessions/min, 1 thread | ratio to 1 session |",
+);
 console.log("|---:|---:|---:|---:|---:|---:|---:|");
 const base1 = median(tps.get("1/1")!);
 const base2 = median(tps.get("2/1")!);
@@ -102,6 +140,8 @@ for (const k of CONCURRENCY) {
   const t1 = median(tps.get(`1/${k}`)!);
   const t2 = median(tps.get(`2/${k}`)!);
   const s = median(spm.get(k)!);
-  console.log(`| ${k} | ${t1.toFixed(0)} | ${(t1 / base1).toFixed(2)} | ${t2.toFixed(1)} | ${(t2 / base2).toFixed(2)} | ${s.toFixed(1)} | ${(s / baseS).toFixed(2)} |`);
+  console.log(
+    `| ${k} | ${t1.toFixed(0)} | ${(t1 / base1).toFixed(2)} | ${t2.toFixed(1)} | ${(t2 / base2).toFixed(2)} | ${s.toFixed(1)} | ${(s / baseS).toFixed(2)} |`,
+  );
 }
 console.log(`\n2 threads ÷ 1 thread, 1 caller: ${(base2 / base1).toFixed(3)} (tokens/s)`);

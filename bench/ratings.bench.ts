@@ -4,7 +4,13 @@
 import { performance } from "node:perf_hooks";
 import { SeededRandom } from "../src/core/random.js";
 import type { Winner } from "../src/core/battle.js";
-import { bootstrapBradleyTerry, computeElo, fitBradleyTerry, pairwiseData, type BattleOutcome } from "../src/arena/index.js";
+import {
+  bootstrapBradleyTerry,
+  computeElo,
+  fitBradleyTerry,
+  pairwiseData,
+  type BattleOutcome,
+} from "../src/arena/index.js";
 
 const MODELS = 10;
 const BATTLES = 100_000;
@@ -19,7 +25,8 @@ for (let n = 0; n < BATTLES; n++) {
   if (b >= a) b += 1;
   const pa = 1 / (1 + 10 ** ((truth[b]! - truth[a]!) / 400));
   // 10% ties; decisive outcomes are drawn so that A's expected score (a tie ½) is the true pa.
-  const winner: Winner = random.next() < 0.1 ? "tie" : random.next() < (pa - 0.05) / 0.9 ? "a" : "b";
+  const winner: Winner =
+    random.next() < 0.1 ? "tie" : random.next() < (pa - 0.05) / 0.9 ? "a" : "b";
   battles.push({ model_a: `m${a}`, model_b: `m${b}`, winner });
 }
 
@@ -36,11 +43,21 @@ const single = time(() => fitBradleyTerry(pairwiseData(battles)));
 const elo = time(() => computeElo(battles));
 const boot = time(() => bootstrapBradleyTerry(battles, { rounds: ROUNDS, seed: 1 }));
 const maxError = Math.max(
-  ...single.value.models.map((m, k) => Math.abs(single.value.ratings[k]! - truth[Number(m.slice(1))]!)),
+  ...single.value.models.map((m, k) =>
+    Math.abs(single.value.ratings[k]! - truth[Number(m.slice(1))]!),
+  ),
 );
 console.log(`battles ${BATTLES}, models ${MODELS}, bootstrap rounds ${ROUNDS}`);
-console.log(`single fit (collapse + Newton, ${single.value.iterations} iterations): ${single.ms.toFixed(1)} ms wall, ${single.cpuMs.toFixed(1)} ms CPU`);
+console.log(
+  `single fit (collapse + Newton, ${single.value.iterations} iterations): ${single.ms.toFixed(1)} ms wall, ${single.cpuMs.toFixed(1)} ms CPU`,
+);
 console.log(`online Elo pass: ${elo.ms.toFixed(1)} ms`);
-console.log(`bootstrap ${ROUNDS} rounds: ${(boot.ms / 1000).toFixed(2)} s wall, ${(boot.cpuMs / 1000).toFixed(2)} s CPU = ${(boot.ms / single.ms).toFixed(0)}× a single fit (${(boot.ms / ROUNDS).toFixed(2)} ms a round)`);
-console.log(`largest |fit − true rating|: ${maxError.toFixed(1)} points; widest 95% interval: ${Math.max(...boot.value.models.map((m) => m.upper - m.lower)).toFixed(1)} points`);
-console.log(`rounds needing pseudo-ties: ${boot.value.roundsWithPseudoTies}; rounds not converged: ${boot.value.roundsNotConverged}`);
+console.log(
+  `bootstrap ${ROUNDS} rounds: ${(boot.ms / 1000).toFixed(2)} s wall, ${(boot.cpuMs / 1000).toFixed(2)} s CPU = ${(boot.ms / single.ms).toFixed(0)}× a single fit (${(boot.ms / ROUNDS).toFixed(2)} ms a round)`,
+);
+console.log(
+  `largest |fit − true rating|: ${maxError.toFixed(1)} points; widest 95% interval: ${Math.max(...boot.value.models.map((m) => m.upper - m.lower)).toFixed(1)} points`,
+);
+console.log(
+  `rounds needing pseudo-ties: ${boot.value.roundsWithPseudoTies}; rounds not converged: ${boot.value.roundsNotConverged}`,
+);

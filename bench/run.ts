@@ -6,12 +6,19 @@ import { join } from "node:path";
 
 const filter = process.argv.slice(2);
 const files = readdirSync("bench")
-  .filter((f) => f.endsWith(".bench.ts") && (filter.length === 0 || filter.some((part) => f.includes(part))))
+  .filter(
+    (f) =>
+      f.endsWith(".bench.ts") && (filter.length === 0 || filter.some((part) => f.includes(part))),
+  )
   .sort();
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file} ===`);
-  const result = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", join("bench", file)], { stdio: "inherit" });
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--expose-gc", join("bench", file)],
+    { stdio: "inherit" },
+  );
   if (result.status !== 0) failed++;
 }
 process.exit(failed === 0 ? 0 : 1);

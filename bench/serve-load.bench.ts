@@ -54,7 +54,10 @@ class Annotator {
   csrf = "";
   constructor(private readonly base: string) {}
 
-  async send(path: string, init: RequestInit = {}): Promise<{ status: number; location: string | null; text: string }> {
+  async send(
+    path: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; location: string | null; text: string }> {
     const headers = new Headers(init.headers);
     headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     const res = await fetch(this.base + path, { ...init, headers, redirect: "manual" });
@@ -70,7 +73,11 @@ class Annotator {
   }
 
   post(path: string, fields: Record<string, string> = {}) {
-    return this.send(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: this.csrf, ...fields }) });
+    return this.send(path, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: this.csrf, ...fields }),
+    });
   }
 }
 
@@ -78,15 +85,37 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), "psysim-load-"));
   const store = new SqliteAnnotationStore(join(dir, "annotations.sqlite"));
   const baseline = createBaselineChatModel();
-  const counselors = new Map(["baseline-a", "baseline-b"].map((name) => [name, arenaCounselor({ name, model: "baseline", systemPrompt: { kind: "three-stage" }, sampling: {} }, baseline)]));
+  const counselors = new Map(
+    ["baseline-a", "baseline-b"].map((name) => [
+      name,
+      arenaCounselor(
+        { name, model: "baseline", systemPrompt: { kind: "three-stage" }, sampling: {} },
+        baseline,
+      ),
+    ]),
+  );
   const engine = new SimulationSessionEngine({ client: baseline, counselors, maxTurns: 50 });
   const { app } = createApp({ store, engine, scrypt: SCRYPT, isBaseline: true });
-  const cards = Array.from({ length: 20 }, (_, i) => normaliseRoleCard({ id: `card-${i}`, language: "zh", chief_complaint: `我最近压力很大，第${i}件事让我睡不着。我不知道该怎么办。` }));
+  const cards = Array.from({ length: 20 }, (_, i) =>
+    normaliseRoleCard({
+      id: `card-${i}`,
+      language: "zh",
+      chief_complaint: `我最近压力很大，第${i}件事让我睡不着。我不知道该怎么办。`,
+    }),
+  );
   store.upsertRoleCards(cards);
   const hash = await hashPassword(PASSWORD, SCRYPT);
   for (let a = 0; a < options.annotators; a++) {
     const user = store.createUser(`annotator-${a}`, "annotator", hash);
-    store.createAssignments(cards.map((card) => ({ annotatorId: user.id, cardId: card.id, counselorA: "baseline-a", counselorB: "baseline-b", mode: "arena" as const })));
+    store.createAssignments(
+      cards.map((card) => ({
+        annotatorId: user.id,
+        cardId: card.id,
+        counselorA: "baseline-a",
+        counselorB: "baseline-b",
+        mode: "arena" as const,
+      })),
+    );
   }
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
@@ -103,11 +132,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const me = new Annotator(base);
     await me.send("/login");
     const login = await me.post("/login", { name: `annotator-${index}`, password: PASSWORD });
-    if (login.status !== 303) throw new Error(`login failed for annotator-${index}: ${login.status}`);
-    const assignments = store.listAssignments({ annotatorId: store.findLogin(`annotator-${index}`)!.user.id });
+    if (login.status !== 303)
+      throw new Error(`login failed for annotator-${index}: ${login.status}`);
+    const assignments = store.listAssignments({
+      annotatorId: store.findLogin(`annotator-${index}`)!.user.id,
+    });
     await me.send("/");
     let mine = 0;
-    const more = () => performance.now() < deadline && mine < (options.votesPerAnnotator ?? Infinity);
+    const more = () =>
+      performance.now() < deadline && mine < (options.votesPerAnnotator ?? Infinity);
     for (let k = 0; more() && k < assignments.length; k++) {
       const started = await me.post(`/assignments/${assignments[k]!.id}/start`);
       const path = started.location!.replace(/#.*/, "");
@@ -116,15 +149,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const page = await me.send(path);
         const turn = /name="turn" value="(\d+)"/.exec(page.text)?.[1];
         if (!turn) {
-          if (!page.text.includes('class="reveal"')) throw new Error(`session ${id} neither open nor ended: ${page.text.slice(0, 200)}`);
+          if (!page.text.includes('class="reveal"'))
+            throw new Error(`session ${id} neither open nor ended: ${page.text.slice(0, 200)}`);
           sessionsFinished++;
           break;
         }
-        if (options.thinkMs) await new Promise((r) => setTimeout(r, options.thinkMs! * (0.5 + random.next())));
+        if (options.thinkMs)
+          await new Promise((r) => setTimeout(r, options.thinkMs! * (0.5 + random.next())));
         const t0 = performance.now();
         const voted = await me.post(`${path}/vote`, { turn, pick: picks[(index + v) % 4]! });
         latencies.push(performance.now() - t0);
-        if (voted.status !== 303) throw new Error(`vote refused: ${voted.status} ${voted.text.slice(0, 200)}`);
+        if (voted.status !== 303)
+          throw new Error(`vote refused: ${voted.status} ${voted.text.slice(0, 200)}`);
         acknowledged.add(`${id}/turn-${turn}`);
         mine++;
       }
@@ -150,7 +186,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     lost: [...acknowledged].filter((id) => !stored.has(id)),
     sessionsFinished,
     integrity,
-    latencyMs: { p50: percentile(latencies, 0.5), p90: percentile(latencies, 0.9), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? NaN },
+    latencyMs: {
+      p50: percentile(latencies, 0.5),
+      p90: percentile(latencies, 0.9),
+      p99: percentile(latencies, 0.99),
+      max: latencies.at(-1) ?? NaN,
+    },
     votesPerSecond: (latencies.length / elapsed) * 1000,
   };
 }
@@ -158,12 +199,24 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const f = (x: number) => x.toFixed(1);
   let failed = false;
-  for (const [label, thinkMs] of [["annotators reading (think 2 s)", 2000], ["no think time (saturation)", 0]] as const) {
+  for (const [label, thinkMs] of [
+    ["annotators reading (think 2 s)", 2000],
+    ["no think time (saturation)", 0],
+  ] as const) {
     const result = await runLoad({ annotators: 50, durationMs: 20_000, thinkMs });
-    console.log(`${label}: ${result.annotators} annotators, ${result.durationMs} ms, ${result.acknowledged} votes acknowledged, ${result.stored} stored, ${result.lost.length} lost, ${result.sessionsFinished} sessions finished, integrity_check ${result.integrity}`);
-    console.log(`  vote latency ms: p50 ${f(result.latencyMs.p50)}, p90 ${f(result.latencyMs.p90)}, p99 ${f(result.latencyMs.p99)}, max ${f(result.latencyMs.max)}; ${f(result.votesPerSecond)} votes/s; p99 / 50 ms target = ${(result.latencyMs.p99 / 50).toFixed(2)}`);
+    console.log(
+      `${label}: ${result.annotators} annotators, ${result.durationMs} ms, ${result.acknowledged} votes acknowledged, ${result.stored} stored, ${result.lost.length} lost, ${result.sessionsFinished} sessions finished, integrity_check ${result.integrity}`,
+    );
+    console.log(
+      `  vote latency ms: p50 ${f(result.latencyMs.p50)}, p90 ${f(result.latencyMs.p90)}, p99 ${f(result.latencyMs.p99)}, max ${f(result.latencyMs.max)}; ${f(result.votesPerSecond)} votes/s; p99 / 50 ms target = ${(result.latencyMs.p99 / 50).toFixed(2)}`,
+    );
     failed ||= result.lost.length > 0 || result.integrity !== "ok";
   }
-  console.log(`load average ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  console.log(
+    `load average ${(await import("node:os"))
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}`,
+  );
   if (failed) process.exit(1);
 }

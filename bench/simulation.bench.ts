@@ -21,9 +21,25 @@ import { card } from "../test/simulation/fixtures.js";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const quick = process.argv.includes("quick");
 
-async function withServer<T>(latencyMs: number, sessionTurns: number, body: (url: string) => Promise<T>): Promise<T> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "test/fixtures/fake-server-process.ts"), String(latencyMs), String(sessionTurns)], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once("line", resolve));
+async function withServer<T>(
+  latencyMs: number,
+  sessionTurns: number,
+  body: (url: string) => Promise<T>,
+): Promise<T> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(root, "test/fixtures/fake-server-process.ts"),
+      String(latencyMs),
+      String(sessionTurns),
+    ],
+    { cwd: root, stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const url = await new Promise<string>((resolve) =>
+    createInterface({ input: child.stdout }).once("line", resolve),
+  );
   try {
     return await body(url);
   } finally {
@@ -36,18 +52,32 @@ async function run(url: string, sessions: number, concurrency: number, tag: stri
   const dir = tempDir();
   const cardsFile = join(dir, "cards.jsonl");
   let text = "";
-  for (let i = 0; i < sessions; i++) text += JSON.stringify(card(`${tag}-${i}`, i % 2 ? "en" : "zh")) + "\n";
+  for (let i = 0; i < sessions; i++)
+    text += JSON.stringify(card(`${tag}-${i}`, i % 2 ? "en" : "zh")) + "\n";
   writeFileSync(cardsFile, text);
   const cards = await readRoleCards(cardsFile);
   const cache = CallCache.open(join(dir, "cache.sqlite"));
-  const config = { models: { fake: { provider: "openai-compatible" as const, model: "fake", base_url: url, max_concurrency: concurrency * 2 } } };
+  const config = {
+    models: {
+      fake: {
+        provider: "openai-compatible" as const,
+        model: "fake",
+        base_url: url,
+        max_concurrency: concurrency * 2,
+      },
+    },
+  };
   const model = await resolveChatModel("fake", { config, cache, limiters: new RateLimiters() });
   let calls = 0;
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const summary = await simulate({ cards, out: join(dir, "out.jsonl"), concurrency, seed: 1 }, { client: model, counselor: model }, (e) => {
-    if (e.type === "usage") calls += e.usage.calls;
-  });
+  const summary = await simulate(
+    { cards, out: join(dir, "out.jsonl"), concurrency, seed: 1 },
+    { client: model, counselor: model },
+    (e) => {
+      if (e.type === "usage") calls += e.usage.calls;
+    },
+  );
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   cache.close();
@@ -56,9 +86,13 @@ async function run(url: string, sessions: number, concurrency: number, tag: stri
 
 const SESSION_TURNS = 4; // 4 counselor + 3 client calls per session
 const sessions = quick ? 200 : 1000;
-console.log(`simulation throughput: ${sessions} sessions × ${2 * SESSION_TURNS - 1} sequential calls, concurrency 64`);
+console.log(
+  `simulation throughput: ${sessions} sessions × ${2 * SESSION_TURNS - 1} sequential calls, concurrency 64`,
+);
 for (const latencyMs of quick ? [200] : [200, 500]) {
-  const result = await withServer(latencyMs, SESSION_TURNS, (url) => run(url, sessions, 64, `t${latencyMs}`));
+  const result = await withServer(latencyMs, SESSION_TURNS, (url) =>
+    run(url, sessions, 64, `t${latencyMs}`),
+  );
   const ideal = 64 / (latencyMs / 1000);
   const achieved = result.calls / result.seconds;
   console.log(

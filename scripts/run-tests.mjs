@@ -17,10 +17,16 @@ function find(dir) {
 }
 
 const filter = process.argv.slice(2);
-const files = find("test").filter((f) => filter.length === 0 || filter.some((part) => f.includes(part))).sort();
+const files = find("test")
+  .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
+  .sort();
 if (files.length === 0) {
   console.error("run-tests: no test files found");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files], { stdio: "inherit" });
+const result = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files],
+  { stdio: "inherit" },
+);
 process.exit(result.status ?? 1);

@@ -15,7 +15,9 @@ export interface Agreement {
  * Accuracy and Cohen's κ of a judge against reference labels (Appendix C.2: the paper
  * reports 60.8–64.4% accuracy against professional counselors).
  */
-export function agreement(pairs: Iterable<{ reference: string; judged: string | null }>): Agreement {
+export function agreement(
+  pairs: Iterable<{ reference: string; judged: string | null }>,
+): Agreement {
   const confusion: Record<string, Record<string, number>> = {};
   const referenceCount = new Map<string, number>();
   const judgedCount = new Map<string, number>();
@@ -36,6 +38,14 @@ export function agreement(pairs: Iterable<{ reference: string; judged: string | 
   if (compared === 0) return { compared, missing, agreed, accuracy: null, kappa: null, confusion };
   const po = agreed / compared;
   let pe = 0;
-  for (const [label, n] of referenceCount) pe += (n / compared) * ((judgedCount.get(label) ?? 0) / compared);
-  return { compared, missing, agreed, accuracy: po, kappa: pe === 1 ? null : (po - pe) / (1 - pe), confusion };
+  for (const [label, n] of referenceCount)
+    pe += (n / compared) * ((judgedCount.get(label) ?? 0) / compared);
+  return {
+    compared,
+    missing,
+    agreed,
+    accuracy: po,
+    kappa: pe === 1 ? null : (po - pe) / (1 - pe),
+    confusion,
+  };
 }

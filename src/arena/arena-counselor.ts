@@ -16,11 +16,16 @@ export interface ArenaCounselor {
 }
 
 /** Binds a registry entry to its resolved model; the three-stage prompt is the simulation's Figure 9 template. */
-export function arenaCounselor(entry: CounselorEntry, model: ChatModel, templates: TemplateOptions = {}): ArenaCounselor {
+export function arenaCounselor(
+  entry: CounselorEntry,
+  model: ChatModel,
+  templates: TemplateOptions = {},
+): ArenaCounselor {
   const prompt = entry.systemPrompt;
   const systemPrompt = (language: Language): { text: string; ref: PromptRef } | undefined => {
     if (prompt.kind === "none") return undefined;
-    if (prompt.kind === "file") return { text: prompt.text, ref: { id: `file@${prompt.path}`, sha256: sha256(prompt.text) } };
+    if (prompt.kind === "file")
+      return { text: prompt.text, ref: { id: `file@${prompt.path}`, sha256: sha256(prompt.text) } };
     const template = loadTemplate("counselor", language, templates);
     return { text: template.text, ref: promptRef(template) };
   };

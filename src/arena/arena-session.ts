@@ -64,7 +64,12 @@ export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSe
       exhaustedPolicy: setup.exhaustedPolicy,
       name: c.name,
       ...(c.sampling ? { sampling: c.sampling } : {}),
-      ...(c.transcript ? { formatMessages: (history: readonly Turn[], prompt: string | undefined) => flattenTranscript(c.transcript!, history, prompt) } : {}),
+      ...(c.transcript
+        ? {
+            formatMessages: (history: readonly Turn[], prompt: string | undefined) =>
+              flattenTranscript(c.transcript!, history, prompt),
+          }
+        : {}),
     });
   }) as [CounselorAgent, CounselorAgent];
   const client = new ClientAgent({
@@ -88,7 +93,14 @@ export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSe
     ...(setup.onUsage ? { onUsage: setup.onUsage } : {}),
     counselor: async (history, context) => {
       const [ra, rb] = await Promise.all(agents.map((agent) => agent.reply(history, context)));
-      const verdict = await setup.supervisor.compare(setup.language, history, ra!.content, rb!.content, context, setup.bothOrders);
+      const verdict = await setup.supervisor.compare(
+        setup.language,
+        history,
+        ra!.content,
+        rb!.content,
+        context,
+        setup.bothOrders,
+      );
       battles.push({
         schema: schemaTag("battle"),
         id: `${setup.id}/turn-${context.turn}`,
@@ -107,19 +119,36 @@ export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSe
         ts: new Date().toISOString(),
       });
       const pickA =
-        verdict.winner === "a" || (verdict.winner !== "b" && new SeededRandom(deriveSeed(seed, `turn-${context.turn}/continue`)).next() < 0.5);
+        verdict.winner === "a" ||
+        (verdict.winner !== "b" &&
+          new SeededRandom(deriveSeed(seed, `turn-${context.turn}/continue`)).next() < 0.5);
       const [chosen, name] = pickA ? [ra!, a.name] : [rb!, b.name];
       const turn: Turn = {
         role: "counselor",
         content: chosen.content,
         speaker: name,
         candidates: [
-          { speaker: a.name, content: ra!.content, ...(ra!.rejected.length > 0 ? { rejected: ra!.rejected } : {}) },
-          { speaker: b.name, content: rb!.content, ...(rb!.rejected.length > 0 ? { rejected: rb!.rejected } : {}) },
+          {
+            speaker: a.name,
+            content: ra!.content,
+            ...(ra!.rejected.length > 0 ? { rejected: ra!.rejected } : {}),
+          },
+          {
+            speaker: b.name,
+            content: rb!.content,
+            ...(rb!.rejected.length > 0 ? { rejected: rb!.rejected } : {}),
+          },
         ],
         ...(chosen.validation !== "accepted" ? { validation: chosen.validation } : {}),
       };
-      return { turn, usage: { [`counselor:${a.name}`]: ra!.usage, [`counselor:${b.name}`]: rb!.usage, supervisor: verdict.usage } };
+      return {
+        turn,
+        usage: {
+          [`counselor:${a.name}`]: ra!.usage,
+          [`counselor:${b.name}`]: rb!.usage,
+          supervisor: verdict.usage,
+        },
+      };
     },
   });
 
@@ -131,7 +160,9 @@ export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSe
     const ref = c.systemPrompt(setup.language)?.ref;
     if (ref) prompts[`counselor:${c.name}`] = ref;
   }
-  const baseline = [setup.client, setup.pair[0].model, setup.pair[1].model].some((m) => m.isBaseline) || setup.supervisor.judgeId.startsWith("baseline:");
+  const baseline =
+    [setup.client, setup.pair[0].model, setup.pair[1].model].some((m) => m.isBaseline) ||
+    setup.supervisor.judgeId.startsWith("baseline:");
   const dialogue: Dialogue = {
     schema: schemaTag("dialogue"),
     id: setup.id,
@@ -139,7 +170,9 @@ export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSe
     language: setup.language,
     turns: outcome.turns,
     ended_by: outcome.endedBy,
-    ...(outcome.terminationPhrase !== undefined ? { termination_phrase: outcome.terminationPhrase } : {}),
+    ...(outcome.terminationPhrase !== undefined
+      ? { termination_phrase: outcome.terminationPhrase }
+      : {}),
     meta: {
       client: setup.client.id,
       counselor: `${a.name} vs ${b.name}`,
@@ -153,7 +186,11 @@ export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSe
       seed,
       run_seed: setup.runSeed,
       max_turns: setup.maxTurns,
-      validator: { ...setup.validator.settings, max_attempts: setup.maxAttempts, exhausted_policy: setup.exhaustedPolicy },
+      validator: {
+        ...setup.validator.settings,
+        max_attempts: setup.maxAttempts,
+        exhausted_policy: setup.exhaustedPolicy,
+      },
       termination_phrases: setup.termination.phrases,
       started_at: startedAt,
       finished_at: new Date().toISOString(),

@@ -7,9 +7,14 @@ export interface BattleMatrix {
 }
 
 /** Battles per pair of counselors (Figure 14), unparsed verdicts included: the meeting happened. */
-export function battleMatrix(battles: Iterable<Pick<BattleOutcome, "model_a" | "model_b">>, models?: readonly string[]): BattleMatrix {
+export function battleMatrix(
+  battles: Iterable<Pick<BattleOutcome, "model_a" | "model_b">>,
+  models?: readonly string[],
+): BattleMatrix {
   const list = [...battles];
-  const names = models ? [...models] : [...new Set(list.flatMap((b) => [b.model_a, b.model_b]))].sort();
+  const names = models
+    ? [...models]
+    : [...new Set(list.flatMap((b) => [b.model_a, b.model_b]))].sort();
   const index = new Map(names.map((m, k) => [m, k]));
   const counts = names.map(() => names.map(() => 0));
   for (const { model_a, model_b } of list) {

@@ -1,6 +1,10 @@
 import { SeededRandom } from "../core/random.js";
 import type { BattleOutcome } from "./battle-score.js";
-import { fitBradleyTerry, type BradleyTerryFit, type BradleyTerryOptions } from "./bradley-terry.js";
+import {
+  fitBradleyTerry,
+  type BradleyTerryFit,
+  type BradleyTerryOptions,
+} from "./bradley-terry.js";
 import { cellCounts, collapseBattles, pairwiseFromCounts } from "./pairwise-data.js";
 
 export interface BootstrapOptions extends BradleyTerryOptions {
@@ -39,7 +43,10 @@ export interface BootstrapResult {
  * with replacement — one uniform draw per battle over the collapsed battle table, the same
  * law as the reference's multinomial — and refits. Deterministic for a given seed.
  */
-export function bootstrapBradleyTerry(battles: Iterable<BattleOutcome>, options: BootstrapOptions): BootstrapResult {
+export function bootstrapBradleyTerry(
+  battles: Iterable<BattleOutcome>,
+  options: BootstrapOptions,
+): BootstrapResult {
   const collapsed = collapseBattles(battles);
   const { models, cells } = collapsed;
   const all = cellCounts(collapsed);

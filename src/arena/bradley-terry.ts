@@ -6,7 +6,8 @@ export const BT_SCALE = 400;
 export const BT_BASE_RATING = 1000;
 
 /** How the free constant of the ratings is fixed (they are identifiable only up to one). */
-export type RatingCentre = { kind: "mean"; rating: number } | { kind: "anchor"; model: string; rating: number };
+export type RatingCentre =
+  { kind: "mean"; rating: number } | { kind: "anchor"; model: string; rating: number };
 
 export interface BradleyTerryOptions {
   centre?: RatingCentre;
@@ -43,20 +44,34 @@ export const DEFAULT_PSEUDO_TIES = 1;
  * The log-likelihood is concave, so Newton converges fast; the iteration cap only guards
  * against floating-point stalls and is reported through `converged`.
  */
-export function fitBradleyTerry(data: PairwiseData, options: BradleyTerryOptions = {}): BradleyTerryFit {
+export function fitBradleyTerry(
+  data: PairwiseData,
+  options: BradleyTerryOptions = {},
+): BradleyTerryFit {
   const centre = options.centre ?? { kind: "mean", rating: BT_BASE_RATING };
   const n = data.models.length;
   if (centre.kind === "anchor" && !data.models.includes(centre.model)) {
-    throw new PsysimError("INPUT_INVALID", `anchor model "${centre.model}" has no rated battles (models: ${data.models.join(", ")})`);
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `anchor model "${centre.model}" has no rated battles (models: ${data.models.join(", ")})`,
+    );
   }
   const groups = beatGroups(data);
   const separated = groups.length > 1;
   const pseudoTies = options.pseudoTies ?? DEFAULT_PSEUDO_TIES;
   if (separated && !(pseudoTies > 0)) {
-    throw new PsysimError("INPUT_INVALID", "the battles leave no finite Bradley–Terry fit and pseudo-ties are off; allow pseudo-ties above 0");
+    throw new PsysimError(
+      "INPUT_INVALID",
+      "the battles leave no finite Bradley–Terry fit and pseudo-ties are off; allow pseudo-ties above 0",
+    );
   }
   const pairs = separated ? withPseudoTies(data, pseudoTies) : data.pairs;
-  const { theta, converged, iterations } = newton(n, pairs, options.tolerance ?? 1e-10, options.maxIterations ?? 100);
+  const { theta, converged, iterations } = newton(
+    n,
+    pairs,
+    options.tolerance ?? 1e-10,
+    options.maxIterations ?? 100,
+  );
 
   const raw = theta.map((t) => (BT_SCALE * t) / Math.LN10);
   const shift =
@@ -79,7 +94,8 @@ export function fitBradleyTerry(data: PairwiseData, options: BradleyTerryOptions
 function withPseudoTies(data: PairwiseData, count: number): PairwiseData["pairs"] {
   const n = data.models.length;
   const extra = new Map<number, { i: number; j: number; n: number; score: number }>();
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) extra.set(i * n + j, { i, j, n: count, score: count / 2 });
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) extra.set(i * n + j, { i, j, n: count, score: count / 2 });
   for (const p of data.pairs) {
     const e = extra.get(p.i * n + p.j)!;
     e.n += p.n;
@@ -153,7 +169,11 @@ function solveSymmetric(a: number[][], b: number[]): number[] {
       let sum = a[i]![j]!;
       for (let k = 0; k < j; k++) sum -= l[i]![k]! * l[j]![k]!;
       if (i === j) {
-        if (!(sum > 0)) throw new PsysimError("INPUT_INVALID", "the battles do not connect all models; the Bradley–Terry fit is undetermined");
+        if (!(sum > 0))
+          throw new PsysimError(
+            "INPUT_INVALID",
+            "the battles do not connect all models; the Bradley–Terry fit is undetermined",
+          );
         l[i]![i] = Math.sqrt(sum);
       } else l[i]![j] = sum / l[j]![j]!;
     }

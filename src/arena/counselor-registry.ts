@@ -31,7 +31,8 @@ export const CounselorEntrySchema = z.strictObject({
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export type CounselorSystemPrompt = { kind: "three-stage" } | { kind: "none" } | { kind: "file"; path: string; text: string };
+export type CounselorSystemPrompt =
+  { kind: "three-stage" } | { kind: "none" } | { kind: "file"; path: string; text: string };
 
 export interface CounselorEntry {
   name: string;
@@ -46,18 +47,33 @@ export interface CounselorEntry {
  * reason`; system prompt files are read now (relative to the config file), so a missing
  * one stops the run before anything is paid for.
  */
-export function parseCounselorRegistry(section: unknown, file: string, baseDir: string): Map<string, CounselorEntry> {
+export function parseCounselorRegistry(
+  section: unknown,
+  file: string,
+  baseDir: string,
+): Map<string, CounselorEntry> {
   const registry = new Map<string, CounselorEntry>();
   if (section === undefined || section === null) return registry;
-  if (typeof section !== "object" || Array.isArray(section)) throw new PsysimError("CONFIG_INVALID", `${file}: counselors: expected a mapping from counselor name to its settings`);
+  if (typeof section !== "object" || Array.isArray(section))
+    throw new PsysimError(
+      "CONFIG_INVALID",
+      `${file}: counselors: expected a mapping from counselor name to its settings`,
+    );
   for (const [name, raw] of Object.entries(section)) {
     const where = `${file}: counselors.${name}`;
-    if (!NAME.test(name)) throw new PsysimError("CONFIG_INVALID", `${where}: a counselor name may use letters, digits, "_", "." and "-" only`);
+    if (!NAME.test(name))
+      throw new PsysimError(
+        "CONFIG_INVALID",
+        `${where}: a counselor name may use letters, digits, "_", "." and "-" only`,
+      );
     const parsed = CounselorEntrySchema.safeParse(typeof raw === "string" ? { model: raw } : raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = issue.path.map(String).join(".");
-      throw new PsysimError("CONFIG_INVALID", `${where}${field ? `.${field}` : ""}: ${issue.message}`);
+      throw new PsysimError(
+        "CONFIG_INVALID",
+        `${where}${field ? `.${field}` : ""}: ${issue.message}`,
+      );
     }
     const entry = parsed.data;
     registry.set(name, {
@@ -79,7 +95,11 @@ function systemPromptOf(value: string, where: string, baseDir: string): Counselo
   if (value === "three-stage") return { kind: "three-stage" };
   if (value === "none") return { kind: "none" };
   const path = isAbsolute(value) ? value : resolve(baseDir, value);
-  if (!existsSync(path)) throw new PsysimError("CONFIG_INVALID", `${where}: "${value}" is neither three-stage, none, nor a readable file (looked for ${path})`);
+  if (!existsSync(path))
+    throw new PsysimError(
+      "CONFIG_INVALID",
+      `${where}: "${value}" is neither three-stage, none, nor a readable file (looked for ${path})`,
+    );
   return { kind: "file", path, text: readFileSync(path, "utf8").trim() };
 }
 
@@ -89,8 +109,16 @@ export function adHocCounselor(spec: string): CounselorEntry {
 }
 
 /** The counselor's input as one flat user message, for models without a chat template. */
-export function flattenTranscript(format: TranscriptFormat, history: readonly Turn[], systemPrompt: string | undefined): ChatMessage[] {
-  const lines = history.map((t) => `${t.role === "client" ? format.client : format.counselor}${t.content}`);
-  const text = [...(systemPrompt ? [systemPrompt] : []), ...lines, format.counselor].join(format.separator);
+export function flattenTranscript(
+  format: TranscriptFormat,
+  history: readonly Turn[],
+  systemPrompt: string | undefined,
+): ChatMessage[] {
+  const lines = history.map(
+    (t) => `${t.role === "client" ? format.client : format.counselor}${t.content}`,
+  );
+  const text = [...(systemPrompt ? [systemPrompt] : []), ...lines, format.counselor].join(
+    format.separator,
+  );
   return [{ role: "user", content: text }];
 }

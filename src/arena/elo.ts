@@ -21,7 +21,10 @@ export function eloExpected(ra: number, rb: number, options: EloOptions = {}): n
  * the Bradley–Terry fit is the leaderboard's main estimate and Elo is reported beside it.
  * Unparsed verdicts are skipped.
  */
-export function computeElo(battles: Iterable<BattleOutcome>, options: EloOptions = {}): Map<string, number> {
+export function computeElo(
+  battles: Iterable<BattleOutcome>,
+  options: EloOptions = {},
+): Map<string, number> {
   const { k, initial } = { ...ELO_DEFAULTS, ...options };
   const ratings = new Map<string, number>();
   for (const battle of battles) {

@@ -2,7 +2,14 @@ import type { Leaderboard } from "./leaderboard.js";
 
 function pad(cells: string[][]): string {
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => [...row[c]!].length)));
-  return cells.map((row) => row.map((cell, c) => cell + " ".repeat(widths[c]! - [...cell].length)).join("  ").trimEnd()).join("\n");
+  return cells
+    .map((row) =>
+      row
+        .map((cell, c) => cell + " ".repeat(widths[c]! - [...cell].length))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 const fixed = (x: number, digits = 1) => x.toFixed(digits);
@@ -11,13 +18,23 @@ const percent = (x: number | null) => (x === null ? "n/a" : `${(100 * x).toFixed
 /** The leaderboard as plain text tables for the terminal. */
 export function formatLeaderboard(board: Leaderboard, title = "Leaderboard"): string {
   const bt = board.bradleyTerry;
-  const centre = bt.centre.kind === "anchor" ? `${bt.centre.model} anchored at ${bt.centre.rating}` : `mean ${bt.centre.rating}`;
+  const centre =
+    bt.centre.kind === "anchor"
+      ? `${bt.centre.model} anchored at ${bt.centre.rating}`
+      : `mean ${bt.centre.rating}`;
   const lines: string[] = [
     `${title}: ${board.battles} battles${board.unparsed ? ` (${board.unparsed} unparsed, not rated)` : ""}; judges: ${board.judges.join(", ")}`,
     `Bradley–Terry (ties ½), ${Math.round(bt.coverage * 100)}% bootstrap intervals from ${bt.rounds} rounds (seed ${bt.seed}); centred on ${centre}. Elo: online, K=${board.elo.k}, file order.`,
     pad([
       ["rank", "model", "rating", "interval", "elo", "battles"],
-      ...board.rows.map((r) => [String(r.rank), r.model, fixed(r.rating), `[${fixed(r.lower)}, ${fixed(r.upper)}]`, fixed(r.elo), String(r.battles)]),
+      ...board.rows.map((r) => [
+        String(r.rank),
+        r.model,
+        fixed(r.rating),
+        `[${fixed(r.lower)}, ${fixed(r.upper)}]`,
+        fixed(r.elo),
+        String(r.battles),
+      ]),
     ]),
   ];
   if (bt.separation) {
@@ -27,13 +44,37 @@ export function formatLeaderboard(board: Leaderboard, title = "Leaderboard"): st
         `Fitted with ${bt.separation.pseudoTies} pseudo-tie(s) per pair; the gaps between groups reflect that prior, not the data.`,
     );
   }
-  if (bt.roundsWithPseudoTies > 0) lines.push(`${bt.roundsWithPseudoTies} of ${bt.rounds} bootstrap rounds needed pseudo-ties (their resample had a model that never lost or never won).`);
-  if (!bt.converged || bt.roundsNotConverged > 0) lines.push(`Warning: the Newton iteration hit its cap (${bt.converged ? "" : "full fit; "}${bt.roundsNotConverged} bootstrap rounds).`);
-  lines.push("", "Battles per pair (Figure 14):", pad([["", ...board.matrix.models], ...board.matrix.models.map((m, i) => [m, ...board.matrix.counts[i]!.map((n, j) => (i === j ? "-" : String(n)))])]));
+  if (bt.roundsWithPseudoTies > 0)
+    lines.push(
+      `${bt.roundsWithPseudoTies} of ${bt.rounds} bootstrap rounds needed pseudo-ties (their resample had a model that never lost or never won).`,
+    );
+  if (!bt.converged || bt.roundsNotConverged > 0)
+    lines.push(
+      `Warning: the Newton iteration hit its cap (${bt.converged ? "" : "full fit; "}${bt.roundsNotConverged} bootstrap rounds).`,
+    );
+  lines.push(
+    "",
+    "Battles per pair (Figure 14):",
+    pad([
+      ["", ...board.matrix.models],
+      ...board.matrix.models.map((m, i) => [
+        m,
+        ...board.matrix.counts[i]!.map((n, j) => (i === j ? "-" : String(n))),
+      ]),
+    ]),
+  );
   lines.push(
     "",
     "Upvotes (Table 4; a win 1, a tie ½; occurrences = sessions):",
-    pad([["model", "upvotes", "occurrences", "average"], ...board.upvotes.map((u) => [u.model, String(u.upvotes), String(u.occurrences), fixed(u.average, 2)])]),
+    pad([
+      ["model", "upvotes", "occurrences", "average"],
+      ...board.upvotes.map((u) => [
+        u.model,
+        String(u.upvotes),
+        String(u.occurrences),
+        fixed(u.average, 2),
+      ]),
+    ]),
   );
   const bias = board.judgeBias;
   lines.push(

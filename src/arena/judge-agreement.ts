@@ -40,16 +40,29 @@ export interface JudgeAgreementResult {
  * Re-judges human-labelled battles with the LLM supervisor on exactly the history the human
  * saw (checked against `history_ref`), and measures how often the two agree.
  */
-export async function judgeAgreement(options: JudgeAgreementOptions): Promise<JudgeAgreementResult> {
+export async function judgeAgreement(
+  options: JudgeAgreementOptions,
+): Promise<JudgeAgreementResult> {
   const reference = options.battles.filter((b) => b.winner !== null);
-  if (reference.length === 0) throw new PsysimError("INPUT_INVALID", `${options.battlesFile}: no battle has a verdict to compare with`);
+  if (reference.length === 0)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `${options.battlesFile}: no battle has a verdict to compare with`,
+    );
   const dialogues = new Map(options.dialogues.map((d) => [d.id, d]));
   const work = reference.map((battle) => {
     const dialogue = dialogues.get(battle.dialogue_id);
-    if (!dialogue) throw new PsysimError("INPUT_INVALID", `${options.battlesFile}: battle ${battle.id}: dialogue "${battle.dialogue_id}" is not in ${options.dialoguesFile}`);
+    if (!dialogue)
+      throw new PsysimError(
+        "INPUT_INVALID",
+        `${options.battlesFile}: battle ${battle.id}: dialogue "${battle.dialogue_id}" is not in ${options.dialoguesFile}`,
+      );
     const history = battleHistory(dialogue, battle.turn);
     if (!history || historyRef(history) !== battle.history_ref) {
-      throw new PsysimError("INPUT_INVALID", `${options.battlesFile}: battle ${battle.id}: its history_ref does not match turn ${battle.turn} of dialogue "${battle.dialogue_id}" in ${options.dialoguesFile}; were the files written by the same run?`);
+      throw new PsysimError(
+        "INPUT_INVALID",
+        `${options.battlesFile}: battle ${battle.id}: its history_ref does not match turn ${battle.turn} of dialogue "${battle.dialogue_id}" in ${options.dialoguesFile}; were the files written by the same run?`,
+      );
     }
     return { battle, dialogue, history };
   });
@@ -61,8 +74,19 @@ export async function judgeAgreement(options: JudgeAgreementOptions): Promise<Ju
     while (next < work.length) {
       const k = next++;
       const { battle, dialogue, history } = work[k]!;
-      const context = { dialogueId: battle.dialogue_id, turn: battle.turn, seed: deriveSeed(options.seed, battle.id) };
-      const verdict = await options.supervisor.compare(dialogue.language, history, battle.response_a, battle.response_b, context, options.bothOrders);
+      const context = {
+        dialogueId: battle.dialogue_id,
+        turn: battle.turn,
+        seed: deriveSeed(options.seed, battle.id),
+      };
+      const verdict = await options.supervisor.compare(
+        dialogue.language,
+        history,
+        battle.response_a,
+        battle.response_b,
+        context,
+        options.bothOrders,
+      );
       addUsage(usage, verdict.usage);
       judged[k] = {
         schema: schemaTag("battle"),
@@ -88,7 +112,9 @@ export async function judgeAgreement(options: JudgeAgreementOptions): Promise<Ju
   return {
     judge: options.supervisor.judgeId,
     referenceJudges: [...new Set(reference.map((b) => b.judge))].sort(),
-    agreement: agreement(work.map(({ battle }, k) => ({ reference: battle.winner!, judged: judged[k]!.winner }))),
+    agreement: agreement(
+      work.map(({ battle }, k) => ({ reference: battle.winner!, judged: judged[k]!.winner })),
+    ),
     bias: judgeBias(judged),
     judged,
     usage,

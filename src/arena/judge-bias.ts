@@ -22,7 +22,9 @@ function length(text: string): number {
  * The two LLM-judge hygiene figures the reference asks for (ratings.md): how often the
  * verdict flips when the order is swapped, and how often the longer response wins.
  */
-export function judgeBias(battles: Iterable<Pick<Battle, "winner" | "response_a" | "response_b" | "consistent">>): JudgeBias {
+export function judgeBias(
+  battles: Iterable<Pick<Battle, "winner" | "response_a" | "response_b" | "consistent">>,
+): JudgeBias {
   let bothOrders = 0;
   let flips = 0;
   let decisiveUnequalLength = 0;

@@ -4,9 +4,20 @@ import type { Leaderboard } from "./leaderboard.js";
 /** Figure 6: each counselor's rating with its bootstrap interval, best at the top; one panel per judge kind. */
 export function ratingsChartSpec(boards: Record<string, Leaderboard>): TopLevelSpec {
   const values = Object.entries(boards).flatMap(([judge, board]) =>
-    board.rows.map((r) => ({ judge, model: r.model, rating: r.rating, lower: r.lower, upper: r.upper })),
+    board.rows.map((r) => ({
+      judge,
+      model: r.model,
+      rating: r.rating,
+      lower: r.lower,
+      upper: r.upper,
+    })),
   );
-  const y = { field: "model", type: "nominal" as const, sort: { field: "rating", order: "descending" as const }, title: null };
+  const y = {
+    field: "model",
+    type: "nominal" as const,
+    sort: { field: "rating", order: "descending" as const },
+    title: null,
+  };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: "Counselor ratings (Bradley–Terry, 95% bootstrap intervals)",
@@ -15,8 +26,18 @@ export function ratingsChartSpec(boards: Record<string, Leaderboard>): TopLevelS
     spec: {
       width: 320,
       layer: [
-        { mark: { type: "rule", strokeWidth: 2 }, encoding: { y, x: { field: "lower", type: "quantitative", scale: { zero: false }, title: "rating" }, x2: { field: "upper" } } },
-        { mark: { type: "point", filled: true, size: 70 }, encoding: { y, x: { field: "rating", type: "quantitative" } } },
+        {
+          mark: { type: "rule", strokeWidth: 2 },
+          encoding: {
+            y,
+            x: { field: "lower", type: "quantitative", scale: { zero: false }, title: "rating" },
+            x2: { field: "upper" },
+          },
+        },
+        {
+          mark: { type: "point", filled: true, size: 70 },
+          encoding: { y, x: { field: "rating", type: "quantitative" } },
+        },
       ],
     },
   } as TopLevelSpec;
@@ -25,7 +46,14 @@ export function ratingsChartSpec(boards: Record<string, Leaderboard>): TopLevelS
 /** Figure 14: battles between each pair of counselors as a heatmap with counts. */
 export function battleMatrixChartSpec(board: Leaderboard): TopLevelSpec {
   const { models, counts } = board.matrix;
-  const values = models.flatMap((a, i) => models.map((b, j) => ({ a, b, battles: i === j ? null : counts[i]![j]!, label: i === j ? "–" : String(counts[i]![j]!) })));
+  const values = models.flatMap((a, i) =>
+    models.map((b, j) => ({
+      a,
+      b,
+      battles: i === j ? null : counts[i]![j]!,
+      label: i === j ? "–" : String(counts[i]![j]!),
+    })),
+  );
   const axis = { type: "nominal" as const, sort: models, title: null };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -35,8 +63,14 @@ export function battleMatrixChartSpec(board: Leaderboard): TopLevelSpec {
     height: Math.max(160, 48 * models.length),
     encoding: { x: { field: "b", ...axis }, y: { field: "a", ...axis } },
     layer: [
-      { mark: "rect", encoding: { color: { field: "battles", type: "quantitative", scale: { scheme: "blues" } } } },
-      { mark: { type: "text", fontSize: 12 }, encoding: { text: { field: "label", type: "nominal" } } },
+      {
+        mark: "rect",
+        encoding: { color: { field: "battles", type: "quantitative", scale: { scheme: "blues" } } },
+      },
+      {
+        mark: { type: "text", fontSize: 12 },
+        encoding: { text: { field: "label", type: "nominal" } },
+      },
     ],
   } as TopLevelSpec;
 }

@@ -44,10 +44,17 @@ export interface Leaderboard {
 }
 
 /** Everything `psysim ratings` reports for one set of battles. */
-export function buildLeaderboard(battles: readonly Battle[], options: LeaderboardOptions): Leaderboard {
+export function buildLeaderboard(
+  battles: readonly Battle[],
+  options: LeaderboardOptions,
+): Leaderboard {
   if (battles.length === 0) throw new PsysimError("INPUT_INVALID", "no battles to rate");
   const rated = battles.filter((b) => b.winner !== null);
-  if (rated.length === 0) throw new PsysimError("INPUT_INVALID", `none of the ${battles.length} battles has a verdict (all winners are null); nothing to rate`);
+  if (rated.length === 0)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `none of the ${battles.length} battles has a verdict (all winners are null); nothing to rate`,
+    );
   const result = bootstrapBradleyTerry(battles, {
     rounds: options.rounds,
     seed: options.seed,
@@ -72,7 +79,10 @@ export function buildLeaderboard(battles: readonly Battle[], options: Leaderboar
       roundsNotConverged: result.roundsNotConverged,
     },
     elo: ELO_DEFAULTS,
-    matrix: battleMatrix(battles, result.models.map((m) => m.model).concat(unratedModels(battles, result.models))),
+    matrix: battleMatrix(
+      battles,
+      result.models.map((m) => m.model).concat(unratedModels(battles, result.models)),
+    ),
     upvotes: upvoteTable(battles),
     judgeBias: judgeBias(battles),
   };
@@ -80,7 +90,9 @@ export function buildLeaderboard(battles: readonly Battle[], options: Leaderboar
 
 function unratedModels(battles: readonly Battle[], rated: readonly RatedModel[]): string[] {
   const known = new Set(rated.map((m) => m.model));
-  return [...new Set(battles.flatMap((b) => [b.model_a, b.model_b]))].filter((m) => !known.has(m)).sort();
+  return [...new Set(battles.flatMap((b) => [b.model_a, b.model_b]))]
+    .filter((m) => !known.has(m))
+    .sort();
 }
 
 /** `llm`, `human` or `baseline`: the part of a Battle's `judge` before the first colon. */
@@ -89,11 +101,18 @@ export function judgeKind(judge: string): string {
 }
 
 /** `--by judge`: one leaderboard per kind of judge, so LLM and human verdicts are never pooled silently. */
-export function leaderboardsByJudge(battles: readonly Battle[], options: LeaderboardOptions): Record<string, Leaderboard> {
+export function leaderboardsByJudge(
+  battles: readonly Battle[],
+  options: LeaderboardOptions,
+): Record<string, Leaderboard> {
   const groups = new Map<string, Battle[]>();
   for (const b of battles) {
     const kind = judgeKind(b.judge);
     groups.set(kind, [...(groups.get(kind) ?? []), b]);
   }
-  return Object.fromEntries([...groups.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([kind, group]) => [kind, buildLeaderboard(group, options)]));
+  return Object.fromEntries(
+    [...groups.entries()]
+      .sort(([x], [y]) => (x < y ? -1 : 1))
+      .map(([kind, group]) => [kind, buildLeaderboard(group, options)]),
+  );
 }

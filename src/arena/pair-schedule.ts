@@ -27,11 +27,18 @@ export function schedulePairs<Card extends { id: string }>(
   options: PairScheduleOptions,
 ): ScheduledSession<Card>[] {
   const distinct = [...new Set(counselors)];
-  if (distinct.length < 2) throw new PsysimError("INPUT_INVALID", `the arena needs at least two different counselors, got ${distinct.length}`);
-  if (cards.length === 0) throw new PsysimError("INPUT_INVALID", "the arena needs at least one role card");
+  if (distinct.length < 2)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `the arena needs at least two different counselors, got ${distinct.length}`,
+    );
+  if (cards.length === 0)
+    throw new PsysimError("INPUT_INVALID", "the arena needs at least one role card");
   const pairs: Array<[string, string]> = [];
-  for (let i = 0; i < distinct.length; i++) for (let j = i + 1; j < distinct.length; j++) pairs.push([distinct[i]!, distinct[j]!]);
-  const total = options.sessionsPerPair === undefined ? cards.length : options.sessionsPerPair * pairs.length;
+  for (let i = 0; i < distinct.length; i++)
+    for (let j = i + 1; j < distinct.length; j++) pairs.push([distinct[i]!, distinct[j]!]);
+  const total =
+    options.sessionsPerPair === undefined ? cards.length : options.sessionsPerPair * pairs.length;
 
   const pairOrder = new SeededRandom(deriveSeed(options.seed, "arena-pairs"));
   const cardOrder = new SeededRandom(deriveSeed(options.seed, "arena-cards")).shuffle(cards);

@@ -35,7 +35,10 @@ export function collapseBattles(battles: Iterable<BattleOutcome>): CollapsedBatt
   let unparsed = 0;
   for (const battle of battles) {
     if (battle.model_a === battle.model_b) {
-      throw new PsysimError("INPUT_INVALID", `a battle between ${battle.model_a} and itself cannot be rated; remove it`);
+      throw new PsysimError(
+        "INPUT_INVALID",
+        `a battle between ${battle.model_a} and itself cannot be rated; remove it`,
+      );
     }
     const s = battleScore(battle.winner);
     if (s === null) {
@@ -67,7 +70,10 @@ export function collapseBattles(battles: Iterable<BattleOutcome>): CollapsedBatt
 }
 
 /** Pairwise data from per-cell battle counts (all battles, or one bootstrap resample). */
-export function pairwiseFromCounts(collapsed: CollapsedBattles, counts: ArrayLike<number>): PairwiseData {
+export function pairwiseFromCounts(
+  collapsed: CollapsedBattles,
+  counts: ArrayLike<number>,
+): PairwiseData {
   const pairs: PairCount[] = [];
   collapsed.pairModels.forEach(([i, j], p) => {
     const wins = counts[p * 3]!;

@@ -24,7 +24,13 @@ export interface RatingsResult {
   psysim_version: string;
   created_at: string;
   inputs: InputFileRef[];
-  settings: { bootstrap_rounds: number; seed: number; centre: RatingCentre; pseudo_ties: number; by: "judge" | null };
+  settings: {
+    bootstrap_rounds: number;
+    seed: number;
+    centre: RatingCentre;
+    pseudo_ties: number;
+    by: "judge" | null;
+  };
   /** One leaderboard for all battles, or one per judge kind (`llm`, `human`, `baseline`) with `--by judge`. */
   leaderboards: Record<string, Leaderboard>;
 }
@@ -34,14 +40,18 @@ export function parseAnchor(anchor: string): RatingCentre {
   const model = anchor.slice(0, at).trim();
   const rating = Number(anchor.slice(at + 1));
   if (at <= 0 || model === "" || anchor.slice(at + 1).trim() === "" || !Number.isFinite(rating)) {
-    throw new PsysimError("INPUT_INVALID", `--anchor expects MODEL=RATING (e.g. gpt-4o=1000), got "${anchor}"`);
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--anchor expects MODEL=RATING (e.g. gpt-4o=1000), got "${anchor}"`,
+    );
   }
   return { kind: "anchor", model, rating };
 }
 
 /** `psysim ratings`: reads the battle files, builds the leaderboard(s), records inputs and settings. */
 export async function ratingsReport(options: RatingsOptions): Promise<RatingsResult> {
-  if (options.files.length === 0) throw new PsysimError("INPUT_INVALID", "give at least one battles file");
+  if (options.files.length === 0)
+    throw new PsysimError("INPUT_INVALID", "give at least one battles file");
   const battles: Battle[] = [];
   const inputs: InputFileRef[] = [];
   for (const file of options.files) {
@@ -49,24 +59,47 @@ export async function ratingsReport(options: RatingsOptions): Promise<RatingsRes
     battles.push(...read);
     inputs.push(fileRef("battles", file, read.length));
   }
-  const centre = options.anchor ? parseAnchor(options.anchor) : ({ kind: "mean", rating: BT_BASE_RATING } as const);
-  const settings = { rounds: options.rounds, seed: options.seed, centre, ...(options.pseudoTies !== undefined ? { pseudoTies: options.pseudoTies } : {}) };
-  const leaderboards = options.byJudge ? leaderboardsByJudge(battles, settings) : { all: buildLeaderboard(battles, settings) };
+  const centre = options.anchor
+    ? parseAnchor(options.anchor)
+    : ({ kind: "mean", rating: BT_BASE_RATING } as const);
+  const settings = {
+    rounds: options.rounds,
+    seed: options.seed,
+    centre,
+    ...(options.pseudoTies !== undefined ? { pseudoTies: options.pseudoTies } : {}),
+  };
+  const leaderboards = options.byJudge
+    ? leaderboardsByJudge(battles, settings)
+    : { all: buildLeaderboard(battles, settings) };
   return {
     schema: "psysim.ratings/1",
     psysim_version: PSYSIM_VERSION,
     created_at: new Date().toISOString(),
     inputs,
-    settings: { bootstrap_rounds: options.rounds, seed: options.seed, centre, pseudo_ties: options.pseudoTies ?? DEFAULT_PSEUDO_TIES, by: options.byJudge ? "judge" : null },
+    settings: {
+      bootstrap_rounds: options.rounds,
+      seed: options.seed,
+      centre,
+      pseudo_ties: options.pseudoTies ?? DEFAULT_PSEUDO_TIES,
+      by: options.byJudge ? "judge" : null,
+    },
     leaderboards,
   };
 }
 
 /** Figure 6 (ratings with intervals) and Figure 14 (battle counts, per leaderboard) as SVG and PNG. */
-export async function writeRatingsCharts(result: RatingsResult, dir: string): Promise<ChartFiles[]> {
+export async function writeRatingsCharts(
+  result: RatingsResult,
+  dir: string,
+): Promise<ChartFiles[]> {
   const files = [await renderChart(ratingsChartSpec(result.leaderboards), join(dir, "ratings"))];
   for (const [name, board] of Object.entries(result.leaderboards)) {
-    files.push(await renderChart(battleMatrixChartSpec(board), join(dir, name === "all" ? "battle-matrix" : `battle-matrix-${name}`)));
+    files.push(
+      await renderChart(
+        battleMatrixChartSpec(board),
+        join(dir, name === "all" ? "battle-matrix" : `battle-matrix-${name}`),
+      ),
+    );
   }
   return files;
 }

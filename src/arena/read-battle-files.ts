@@ -8,7 +8,13 @@ export async function readBattleFile(file: string): Promise<Battle[]> {
   const values = await readRecordValues(file);
   return parseAll(file, values, (value, line) => {
     const battle = parseBattle(value, file, line);
-    if (battle.model_a === battle.model_b) throw new InputLineError(file, line, "model_b", `same model as model_a ("${battle.model_a}"); a model cannot battle itself`);
+    if (battle.model_a === battle.model_b)
+      throw new InputLineError(
+        file,
+        line,
+        "model_b",
+        `same model as model_a ("${battle.model_a}"); a model cannot battle itself`,
+      );
     return battle;
   });
 }

@@ -86,23 +86,39 @@ export const ARENA_DEFAULTS = {
  * are deterministic, so a rerun after a crash between the two writes adds no duplicates,
  * and finished dialogues are skipped while unfinished ones replay their calls from the cache.
  */
-export async function runArena(options: ArenaOptions, models: ArenaModels, onEvent: (event: ArenaEvent) => void = () => {}): Promise<ArenaSummary> {
+export async function runArena(
+  options: ArenaOptions,
+  models: ArenaModels,
+  onEvent: (event: ArenaEvent) => void = () => {},
+): Promise<ArenaSummary> {
   const settings = { ...ARENA_DEFAULTS, ...definedOnly(options) };
   const missing = options.counselors.filter((name) => !models.counselors.has(name));
-  if (missing.length > 0) throw new PsysimError("INPUT_INVALID", `unknown counselor ${missing.join(", ")}: add it under counselors: in psysim.yaml or name a model spec`);
+  if (missing.length > 0)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `unknown counselor ${missing.join(", ")}: add it under counselors: in psysim.yaml or name a model spec`,
+    );
   const pair = (name: string): ArenaCounselor => models.counselors.get(name)!;
-  const sessions = schedulePairs(options.counselors, options.cards, { seed: settings.seed, ...(options.sessionsPerPair !== undefined ? { sessionsPerPair: options.sessionsPerPair } : {}) });
+  const sessions = schedulePairs(options.counselors, options.cards, {
+    seed: settings.seed,
+    ...(options.sessionsPerPair !== undefined ? { sessionsPerPair: options.sessionsPerPair } : {}),
+  });
   const languages = [...new Set(sessions.map((s) => options.language ?? s.card.language))];
   // Load every template before the first call, so a broken override costs nothing.
-  const clientTemplates = new Map(languages.map((l) => [l, loadTemplate("client", l, options.templates)]));
+  const clientTemplates = new Map(
+    languages.map((l) => [l, loadTemplate("client", l, options.templates)]),
+  );
   const supervisor = new Supervisor({
     model: models.judge,
     prompt: settings.prompt,
-    templates: Object.fromEntries(languages.map((l) => [l, loadSupervisorTemplate(settings.prompt, l, options.templates)])),
+    templates: Object.fromEntries(
+      languages.map((l) => [l, loadSupervisorTemplate(settings.prompt, l, options.templates)]),
+    ),
     maxAttempts: settings.judgeAttempts,
     ...(options.judgeSampling ? { sampling: options.judgeSampling } : {}),
   });
-  for (const s of sessions) for (const name of s.pair) for (const l of languages) pair(name).systemPrompt(l);
+  for (const s of sessions)
+    for (const name of s.pair) for (const l of languages) pair(name).systemPrompt(l);
 
   const battlesFile = new JsonlAppender(options.out);
   const dialoguesFile = new JsonlAppender(options.dialoguesOut);
@@ -140,7 +156,10 @@ export async function runArena(options: ArenaOptions, models: ArenaModels, onEve
             supervisor,
             bothOrders: settings.bothOrders,
             validator: new ResponseValidator(language, options.validator),
-            termination: new TerminationRule(language, options.terminationPhrases?.[language] ?? DEFAULT_TERMINATION_PHRASES[language]),
+            termination: new TerminationRule(
+              language,
+              options.terminationPhrases?.[language] ?? DEFAULT_TERMINATION_PHRASES[language],
+            ),
             maxTurns: settings.maxTurns,
             maxAttempts: settings.maxAttempts,
             exhaustedPolicy: settings.exhaustedPolicy,
@@ -164,11 +183,12 @@ export async function runArena(options: ArenaOptions, models: ArenaModels, onEve
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency, Math.max(1, todo.length)) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.min(settings.concurrency, Math.max(1, todo.length)) }, worker),
+    );
     return summary;
   } finally {
     battlesFile.close();
     dialoguesFile.close();
   }
 }
-

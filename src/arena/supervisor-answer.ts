@@ -2,8 +2,7 @@
 export type SupervisorLetter = "A" | "B";
 
 export type SupervisorVerdict =
-  | { letter: SupervisorLetter }
-  | { letter: null; reason: "missing" | "ambiguous" };
+  { letter: SupervisorLetter } | { letter: null; reason: "missing" | "ambiguous" };
 
 // The answer line the prompts ask for (Figures 12–13: "最后的选择：X" / "Final choice: X"),
 // with the spellings models actually produce around it: markdown emphasis, "is"/"为",
@@ -13,7 +12,10 @@ const DECOR = String.raw`[\s*_~>#-]*`;
 const JOIN = String.raw`(?::|\bis\b|为|是)`;
 const NOUN = String.raw`(?:(?:回复|选项|答案|候选|response|option|candidate|answer)\s*)?`;
 const OPEN = String.raw`[\s*_"'“‘\[(【「《<]*`;
-const ANSWER = new RegExp(`${LABEL}${DECOR}${JOIN}${DECOR}${NOUN}${OPEN}([AB])(?![A-Za-z0-9])([^\\n]*)`, "giu");
+const ANSWER = new RegExp(
+  `${LABEL}${DECOR}${JOIN}${DECOR}${NOUN}${OPEN}([AB])(?![A-Za-z0-9])([^\\n]*)`,
+  "giu",
+);
 const STRAY_LETTER = /(?<![A-Za-z0-9])[AB](?![A-Za-z0-9])/gu;
 const ASIDE = /\([^)]*\)|（[^）]*）|\[[^\]]*\]|【[^】]*】/gu;
 

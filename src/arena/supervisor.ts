@@ -64,7 +64,14 @@ export class Supervisor {
   }
 
   /** One judgement of two replies in the order shown; `speaker` names the call in sample keys. */
-  async judge(language: Language, history: readonly Turn[], shown: readonly [string, string], context: CallContext, speaker: string, usage: Usage): Promise<Judgement> {
+  async judge(
+    language: Language,
+    history: readonly Turn[],
+    shown: readonly [string, string],
+    context: CallContext,
+    speaker: string,
+    usage: Usage,
+  ): Promise<Judgement> {
     const content = renderSupervisorPrompt(this.template(language), language, history, shown);
     const attempts = this.options.maxAttempts ?? 2;
     let answer = "";
@@ -73,7 +80,11 @@ export class Supervisor {
         this.options.model,
         {
           messages: [{ role: "user", content }],
-          task: { kind: "supervisor", language, detail: { prompt: this.options.prompt, candidates: { A: shown[0], B: shown[1] } } },
+          task: {
+            kind: "supervisor",
+            language,
+            detail: { prompt: this.options.prompt, candidates: { A: shown[0], B: shown[1] } },
+          },
         },
         context,
         speaker,
@@ -91,16 +102,38 @@ export class Supervisor {
    * Judges reply a against reply b. The display order is a seeded coin flip per turn; with
    * `bothOrders` both orders are judged and a verdict that follows the position is a tie.
    */
-  async compare(language: Language, history: readonly Turn[], replyA: string, replyB: string, context: CallContext, bothOrders: boolean): Promise<ComparisonVerdict> {
+  async compare(
+    language: Language,
+    history: readonly Turn[],
+    replyA: string,
+    replyB: string,
+    context: CallContext,
+    bothOrders: boolean,
+  ): Promise<ComparisonVerdict> {
     const usage = emptyUsage();
     const inOrder = async (order: PresentationOrder) => {
       const shown: [string, string] = order === "ab" ? [replyA, replyB] : [replyB, replyA];
-      const judgement = await this.judge(language, history, shown, context, `supervisor-${order}`, usage);
-      const winner: Winner | null = judgement.letter === null ? null : (judgement.letter === "A") === (order === "ab") ? "a" : "b";
+      const judgement = await this.judge(
+        language,
+        history,
+        shown,
+        context,
+        `supervisor-${order}`,
+        usage,
+      );
+      const winner: Winner | null =
+        judgement.letter === null
+          ? null
+          : (judgement.letter === "A") === (order === "ab")
+            ? "a"
+            : "b";
       return { winner, judgement };
     };
     if (!bothOrders) {
-      const order: PresentationOrder = new SeededRandom(deriveSeed(context.seed, `turn-${context.turn}/order`)).next() < 0.5 ? "ab" : "ba";
+      const order: PresentationOrder =
+        new SeededRandom(deriveSeed(context.seed, `turn-${context.turn}/order`)).next() < 0.5
+          ? "ab"
+          : "ba";
       const { winner, judgement } = await inOrder(order);
       return { winner, order, rationale: judgement.answer, usage };
     }

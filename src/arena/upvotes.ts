@@ -18,8 +18,13 @@ export interface UpvoteRow {
  * human picks one reply per turn, so an upvote is a pick and an occurrence a dialogue
  * the model appeared in (Table 4's occurrences sum to twice its 291 dialogues).
  */
-export function upvoteTable(battles: Iterable<Pick<Battle, "model_a" | "model_b" | "winner" | "dialogue_id">>): UpvoteRow[] {
-  const rows = new Map<string, { wins: number; ties: number; battles: number; sessions: Set<string> }>();
+export function upvoteTable(
+  battles: Iterable<Pick<Battle, "model_a" | "model_b" | "winner" | "dialogue_id">>,
+): UpvoteRow[] {
+  const rows = new Map<
+    string,
+    { wins: number; ties: number; battles: number; sessions: Set<string> }
+  >();
   const row = (model: string) => {
     let r = rows.get(model);
     if (!r) rows.set(model, (r = { wins: 0, ties: 0, battles: 0, sessions: new Set() }));
@@ -42,7 +47,15 @@ export function upvoteTable(battles: Iterable<Pick<Battle, "model_a" | "model_b"
   return [...rows.entries()]
     .map(([model, r]) => {
       const upvotes = r.wins + r.ties / 2;
-      return { model, upvotes, occurrences: r.sessions.size, average: upvotes / r.sessions.size, wins: r.wins, ties: r.ties, battles: r.battles };
+      return {
+        model,
+        upvotes,
+        occurrences: r.sessions.size,
+        average: upvotes / r.sessions.size,
+        wins: r.wins,
+        ties: r.ties,
+        battles: r.battles,
+      };
     })
     .sort((x, y) => y.average - x.average || (x.model < y.model ? -1 : 1));
 }

@@ -21,7 +21,9 @@ export interface BuildCardsOptions {
   /** Folder with `card-builder.<lang>.txt` overriding psysim's templates. */
   templateDir?: string;
   signal?: AbortSignal;
-  onProgress?: (event: { type: "start"; total: number } | { type: "post-done"; ok: boolean; usage: Usage }) => void;
+  onProgress?: (
+    event: { type: "start"; total: number } | { type: "post-done"; ok: boolean; usage: Usage },
+  ) => void;
 }
 
 export interface BuildCardsSummary {
@@ -43,7 +45,14 @@ export interface BuildCardsSummary {
  */
 export async function buildCards(options: BuildCardsOptions): Promise<BuildCardsSummary> {
   const done = await existingIds(options.out);
-  const summary: BuildCardsSummary = { requested: options.posts.length, built: 0, skipped: 0, duplicates: 0, failed: [], usage: emptyUsage() };
+  const summary: BuildCardsSummary = {
+    requested: options.posts.length,
+    built: 0,
+    skipped: 0,
+    duplicates: 0,
+    failed: [],
+    usage: emptyUsage(),
+  };
   const todo: Post[] = [];
   const seen = new Set<string>();
   for (const post of options.posts) {
@@ -54,7 +63,9 @@ export async function buildCards(options: BuildCardsOptions): Promise<BuildCards
     seen.add(id);
   }
   const templates = new Map<Language, PromptTemplate>();
-  const template = (language: Language) => templates.get(language) ?? templates.set(language, loadCardBuilderTemplate(language, options.templateDir)).get(language)!;
+  const template = (language: Language) =>
+    templates.get(language) ??
+    templates.set(language, loadCardBuilderTemplate(language, options.templateDir)).get(language)!;
   options.onProgress?.({ type: "start", total: todo.length });
   const out = new JsonlAppender(options.out);
   try {
@@ -80,11 +91,17 @@ export async function buildCards(options: BuildCardsOptions): Promise<BuildCards
         if (result.ok) {
           out.append(result.card);
           summary.built += 1;
-        } else summary.failed.push({ line: post.line, message: `${options.file}:${post.line}: post: ${result.reason}` });
+        } else
+          summary.failed.push({
+            line: post.line,
+            message: `${options.file}:${post.line}: post: ${result.reason}`,
+          });
         options.onProgress?.({ type: "post-done", ok: result.ok, usage: result.usage });
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, todo.length)) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, todo.length)) }, worker),
+    );
     if (fatal !== undefined) throw fatal;
   } finally {
     out.close();

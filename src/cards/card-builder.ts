@@ -5,7 +5,12 @@ import { fileURLToPath } from "node:url";
 import { PsysimError } from "../core/errors.js";
 import { detectLanguage, type Language } from "../core/language.js";
 import { parseRoleCard } from "../core/read-records.js";
-import { cardIdFor, FullRoleCardSchema, RESISTANCE_LEVELS, type RoleCard } from "../core/role-card.js";
+import {
+  cardIdFor,
+  FullRoleCardSchema,
+  RESISTANCE_LEVELS,
+  type RoleCard,
+} from "../core/role-card.js";
 import type { Usage } from "../core/usage.js";
 import { addUsage, emptyUsage } from "../core/usage.js";
 import type { ChatModel } from "../llm/chat-model.js";
@@ -32,14 +37,21 @@ export type CardFields = z.infer<typeof CardFieldsSchema>;
 export const CARD_FIELDS_JSON_SCHEMA = z.toJSONSchema(CardFieldsSchema) as Record<string, unknown>;
 
 /** psysim's own card-builder templates; a user's `--prompts DIR` with `card-builder.<lang>.txt` replaces them. */
-export const CARD_BUILDER_TEMPLATE_DIR = fileURLToPath(new URL("../../src/cards/templates/", import.meta.url));
+export const CARD_BUILDER_TEMPLATE_DIR = fileURLToPath(
+  new URL("../../src/cards/templates/", import.meta.url),
+);
 
 export function loadCardBuilderTemplate(language: Language, overrideDir?: string): PromptTemplate {
-  const user = overrideDir && existsSync(join(overrideDir, `card-builder.${language}.txt`)) ? overrideDir : undefined;
+  const user =
+    overrideDir && existsSync(join(overrideDir, `card-builder.${language}.txt`))
+      ? overrideDir
+      : undefined;
   return loadTemplate("card-builder", language, { overrideDir: user ?? CARD_BUILDER_TEMPLATE_DIR });
 }
 
-export type CardBuildResult = { ok: true; card: RoleCard; attempts: number; usage: Usage } | { ok: false; reason: string; attempts: number; usage: Usage };
+export type CardBuildResult =
+  | { ok: true; card: RoleCard; attempts: number; usage: Usage }
+  | { ok: false; reason: string; attempts: number; usage: Usage };
 
 export interface BuildCardOptions {
   /** Generations per post before giving up on it (default 3). */
@@ -52,7 +64,12 @@ export interface BuildCardOptions {
 }
 
 /** Errors no retry can fix: the whole run stops instead of failing post after post. */
-const FATAL = new Set(["QUOTA_EXHAUSTED", "MISSING_API_KEY", "MODEL_SPEC_INVALID", "CONFIG_INVALID"]);
+const FATAL = new Set([
+  "QUOTA_EXHAUSTED",
+  "MISSING_API_KEY",
+  "MODEL_SPEC_INVALID",
+  "CONFIG_INVALID",
+]);
 
 /**
  * Builds a full nine-field role card from one help-seeking post (paper §3.4) with an LLM,
@@ -60,7 +77,11 @@ const FATAL = new Set(["QUOTA_EXHAUSTED", "MISSING_API_KEY", "MODEL_SPEC_INVALID
  * RoleCard schema. Invalid output is regenerated as a new sample; when every attempt
  * fails the post is reported, never filled in by psysim.
  */
-export async function buildCard(post: Post, model: ChatModel, options: BuildCardOptions = {}): Promise<CardBuildResult> {
+export async function buildCard(
+  post: Post,
+  model: ChatModel,
+  options: BuildCardOptions = {},
+): Promise<CardBuildResult> {
   const language = detectLanguage(post.text);
   const template = (options.template ?? ((l) => loadCardBuilderTemplate(l)))(language);
   const prompt = renderTemplate(template, { post: post.text });
@@ -91,26 +112,45 @@ export async function buildCard(post: Post, model: ChatModel, options: BuildCard
       continue;
     }
     const card = parseRoleCard(
-      { id, language, ...parsed.fields, chief_complaint: post.text, ...(options.sourceLabel ? { source: options.sourceLabel } : {}) },
+      {
+        id,
+        language,
+        ...parsed.fields,
+        chief_complaint: post.text,
+        ...(options.sourceLabel ? { source: options.sourceLabel } : {}),
+      },
       "card-builder",
       post.line,
     );
     return { ok: true, card, attempts: attempt, usage };
   }
-  return { ok: false, reason: `${maxAttempts} attempt${maxAttempts === 1 ? "" : "s"} failed; last: ${reason}`, attempts: maxAttempts, usage };
+  return {
+    ok: false,
+    reason: `${maxAttempts} attempt${maxAttempts === 1 ? "" : "s"} failed; last: ${reason}`,
+    attempts: maxAttempts,
+    usage,
+  };
 }
 
 /** Reads the model's JSON (tolerating a Markdown code fence) and checks it field by field. */
-export function parseCardFields(content: string): { ok: true; fields: CardFields } | { ok: false; reason: string } {
+export function parseCardFields(
+  content: string,
+): { ok: true; fields: CardFields } | { ok: false; reason: string } {
   const text = content.trim().replace(/^```(?:json)?\s*\n?([\s\S]*?)\n?```$/u, "$1");
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, reason: `output is not JSON (${JSON.stringify(content.slice(0, 60))}${content.length > 60 ? "…" : ""})` };
+    return {
+      ok: false,
+      reason: `output is not JSON (${JSON.stringify(content.slice(0, 60))}${content.length > 60 ? "…" : ""})`,
+    };
   }
   const result = CardFieldsSchema.safeParse(value);
   if (result.success) return { ok: true, fields: result.data };
   const issue = result.error.issues[0]!;
-  return { ok: false, reason: `output does not match the role card schema: ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}` };
+  return {
+    ok: false,
+    reason: `output does not match the role card schema: ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`,
+  };
 }

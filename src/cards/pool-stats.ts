@@ -80,7 +80,8 @@ export function ageInYears(age: number | string): number | undefined {
 function textLength(text: string, language: "zh" | "en"): number {
   if (language === "zh") return [...text.replace(/\s/g, "")].length;
   let n = 0;
-  for (const s of new Intl.Segmenter("en", { granularity: "word" }).segment(text)) if (s.isWordLike) n++;
+  for (const s of new Intl.Segmenter("en", { granularity: "word" }).segment(text))
+    if (s.isWordLike) n++;
   return n;
 }
 
@@ -92,7 +93,12 @@ function topValues(values: string[], k = 5): [string, number][] {
 
 /** What a client pool looks like: coverage, ages, languages, resistance levels, lengths. */
 export function poolStats(cards: readonly RoleCard[]): PoolStats {
-  const coverage = Object.fromEntries(CARD_FIELDS.map((f) => [f, cards.filter((c) => f in c && (c as Record<string, unknown>)[f] !== undefined).length])) as PoolStats["coverage"];
+  const coverage = Object.fromEntries(
+    CARD_FIELDS.map((f) => [
+      f,
+      cards.filter((c) => f in c && (c as Record<string, unknown>)[f] !== undefined).length,
+    ]),
+  ) as PoolStats["coverage"];
   const full = cards.filter(isFullRoleCard);
   const ages: number[] = [];
   let agesUnreadable = 0;
@@ -101,10 +107,17 @@ export function poolStats(cards: readonly RoleCard[]): PoolStats {
     if (years === undefined) agesUnreadable += 1;
     else ages.push(years);
   }
-  const ageBands = Object.fromEntries(AGE_BANDS.map(([label, lo, hi]) => [label, ages.filter((a) => a >= lo && a <= hi).length]));
+  const ageBands = Object.fromEntries(
+    AGE_BANDS.map(([label, lo, hi]) => [label, ages.filter((a) => a >= lo && a <= hi).length]),
+  );
   const resistanceLevels = { low: 0, moderate: 0, high: 0, unset: 0 };
   for (const card of cards) resistanceLevels[card.resistance_level ?? "unset"] += 1;
-  const lengths = (language: "zh" | "en") => distribution(cards.filter((c) => c.language === language).map((c) => textLength(c.chief_complaint, language)));
+  const lengths = (language: "zh" | "en") =>
+    distribution(
+      cards
+        .filter((c) => c.language === language)
+        .map((c) => textLength(c.chief_complaint, language)),
+    );
   return {
     ...summarisePool(cards),
     coverage,
@@ -123,7 +136,10 @@ export function poolStats(cards: readonly RoleCard[]): PoolStats {
 }
 
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
-const dist = (d: Distribution | null, unit: string) => (d ? `n ${d.n}, mean ${fmt(d.mean)}, median ${fmt(d.median)}, min ${d.min}, p90 ${d.p90}, max ${d.max}${unit ? ` ${unit}` : ""}` : "none");
+const dist = (d: Distribution | null, unit: string) =>
+  d
+    ? `n ${d.n}, mean ${fmt(d.mean)}, median ${fmt(d.median)}, min ${d.min}, p90 ${d.p90}, max ${d.max}${unit ? ` ${unit}` : ""}`
+    : "none";
 
 /** The stats as a few readable lines. */
 export function formatPoolStats(file: string, stats: PoolStats): string {
@@ -131,11 +147,20 @@ export function formatPoolStats(file: string, stats: PoolStats): string {
   const lines = [
     `${file}: ${stats.cards} cards (zh ${stats.languages.zh}, en ${stats.languages.en}; ${stats.full} full, ${stats.postOnly} post-only)`,
     "field coverage:",
-    ...CARD_FIELDS.map((f) => `  ${f.padEnd(22)} ${String(stats.coverage[f]).padStart(6)}  ${pct(stats.coverage[f])}`),
+    ...CARD_FIELDS.map(
+      (f) =>
+        `  ${f.padEnd(22)} ${String(stats.coverage[f]).padStart(6)}  ${pct(stats.coverage[f])}`,
+    ),
     `ages (years): ${dist(stats.ages, "")}${stats.agesUnreadable ? `; ${stats.agesUnreadable} unreadable` : ""}`,
-    `  bands: ${Object.entries(stats.ageBands).map(([k, v]) => `${k} ${v}`).join(", ")}`,
-    `resistance levels: ${Object.entries(stats.resistanceLevels).map(([k, v]) => `${k} ${v}`).join(", ")}`,
-    ...(["gender", "marital_status", "occupation", "education"] as const).map((f) => `${f}: ${stats.top[f].map(([v, n]) => `${v} ${n}`).join(", ") || "none"}`),
+    `  bands: ${Object.entries(stats.ageBands)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+    `resistance levels: ${Object.entries(stats.resistanceLevels)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+    ...(["gender", "marital_status", "occupation", "education"] as const).map(
+      (f) => `${f}: ${stats.top[f].map(([v, n]) => `${v} ${n}`).join(", ") || "none"}`,
+    ),
     `chief complaint length: zh ${dist(stats.complaintLength.zh, "characters")}; en ${dist(stats.complaintLength.en, "words")}`,
   ];
   return lines.join("\n");

@@ -21,8 +21,17 @@ export async function readPosts(file: string): Promise<Post[]> {
     const problems: InputLineError[] = [];
     const posts: Post[] = [];
     for (const { value, line } of values) {
-      if (typeof value === "string" && value.trim() !== "") posts.push({ text: value.trim(), line });
-      else problems.push(new InputLineError(file, line, "", typeof value === "string" ? "empty post" : "expected a post as a JSON string"));
+      if (typeof value === "string" && value.trim() !== "")
+        posts.push({ text: value.trim(), line });
+      else
+        problems.push(
+          new InputLineError(
+            file,
+            line,
+            "",
+            typeof value === "string" ? "empty post" : "expected a post as a JSON string",
+          ),
+        );
     }
     if (problems.length > 0) throw new InputFileError(file, problems);
     return posts;

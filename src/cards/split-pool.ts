@@ -16,15 +16,32 @@ export interface PoolSplit {
  * order. Cards keep their input order; each gets `split` set.
  */
 export function splitPool(cards: readonly RoleCard[], testCount: number, seed: number): PoolSplit {
-  if (!Number.isInteger(testCount) || testCount < 1) throw new PsysimError("INPUT_INVALID", `--test expects a whole number from 1 up, got ${testCount}`);
-  if (testCount >= cards.length) throw new PsysimError("INPUT_INVALID", `--test ${testCount} leaves no training cards: the pool has ${cards.length}`);
+  if (!Number.isInteger(testCount) || testCount < 1)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--test expects a whole number from 1 up, got ${testCount}`,
+    );
+  if (testCount >= cards.length)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--test ${testCount} leaves no training cards: the pool has ${cards.length}`,
+    );
   const byLanguage = LANGUAGES.map((language) => cards.filter((c) => c.language === language));
   const exact = byLanguage.map((group) => (testCount * group.length) / cards.length);
   const quota = exact.map(Math.floor);
-  const order = exact.map((x, i) => ({ i, rest: x - Math.floor(x) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+  const order = exact
+    .map((x, i) => ({ i, rest: x - Math.floor(x) }))
+    .sort((a, b) => b.rest - a.rest || a.i - b.i);
   for (let k = 0; k < testCount - quota.reduce((a, b) => a + b, 0); k++) quota[order[k]!.i]! += 1;
   const test = new Set<string>();
-  byLanguage.forEach((group, i) => rankBySeededHash(group.map((c) => c.id), seed).slice(0, quota[i]).forEach((id) => test.add(id)));
+  byLanguage.forEach((group, i) =>
+    rankBySeededHash(
+      group.map((c) => c.id),
+      seed,
+    )
+      .slice(0, quota[i])
+      .forEach((id) => test.add(id)),
+  );
   const out: PoolSplit = { train: [], test: [] };
   for (const card of cards) {
     const split = test.has(card.id) ? "test" : "train";

@@ -7,8 +7,7 @@ import { roleCardSchemaFor, type RoleCard } from "../core/role-card.js";
 import { summarisePool, type PoolSummary } from "./pool-summary.js";
 
 export type CardValidation =
-  | { ok: true; cards: RoleCard[]; summary: PoolSummary }
-  | { ok: false; problems: InputLineError[] };
+  { ok: true; cards: RoleCard[]; summary: PoolSummary } | { ok: false; problems: InputLineError[] };
 
 /**
  * Checks a client pool file and lists every problem — every unparsable line, every bad
@@ -30,7 +29,10 @@ export async function validateCardsFile(file: string): Promise<CardValidation> {
       continue;
     }
     const first = firstLineOfId.get(card.id);
-    if (first !== undefined) problems.push(new InputLineError(file, line, "id", `duplicate id "${card.id}" (first on line ${first})`));
+    if (first !== undefined)
+      problems.push(
+        new InputLineError(file, line, "id", `duplicate id "${card.id}" (first on line ${first})`),
+      );
     else firstLineOfId.set(card.id, line);
     cards.push(card);
   }
@@ -38,10 +40,15 @@ export async function validateCardsFile(file: string): Promise<CardValidation> {
   return { ok: true, cards, summary: summarisePool(cards) };
 }
 
-async function readCardValues(file: string): Promise<{ values: NumberedValue[]; problems: InputLineError[] }> {
+async function readCardValues(
+  file: string,
+): Promise<{ values: NumberedValue[]; problems: InputLineError[] }> {
   const problems: InputLineError[] = [];
   try {
-    return { values: await readRecordValues(file, { onInvalidLine: (problem) => problems.push(problem) }), problems };
+    return {
+      values: await readRecordValues(file, { onInvalidLine: (problem) => problems.push(problem) }),
+      problems,
+    };
   } catch (error) {
     // A JSON array or YAML document is one syntax tree: a syntax error is one problem for the whole file.
     if (error instanceof InputLineError) return { values: [], problems: [error] };
@@ -50,18 +57,36 @@ async function readCardValues(file: string): Promise<{ values: NumberedValue[]; 
 }
 
 /** Expands a record's first problem into all of its field problems, with reasons a user can act on. */
-function everyFieldProblem(value: unknown, file: string, line: number, first: InputLineError): InputLineError[] {
-  if (first.field === "schema" || typeof value !== "object" || value === null || Array.isArray(value)) return [first];
+function everyFieldProblem(
+  value: unknown,
+  file: string,
+  line: number,
+  first: InputLineError,
+): InputLineError[] {
+  if (
+    first.field === "schema" ||
+    typeof value !== "object" ||
+    value === null ||
+    Array.isArray(value)
+  )
+    return [first];
   const result = roleCardSchemaFor(value).safeParse(value);
   if (result.success) return [first];
-  return result.error.issues.map((issue) => new InputLineError(file, line, issue.path.map(String).join("."), reasonFor(issue, value)));
+  return result.error.issues.map(
+    (issue) =>
+      new InputLineError(file, line, issue.path.map(String).join("."), reasonFor(issue, value)),
+  );
 }
 
 function reasonFor(issue: z.core.$ZodIssue, value: object): string {
-  if ((issue.code === "invalid_type" || issue.code === "invalid_union") && valueAt(value, issue.path) === undefined) {
+  if (
+    (issue.code === "invalid_type" || issue.code === "invalid_union") &&
+    valueAt(value, issue.path) === undefined
+  ) {
     return "missing; a full card needs all nine fields of Figure 8 (keep only chief_complaint for a post-only card)";
   }
-  if (issue.code === "invalid_union" && issue.path.join(".") === "age") return "must be a whole number from 1 to 120, or text such as \"20岁\"";
+  if (issue.code === "invalid_union" && issue.path.join(".") === "age")
+    return 'must be a whole number from 1 to 120, or text such as "20岁"';
   return issue.message;
 }
 

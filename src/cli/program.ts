@@ -14,7 +14,9 @@ export interface CommandModule {
 /** Every file in commands/ is one command: adding a command never touches this file. */
 export async function buildProgram(): Promise<Command> {
   const program = new Command("psysim")
-    .description("Simulate, evaluate and rank psychological-counseling dialogue agents (Interactive Agents, Qiu & Lan).")
+    .description(
+      "Simulate, evaluate and rank psychological-counseling dialogue agents (Interactive Agents, Qiu & Lan).",
+    )
     .version(PSYSIM_VERSION)
     .showHelpAfterError("(run with --help for usage)");
   const dir = join(here, "commands");

@@ -8,7 +8,10 @@ export function formatTokens(n: number): string {
 /** `client 12 calls 3.4k tok $0.01 · counselor …` — usage by role on one line. */
 export function formatUsage(usage: UsageByRole): string {
   return Object.entries(usage)
-    .map(([role, u]) => `${role} ${u.calls} calls${u.cached_calls ? ` (${u.cached_calls} cached)` : ""} ${formatTokens(u.prompt_tokens + u.completion_tokens)} tok $${u.cost_usd.toFixed(4)}`)
+    .map(
+      ([role, u]) =>
+        `${role} ${u.calls} calls${u.cached_calls ? ` (${u.cached_calls} cached)` : ""} ${formatTokens(u.prompt_tokens + u.completion_tokens)} tok $${u.cost_usd.toFixed(4)}`,
+    )
     .join(" · ");
 }
 
@@ -54,7 +57,12 @@ export class ProgressBar {
    * Follows a resumable run's events (simulate, arena): `run-start` sets the total, `usage`
    * adds spend, and every other event finishes one item.
    */
-  readonly follow = (event: { type: "run-start"; total: number } | { type: "usage"; role: string; usage: Usage } | { type: "session-end" | "session-failed" }): void => {
+  readonly follow = (
+    event:
+      | { type: "run-start"; total: number }
+      | { type: "usage"; role: string; usage: Usage }
+      | { type: "session-end" | "session-failed" },
+  ): void => {
     if (event.type === "run-start") this.start(event.total);
     else if (event.type === "usage") this.spend(event.role, event.usage);
     else this.tick();

@@ -22,29 +22,135 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
   const { buildProgram } = await import("./program.js");
   const out = (name: string) => join(flags.outDir, name);
   mkdirSync(flags.outDir, { recursive: true });
-  const cards = [...(await readRoleCards(join(EXAMPLES, "cards.zh.jsonl"))), ...(await readRoleCards(join(EXAMPLES, "cards.en.jsonl")))];
+  const cards = [
+    ...(await readRoleCards(join(EXAMPLES, "cards.zh.jsonl"))),
+    ...(await readRoleCards(join(EXAMPLES, "cards.en.jsonl"))),
+  ];
   writeFileSync(out("cards.jsonl"), cards.map((c) => JSON.stringify(c)).join("\n") + "\n");
   writeFileSync(out("psysim.yaml"), DEMO_CONFIG);
-  for (const name of ["dialogues.jsonl", "battles.jsonl", "battles.jsonl.dialogues.jsonl", "cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm", "sft", "plots"]) rmSync(out(name), { recursive: true, force: true });
+  for (const name of [
+    "dialogues.jsonl",
+    "battles.jsonl",
+    "battles.jsonl.dialogues.jsonl",
+    "cache.sqlite",
+    "cache.sqlite-wal",
+    "cache.sqlite-shm",
+    "sft",
+    "plots",
+  ])
+    rmSync(out(name), { recursive: true, force: true });
 
   const model = flags.local ? `llama-cpp:${flags.local}` : "baseline";
-  const who = flags.local ? `the local model ${flags.local}` : "the rule-based baseline agents (not an LLM)";
+  const who = flags.local
+    ? `the local model ${flags.local}`
+    : "the rule-based baseline agents (not an LLM)";
   const cache = ["--cache", out("cache.sqlite")];
   const steps: { title: string; argv: string[] }[] = [
-    { title: `simulate ${cards.length} sessions (10 zh, 10 en) with ${who}`, argv: ["simulate", "--cards", out("cards.jsonl"), "--out", out("dialogues.jsonl"), "--client", model, "--counselor", model, "--concurrency", flags.local ? "2" : "4", ...(flags.local ? ["--max-turns", "8"] : []), ...cache] },
-    { title: "Table 1 statistics", argv: ["stats", out("dialogues.jsonl"), "--json", out("stats.json")] },
-    { title: "client fidelity (Eq. 1, and Eq. 2 with the offline lexical-baseline embedding) against a random mapping", argv: ["eval", "fidelity", "--dialogues", out("dialogues.jsonl"), "--cards", out("cards.jsonl"), "--json", out("fidelity.json"), "--plots", out("plots")] },
-    { title: "WAI-O-S with the rule-based baseline judge (not an LLM), one round", argv: ["eval", "wai", "--dialogues", out("dialogues.jsonl"), "--judge", "baseline", "--rounds", "1", "--json", out("wai.json"), ...cache] },
-    { title: "SFT export for LLaMA-Factory (§5.1)", argv: ["export", out("dialogues.jsonl"), "--format", "llamafactory", "--out", out("sft")] },
-    { title: "arena (Algorithm 2) between two baseline counselors with the baseline supervisor", argv: ["arena", "--config", out("psysim.yaml"), "--counselors", "baseline-three-stage,baseline-no-prompt", "--cards", out("cards.jsonl"), "--judge", "baseline", "--out", out("battles.jsonl"), "--max-turns", "12", ...cache] },
-    { title: "ratings: Bradley–Terry with bootstrap intervals, Elo, battle counts", argv: ["ratings", out("battles.jsonl"), "--bootstrap", "200", "--json", out("ratings.json"), "--plots", out("plots")] },
+    {
+      title: `simulate ${cards.length} sessions (10 zh, 10 en) with ${who}`,
+      argv: [
+        "simulate",
+        "--cards",
+        out("cards.jsonl"),
+        "--out",
+        out("dialogues.jsonl"),
+        "--client",
+        model,
+        "--counselor",
+        model,
+        "--concurrency",
+        flags.local ? "2" : "4",
+        ...(flags.local ? ["--max-turns", "8"] : []),
+        ...cache,
+      ],
+    },
+    {
+      title: "Table 1 statistics",
+      argv: ["stats", out("dialogues.jsonl"), "--json", out("stats.json")],
+    },
+    {
+      title:
+        "client fidelity (Eq. 1, and Eq. 2 with the offline lexical-baseline embedding) against a random mapping",
+      argv: [
+        "eval",
+        "fidelity",
+        "--dialogues",
+        out("dialogues.jsonl"),
+        "--cards",
+        out("cards.jsonl"),
+        "--json",
+        out("fidelity.json"),
+        "--plots",
+        out("plots"),
+      ],
+    },
+    {
+      title: "WAI-O-S with the rule-based baseline judge (not an LLM), one round",
+      argv: [
+        "eval",
+        "wai",
+        "--dialogues",
+        out("dialogues.jsonl"),
+        "--judge",
+        "baseline",
+        "--rounds",
+        "1",
+        "--json",
+        out("wai.json"),
+        ...cache,
+      ],
+    },
+    {
+      title: "SFT export for LLaMA-Factory (§5.1)",
+      argv: ["export", out("dialogues.jsonl"), "--format", "llamafactory", "--out", out("sft")],
+    },
+    {
+      title: "arena (Algorithm 2) between two baseline counselors with the baseline supervisor",
+      argv: [
+        "arena",
+        "--config",
+        out("psysim.yaml"),
+        "--counselors",
+        "baseline-three-stage,baseline-no-prompt",
+        "--cards",
+        out("cards.jsonl"),
+        "--judge",
+        "baseline",
+        "--out",
+        out("battles.jsonl"),
+        "--max-turns",
+        "12",
+        ...cache,
+      ],
+    },
+    {
+      title: "ratings: Bradley–Terry with bootstrap intervals, Elo, battle counts",
+      argv: [
+        "ratings",
+        out("battles.jsonl"),
+        "--bootstrap",
+        "200",
+        "--json",
+        out("ratings.json"),
+        "--plots",
+        out("plots"),
+      ],
+    },
   ];
   for (const [i, step] of steps.entries()) {
-    process.stdout.write(`\n[${i + 1}/${steps.length}] ${step.title}\n$ psysim ${step.argv.join(" ")}\n`);
+    process.stdout.write(
+      `\n[${i + 1}/${steps.length}] ${step.title}\n$ psysim ${step.argv.join(" ")}\n`,
+    );
     const program = await buildProgram();
     program.exitOverride();
     await program.parseAsync(step.argv, { from: "user" });
-    if (process.exitCode !== undefined && process.exitCode !== 0) throw new PsysimError("MODEL_CALL_FAILED", `demo step ${i + 1} (${step.argv[0]}) failed; see the message above`);
+    if (process.exitCode !== undefined && process.exitCode !== 0)
+      throw new PsysimError(
+        "MODEL_CALL_FAILED",
+        `demo step ${i + 1} (${step.argv[0]}) failed; see the message above`,
+      );
   }
-  process.stdout.write(`\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, sft/, battles.jsonl, ratings.json, plots/).\n`);
+  process.stdout.write(
+    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, sft/, battles.jsonl, ratings.json, plots/).\n`,
+  );
 }

@@ -10,9 +10,16 @@ import { ProgressBar, formatUsage } from "./progress.js";
 export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
   const cards = await readRoleCards(flags.cards);
   if (cards.length === 0) throw new PsysimError("INPUT_INVALID", `${flags.cards}: no role cards`);
-  if (flags.language !== undefined && flags.language !== "zh" && flags.language !== "en") throw new PsysimError("INPUT_INVALID", `--language expects zh or en, got "${flags.language}"`);
-  if (flags.exhaustedPolicy !== undefined && !["accept_last", "truncate", "fail"].includes(flags.exhaustedPolicy)) {
-    throw new PsysimError("INPUT_INVALID", `--exhausted-policy expects accept_last, truncate or fail, got "${flags.exhaustedPolicy}"`);
+  if (flags.language !== undefined && flags.language !== "zh" && flags.language !== "en")
+    throw new PsysimError("INPUT_INVALID", `--language expects zh or en, got "${flags.language}"`);
+  if (
+    flags.exhaustedPolicy !== undefined &&
+    !["accept_last", "truncate", "fail"].includes(flags.exhaustedPolicy)
+  ) {
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--exhausted-policy expects accept_last, truncate or fail, got "${flags.exhaustedPolicy}"`,
+    );
   }
   const context = openModelContext({ config: flags.config, cache: flags.cache });
   try {
@@ -20,7 +27,10 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
     const client = await context.chatModel(flags.client ?? sim.client ?? "baseline");
     const counselor = await context.chatModel(flags.counselor ?? sim.counselor ?? "baseline");
     assertWritable(flags.out);
-    const bar = new ProgressBar("sessions", flags.progressInterval ? { intervalMs: flags.progressInterval } : {});
+    const bar = new ProgressBar(
+      "sessions",
+      flags.progressInterval ? { intervalMs: flags.progressInterval } : {},
+    );
     let summary: SimulateSummary;
     try {
       summary = await simulate(
@@ -36,8 +46,12 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
           maxAttempts: flags.maxAttempts ?? sim.validator?.max_attempts,
           exhaustedPolicy: flags.exhaustedPolicy ?? sim.validator?.exhausted_policy,
           validator: {
-            ...(sim.validator?.max_chinese_chars ? { maxChineseChars: sim.validator.max_chinese_chars } : {}),
-            ...(sim.validator?.max_english_words ? { maxEnglishWords: sim.validator.max_english_words } : {}),
+            ...(sim.validator?.max_chinese_chars
+              ? { maxChineseChars: sim.validator.max_chinese_chars }
+              : {}),
+            ...(sim.validator?.max_english_words
+              ? { maxEnglishWords: sim.validator.max_english_words }
+              : {}),
           },
         },
         { client, counselor },
@@ -46,8 +60,16 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
     } finally {
       bar.stop();
     }
-    const baselineRoles = [client.isBaseline ? "client" : "", counselor.isBaseline ? "counselor" : ""].filter(Boolean);
-    printSummary(summary, baselineRoles.length > 0 ? ` (baseline ${baselineRoles.join(" and ")}: rule-based, not an LLM)` : "");
+    const baselineRoles = [
+      client.isBaseline ? "client" : "",
+      counselor.isBaseline ? "counselor" : "",
+    ].filter(Boolean);
+    printSummary(
+      summary,
+      baselineRoles.length > 0
+        ? ` (baseline ${baselineRoles.join(" and ")}: rule-based, not an LLM)`
+        : "",
+    );
     if (summary.failed.length > 0) {
       const first = summary.failed[0]!;
       throw new PsysimError(

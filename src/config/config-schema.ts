@@ -4,7 +4,12 @@ import { LANGUAGES } from "../core/language.js";
 import { EXHAUSTED_POLICIES } from "../simulation/counselor-agent.js";
 import { ModelEntrySchema } from "./model-config.js";
 
-const ModelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "model names use letters, digits, '_', '.' and '-', and cannot contain ':' (which marks a spec)");
+const ModelName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    "model names use letters, digits, '_', '.' and '-', and cannot contain ':' (which marks a spec)",
+  );
 
 /** Response refinement σ (§3.5). Unset keys keep the simulation's defaults. */
 export const ValidatorConfigSchema = z.strictObject({
@@ -48,7 +53,10 @@ export type PsysimConfig = z.infer<typeof PsysimConfigSchema>;
 
 /** JSON Schema of psysim.yaml for editors and docs (as the user writes it, defaults optional). */
 export function psysimConfigJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(PsysimConfigSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return z.toJSONSchema(PsysimConfigSchema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** Writes the JSON schema (docs/psysim.schema.json is generated this way). */

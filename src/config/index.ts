@@ -1,7 +1,18 @@
 export { loadConfig, parseConfig, DEFAULT_CONFIG_FILE, type LoadedConfig } from "./load-config.js";
 export {
-  PsysimConfigSchema, SimulationConfigSchema, ValidatorConfigSchema, CacheConfigSchema, psysimConfigJsonSchema, writeConfigJsonSchema, type PsysimConfig,
+  PsysimConfigSchema,
+  SimulationConfigSchema,
+  ValidatorConfigSchema,
+  CacheConfigSchema,
+  psysimConfigJsonSchema,
+  writeConfigJsonSchema,
+  type PsysimConfig,
 } from "./config-schema.js";
 export {
-  ModelConfigSchema, ModelEntrySchema, PriceSchema, type ModelConfig, type ModelEntry, type ModelProvider,
+  ModelConfigSchema,
+  ModelEntrySchema,
+  PriceSchema,
+  type ModelConfig,
+  type ModelEntry,
+  type ModelProvider,
 } from "./model-config.js";

@@ -2,7 +2,12 @@ import { z } from "zod";
 import { LlamaCppModelConfigSchema } from "../llm/providers/llama-cpp-options.js";
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, e.g. VLLM_API_KEY (never the key itself)");
+const EnvName = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    "expected the name of an environment variable, e.g. VLLM_API_KEY (never the key itself)",
+  );
 
 const Sampling = {
   temperature: z.number().min(0).max(2).optional(),

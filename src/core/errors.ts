@@ -18,7 +18,11 @@ export class PsysimError extends Error {
   /** Whether retrying the same call could succeed (used by the retry middleware). */
   readonly isRetryable: boolean;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; isRetryable?: boolean } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; isRetryable?: boolean } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "PsysimError";
     this.code = code;
@@ -49,7 +53,10 @@ export class InputFileError extends PsysimError {
 
   constructor(file: string, problems: InputLineError[]) {
     const first = problems[0];
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more bad record${problems.length > 2 ? "s" : ""})` : "";
+    const more =
+      problems.length > 1
+        ? ` (and ${problems.length - 1} more bad record${problems.length > 2 ? "s" : ""})`
+        : "";
     super("INPUT_INVALID", first ? `${first.message}${more}` : `${file}: invalid input`);
     this.name = "InputFileError";
     this.problems = problems;

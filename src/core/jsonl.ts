@@ -1,4 +1,17 @@
-import { createReadStream, existsSync, openSync, closeSync, fstatSync, readSync, ftruncateSync, writeSync, renameSync, writeFileSync, mkdirSync, unlinkSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  openSync,
+  closeSync,
+  fstatSync,
+  readSync,
+  ftruncateSync,
+  writeSync,
+  renameSync,
+  writeFileSync,
+  mkdirSync,
+  unlinkSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { InputLineError, PsysimError } from "./errors.js";
@@ -14,9 +27,15 @@ export interface ReadJsonlOptions {
 }
 
 /** Streams a JSON Lines file, one parsed value at a time; blank lines are skipped, bad JSON reported as `file:line`. */
-export async function* readJsonl(file: string, options: ReadJsonlOptions = {}): AsyncGenerator<NumberedValue> {
+export async function* readJsonl(
+  file: string,
+  options: ReadJsonlOptions = {},
+): AsyncGenerator<NumberedValue> {
   if (!existsSync(file)) throw new PsysimError("NOT_FOUND", `${file}: no such file`);
-  const lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(file, { encoding: "utf8" }),
+    crlfDelay: Infinity,
+  });
   let line = 0;
   for await (const raw of lines) {
     line += 1;
@@ -26,7 +45,12 @@ export async function* readJsonl(file: string, options: ReadJsonlOptions = {}): 
     try {
       value = JSON.parse(text);
     } catch (error) {
-      const problem = new InputLineError(file, line, "", `not valid JSON (${(error as Error).message})`);
+      const problem = new InputLineError(
+        file,
+        line,
+        "",
+        `not valid JSON (${(error as Error).message})`,
+      );
       if (!options.onInvalidLine) throw problem;
       options.onInvalidLine(problem);
       continue;
@@ -36,7 +60,10 @@ export async function* readJsonl(file: string, options: ReadJsonlOptions = {}): 
 }
 
 /** Reads and validates every record of a JSONL file. */
-export async function readJsonlRecords<T>(file: string, parse: (value: unknown, line: number) => T): Promise<T[]> {
+export async function readJsonlRecords<T>(
+  file: string,
+  parse: (value: unknown, line: number) => T,
+): Promise<T[]> {
   const out: T[] = [];
   for await (const { value, line } of readJsonl(file)) out.push(parse(value, line));
   return out;
@@ -52,7 +79,10 @@ function ensureParentDir(file: string): void {
   try {
     for (const dir of missing) mkdirSync(dir);
   } catch (error) {
-    throw new PsysimError("OUTPUT_UNWRITABLE", `${file}: cannot create its folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new PsysimError(
+      "OUTPUT_UNWRITABLE",
+      `${file}: cannot create its folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -71,7 +101,10 @@ export class JsonlAppender {
     try {
       this.fd = openSync(file, "a+");
     } catch (error) {
-      throw new PsysimError("OUTPUT_UNWRITABLE", `${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new PsysimError(
+        "OUTPUT_UNWRITABLE",
+        `${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
     this.dropTornTail();
   }
@@ -118,7 +151,10 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
     } catch {
       // The temporary file may never have been created; nothing to clean then.
     }
-    throw new PsysimError("OUTPUT_UNWRITABLE", `${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new PsysimError(
+      "OUTPUT_UNWRITABLE",
+      `${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -135,7 +171,10 @@ export function assertWritable(file: string): void {
   try {
     fd = openSync(file, "a");
   } catch (error) {
-    throw new PsysimError("OUTPUT_UNWRITABLE", `${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new PsysimError(
+      "OUTPUT_UNWRITABLE",
+      `${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   closeSync(fd);
 }

@@ -10,7 +10,12 @@ export function parseRoleCard(value: unknown, file: string, line: number): RoleC
   // A bare string is a help-seeking post, as in the paper's source data (PsyQA).
   const input = typeof value === "string" ? { chief_complaint: value } : value;
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new InputLineError(file, line, "", "expected a role card object or a help-seeking post string");
+    throw new InputLineError(
+      file,
+      line,
+      "",
+      "expected a role card object or a help-seeking post string",
+    );
   }
   return normaliseRoleCard(parseRecord(roleCardSchemaFor(input), "rolecard", input, file, line));
 }
@@ -18,14 +23,24 @@ export function parseRoleCard(value: unknown, file: string, line: number): RoleC
 /** Reads role cards from JSONL, a JSON array or YAML; reports every bad record and duplicate id. */
 export async function readRoleCards(file: string): Promise<RoleCard[]> {
   const unreadable: InputLineError[] = [];
-  const values = await readRecordValues(file, { onInvalidLine: (problem) => unreadable.push(problem) });
-  const cards = parseAll(file, values, (value, line) => parseRoleCard(value, file, line), unreadable);
+  const values = await readRecordValues(file, {
+    onInvalidLine: (problem) => unreadable.push(problem),
+  });
+  const cards = parseAll(
+    file,
+    values,
+    (value, line) => parseRoleCard(value, file, line),
+    unreadable,
+  );
   const seen = new Map<string, number>();
   const duplicates: InputLineError[] = [];
   cards.forEach((card, i) => {
     const line = values[i]!.line;
     const first = seen.get(card.id);
-    if (first !== undefined) duplicates.push(new InputLineError(file, line, "id", `duplicate id "${card.id}" (first on line ${first})`));
+    if (first !== undefined)
+      duplicates.push(
+        new InputLineError(file, line, "id", `duplicate id "${card.id}" (first on line ${first})`),
+      );
     else seen.set(card.id, line);
   });
   if (duplicates.length > 0) throw new InputFileError(file, duplicates);

@@ -8,7 +8,10 @@ import { readJsonl, type NumberedValue, type ReadJsonlOptions } from "./jsonl.js
  * Reads records from JSONL (one per line), a JSON array, or a YAML sequence, each with
  * the line it starts on, so any format reports problems as `file:line`.
  */
-export async function readRecordValues(file: string, options: ReadJsonlOptions = {}): Promise<NumberedValue[]> {
+export async function readRecordValues(
+  file: string,
+  options: ReadJsonlOptions = {},
+): Promise<NumberedValue[]> {
   if (!existsSync(file)) throw new PsysimError("NOT_FOUND", `${file}: no such file`);
   const ext = extname(file).toLowerCase();
   if (ext === ".yaml" || ext === ".yml") return readYamlSequence(file);
@@ -70,12 +73,21 @@ function readYamlSequence(file: string): NumberedValue[] {
   }
   const root = doc.contents as { items?: Array<{ range?: [number, number, number] }> } | null;
   const values = doc.toJS() as unknown;
-  if (!Array.isArray(values) || !root?.items) throw new InputLineError(file, 1, "", "expected a YAML list of records");
-  return values.map((value, i) => ({ value, line: counter.linePos(root.items?.[i]?.range?.[0] ?? 0).line }));
+  if (!Array.isArray(values) || !root?.items)
+    throw new InputLineError(file, 1, "", "expected a YAML list of records");
+  return values.map((value, i) => ({
+    value,
+    line: counter.linePos(root.items?.[i]?.range?.[0] ?? 0).line,
+  }));
 }
 
 /** Parses every value, collecting all bad records before failing, so one run lists them all. */
-export function parseAll<T>(file: string, values: NumberedValue[], parse: (value: unknown, line: number) => T, earlier: InputLineError[] = []): T[] {
+export function parseAll<T>(
+  file: string,
+  values: NumberedValue[],
+  parse: (value: unknown, line: number) => T,
+  earlier: InputLineError[] = [],
+): T[] {
   const problems: InputLineError[] = [...earlier];
   const out: T[] = [];
   for (const { value, line } of values) {
@@ -86,6 +98,10 @@ export function parseAll<T>(file: string, values: NumberedValue[], parse: (value
       else throw error;
     }
   }
-  if (problems.length > 0) throw new InputFileError(file, problems.sort((a, b) => a.line - b.line));
+  if (problems.length > 0)
+    throw new InputFileError(
+      file,
+      problems.sort((a, b) => a.line - b.line),
+    );
   return out;
 }

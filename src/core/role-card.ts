@@ -14,7 +14,14 @@ export const BigFiveSchema = z.strictObject({
 });
 
 export const RESISTANCE_LEVELS = ["low", "moderate", "high"] as const;
-export const CLIENT_STYLES = ["plain", "upset", "verbose", "reserved", "tangent", "pleasing"] as const;
+export const CLIENT_STYLES = [
+  "plain",
+  "upset",
+  "verbose",
+  "reserved",
+  "tangent",
+  "pleasing",
+] as const;
 
 const optionalFields = {
   resistance_level: z.enum(RESISTANCE_LEVELS).optional(),
@@ -59,21 +66,35 @@ export type BigFive = z.infer<typeof BigFiveSchema>;
 type FullInput = z.infer<typeof FullRoleCardSchema>;
 type PostInput = z.infer<typeof PostRoleCardSchema>;
 
-export type RoleCard = (Omit<FullInput, "schema" | "id" | "language"> | Omit<PostInput, "schema" | "id" | "language">) & {
+export type RoleCard = (
+  Omit<FullInput, "schema" | "id" | "language"> | Omit<PostInput, "schema" | "id" | "language">
+) & {
   schema: string;
   id: string;
   language: Language;
 };
 
-export function isFullRoleCard(card: RoleCard): card is RoleCard & Omit<FullInput, "schema" | "id" | "language"> {
+export function isFullRoleCard(
+  card: RoleCard,
+): card is RoleCard & Omit<FullInput, "schema" | "id" | "language"> {
   return "big_five" in card;
 }
 
-const NINE_FIELDS = ["gender", "age", "education", "occupation", "marital_status", "family_relationships", "big_five", "resistance"] as const;
+const NINE_FIELDS = [
+  "gender",
+  "age",
+  "education",
+  "occupation",
+  "marital_status",
+  "family_relationships",
+  "big_five",
+  "resistance",
+] as const;
 
 /** Picks the full schema when any of the eight descriptive fields is present, so a half-filled card is reported, not downgraded. */
 export function roleCardSchemaFor(value: unknown): z.ZodType<FullInput> | z.ZodType<PostInput> {
-  const hasDescriptive = typeof value === "object" && value !== null && NINE_FIELDS.some((f) => f in value);
+  const hasDescriptive =
+    typeof value === "object" && value !== null && NINE_FIELDS.some((f) => f in value);
   return hasDescriptive ? FullRoleCardSchema : PostRoleCardSchema;
 }
 

@@ -21,12 +21,19 @@ export function checkSchemaTag(value: unknown, kind: RecordKind): string | undef
   const match = /^psysim\.([a-z]+)\/(\d+)$/.exec(tag);
   if (!match) return `unrecognised schema "${tag}"`;
   if (match[1] !== kind) return `this is a ${match[1]} record, expected a ${kind} record`;
-  if (Number(match[2]) !== SCHEMA_MAJOR) return `schema version ${match[2]} is not supported (this psysim reads ${schemaTag(kind)})`;
+  if (Number(match[2]) !== SCHEMA_MAJOR)
+    return `schema version ${match[2]} is not supported (this psysim reads ${schemaTag(kind)})`;
   return undefined;
 }
 
 /** Validates one parsed record with a zod schema; the first issue becomes a `file:line: field: reason` error. */
-export function parseRecord<T>(schema: z.ZodType<T>, kind: RecordKind, value: unknown, file: string, line: number): T {
+export function parseRecord<T>(
+  schema: z.ZodType<T>,
+  kind: RecordKind,
+  value: unknown,
+  file: string,
+  line: number,
+): T {
   const tagProblem = checkSchemaTag(value, kind);
   if (tagProblem) throw new InputLineError(file, line, "schema", tagProblem);
   const result = schema.safeParse(value);

@@ -20,21 +20,35 @@ function baselineScore(item: number, text: string): number {
   return reversed ? 4 - toward : 4 + toward;
 }
 
-const sessionText = (request: ChatRequest): string => String((request.task?.detail as { session_text?: unknown } | undefined)?.session_text ?? "");
+const sessionText = (request: ChatRequest): string =>
+  String((request.task?.detail as { session_text?: unknown } | undefined)?.session_text ?? "");
 
 const waiHandler: BaselineHandler = (request) => {
   const detail = request.task?.detail as { mode?: string; item?: number };
   const text = sessionText(request);
-  if (detail.mode === "batched") return JSON.stringify(Object.fromEntries(WAI_ITEMS.map((i) => [`item_${i.number}`, baselineScore(i.number, text)])));
+  if (detail.mode === "batched")
+    return JSON.stringify(
+      Object.fromEntries(WAI_ITEMS.map((i) => [`item_${i.number}`, baselineScore(i.number, text)])),
+    );
   return String(baselineScore(detail.item ?? 1, text));
 };
 
 const topicsHandler: BaselineHandler = (request) => {
-  const topics = ((request.task?.detail as { topics?: string[] }).topics ?? []).filter((t) => t.length > 0);
+  const topics = ((request.task?.detail as { topics?: string[] }).topics ?? []).filter(
+    (t) => t.length > 0,
+  );
   const text = sessionText(request).toLowerCase();
   // A topic matches when any part of its name (split at slashes and brackets) occurs in the client's words.
-  const found = topics.filter((name) => name.split(/[/／()（）、,，]/).map((p) => p.trim().toLowerCase()).some((p) => p.length >= 2 && text.includes(p)));
-  return JSON.stringify({ topics: found.length > 0 ? found : [request.task?.language === "zh" ? "未分类" : "unclassified"] });
+  const found = topics.filter((name) =>
+    name
+      .split(/[/／()（）、,，]/)
+      .map((p) => p.trim().toLowerCase())
+      .some((p) => p.length >= 2 && text.includes(p)),
+  );
+  return JSON.stringify({
+    topics:
+      found.length > 0 ? found : [request.task?.language === "zh" ? "未分类" : "unclassified"],
+  });
 };
 
 export function baselineJudgeModel(): ChatModel {
@@ -42,7 +56,10 @@ export function baselineJudgeModel(): ChatModel {
 }
 
 /** The judge for a spec: the model the LLM layer resolves, or psysim's baseline judges when that model is the baseline. */
-export async function resolveJudge(spec: string, resolve: (spec: string) => Promise<ChatModel>): Promise<ChatModel> {
+export async function resolveJudge(
+  spec: string,
+  resolve: (spec: string) => Promise<ChatModel>,
+): Promise<ChatModel> {
   const model = await resolve(spec);
   return model.isBaseline ? baselineJudgeModel() : model;
 }

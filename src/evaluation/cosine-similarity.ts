@@ -1,6 +1,7 @@
 /** Eq. 2: e_p · e_s / (‖e_p‖ ‖e_s‖). Null when either vector is all zeros (no direction to compare). */
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number | null {
-  if (a.length !== b.length) throw new RangeError(`cosine of vectors of different lengths (${a.length} and ${b.length})`);
+  if (a.length !== b.length)
+    throw new RangeError(`cosine of vectors of different lengths (${a.length} and ${b.length})`);
   let dot = 0;
   let na = 0;
   let nb = 0;

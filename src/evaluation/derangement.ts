@@ -7,7 +7,10 @@ import { SeededRandom } from "../core/random.js";
  */
 export function derangement(n: number, seed: number): number[] {
   if (!Number.isInteger(n) || n < 2) {
-    throw new PsysimError("INPUT_INVALID", `a random mapping needs at least two sessions, got ${n}: a single session can only keep its own card`);
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `a random mapping needs at least two sessions, got ${n}: a single session can only keep its own card`,
+    );
   }
   const rng = new SeededRandom(seed);
   const identity = Array.from({ length: n }, (_, i) => i);
@@ -39,7 +42,10 @@ export function randomCardMapping(cardIds: readonly string[], seed: number): num
       }
     }
     if (!fixed) {
-      throw new PsysimError("INPUT_INVALID", `card "${cardIds[i]}" is used by too many sessions: no mapping can give every session another session's card`);
+      throw new PsysimError(
+        "INPUT_INVALID",
+        `card "${cardIds[i]}" is used by too many sessions: no mapping can give every session another session's card`,
+      );
     }
   }
   return p;

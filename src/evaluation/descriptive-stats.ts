@@ -49,5 +49,12 @@ export function summarize(values: readonly number[]): Summary {
     if (min === null || v < min) min = v;
     if (max === null || v > max) max = v;
   }
-  return { n: values.length, mean: mean(values), sd: sampleSd(values), min, max, median: median(values) };
+  return {
+    n: values.length,
+    mean: mean(values),
+    sd: sampleSd(values),
+    min,
+    max,
+    median: median(values),
+  };
 }

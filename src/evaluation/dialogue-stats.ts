@@ -5,7 +5,19 @@ import { segmentWords } from "./word-segmenter.js";
 
 /** The code units JavaScript's `\s` matches: whitespace is not counted as a character. */
 function isWhitespace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** Utterance length: characters (code points, whitespace not counted) for Chinese, words for English. */
@@ -26,7 +38,8 @@ export const LENGTH_UNITS: Record<Language, string> = { zh: "characters", en: "w
 export function turnCount(dialogue: Dialogue): number {
   let turns = 0;
   for (let i = 1; i < dialogue.turns.length; i++) {
-    if (dialogue.turns[i]!.role === "counselor" && dialogue.turns[i - 1]!.role === "client") turns++;
+    if (dialogue.turns[i]!.role === "counselor" && dialogue.turns[i - 1]!.role === "client")
+      turns++;
   }
   return turns;
 }
@@ -103,7 +116,12 @@ export function datasetStats(sessions: readonly SessionStats[]): DatasetStats {
   return {
     sessions: sessions.length,
     languages,
-    length_unit: langs.length === 1 ? LENGTH_UNITS[langs[0]!] : langs.length === 0 ? "characters" : "characters (zh) / words (en)",
+    length_unit:
+      langs.length === 1
+        ? LENGTH_UNITS[langs[0]!]
+        : langs.length === 0
+          ? "characters"
+          : "characters (zh) / words (en)",
     avg_turns: mean(turns),
     turns: { min: spread.min, max: spread.max, median: median(turns) },
     client_utterances: client,

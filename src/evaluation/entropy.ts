@@ -6,7 +6,8 @@ export function entropyBits(counts: Iterable<number>): number {
   let total = 0;
   const positive: number[] = [];
   for (const c of counts) {
-    if (c < 0 || !Number.isFinite(c)) throw new RangeError(`entropy needs non-negative counts, got ${c}`);
+    if (c < 0 || !Number.isFinite(c))
+      throw new RangeError(`entropy needs non-negative counts, got ${c}`);
     if (c > 0) {
       positive.push(c);
       total += c;

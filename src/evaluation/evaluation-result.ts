@@ -34,21 +34,36 @@ export function fileRef(role: string, file: string, records?: number): InputFile
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new PsysimError("NOT_FOUND", `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new PsysimError(
+      "NOT_FOUND",
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
-  const ref: InputFileRef = { role, file, sha256: createHash("sha256").update(bytes).digest("hex") };
+  const ref: InputFileRef = {
+    role,
+    file,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+  };
   if (records !== undefined) ref.records = records;
   return ref;
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
 export function evaluationResult<S, A>(
   kind: EvaluationKind,
-  parts: { inputs: InputFileRef[]; settings: Record<string, unknown>; sessions: S; aggregates: A; usage?: UsageByRole },
+  parts: {
+    inputs: InputFileRef[];
+    settings: Record<string, unknown>;
+    sessions: S;
+    aggregates: A;
+    usage?: UsageByRole;
+  },
 ): EvaluationResult<S, A> {
   const result: EvaluationResult<S, A> = {
     schema: "psysim.evaluation/1",

@@ -21,7 +21,10 @@ export type FidelityResult = EvaluationResult<FidelitySession[], FidelityAggrega
 export async function fidelityReport(options: FidelityReportOptions): Promise<FidelityResult> {
   const dialogues = await readDialogueFile(options.dialogues);
   const cards = await readRoleCards(options.cards);
-  const inputs = [fileRef("dialogues", options.dialogues, dialogues.length), fileRef("cards", options.cards, cards.length)];
+  const inputs = [
+    fileRef("dialogues", options.dialogues, dialogues.length),
+    fileRef("cards", options.cards, cards.length),
+  ];
   const stopWords = options.stopWords ? readStopWords(options.stopWords) : undefined;
   if (options.stopWords) inputs.push(fileRef("stop-words", options.stopWords));
   const evaluation = await evaluateFidelity(dialogues, cards, {
@@ -32,5 +35,10 @@ export async function fidelityReport(options: FidelityReportOptions): Promise<Fi
     ...(options.onProgress && { onProgress: options.onProgress }),
     sources: { dialogues: options.dialogues, cards: options.cards },
   });
-  return evaluationResult("fidelity", { inputs, settings: evaluation.settings, sessions: evaluation.sessions, aggregates: evaluation.aggregates });
+  return evaluationResult("fidelity", {
+    inputs,
+    settings: evaluation.settings,
+    sessions: evaluation.sessions,
+    aggregates: evaluation.aggregates,
+  });
 }

@@ -58,13 +58,25 @@ export interface FidelityEvaluation {
   aggregates: FidelityAggregates;
 }
 
-function cardsFor(dialogues: readonly Dialogue[], cards: readonly RoleCard[], sources: FidelityOptions["sources"]): RoleCard[] {
+function cardsFor(
+  dialogues: readonly Dialogue[],
+  cards: readonly RoleCard[],
+  sources: FidelityOptions["sources"],
+): RoleCard[] {
   const byId = new Map(cards.map((c) => [c.id, c]));
-  const missing = dialogues.filter((d) => d.role_card_id === undefined || !byId.has(d.role_card_id));
+  const missing = dialogues.filter(
+    (d) => d.role_card_id === undefined || !byId.has(d.role_card_id),
+  );
   if (missing.length > 0) {
     const first = missing[0]!;
-    const what = first.role_card_id === undefined ? "names no role_card_id" : `names card "${first.role_card_id}"`;
-    const more = missing.length > 1 ? ` (and ${missing.length - 1} more session${missing.length > 2 ? "s" : ""})` : "";
+    const what =
+      first.role_card_id === undefined
+        ? "names no role_card_id"
+        : `names card "${first.role_card_id}"`;
+    const more =
+      missing.length > 1
+        ? ` (and ${missing.length - 1} more session${missing.length > 2 ? "s" : ""})`
+        : "";
     throw new PsysimError(
       "INPUT_INVALID",
       `${sources?.dialogues ?? "dialogues"}: session "${first.id}" ${what}, which is not in ${sources?.cards ?? "the cards"}${more}; pass the card file the sessions were simulated from`,
@@ -78,7 +90,11 @@ function cardsFor(dialogues: readonly Dialogue[], cards: readonly RoleCard[], so
  * session scored against an English card shares no words by construction, which would make
  * the control trivially low in a mixed dataset (the paper's data is all Chinese).
  */
-function mappingWithinLanguage(dialogues: readonly Dialogue[], sessionCards: readonly RoleCard[], seed: number): number[] {
+function mappingWithinLanguage(
+  dialogues: readonly Dialogue[],
+  sessionCards: readonly RoleCard[],
+  seed: number,
+): number[] {
   const mapping = new Array<number>(dialogues.length);
   const groups = new Map<Language, number[]>();
   dialogues.forEach((d, i) => {
@@ -87,8 +103,15 @@ function mappingWithinLanguage(dialogues: readonly Dialogue[], sessionCards: rea
     else groups.set(d.language, [i]);
   });
   for (const [language, members] of groups) {
-    if (members.length < 2) throw new PsysimError("INPUT_INVALID", `only one ${language} session: the random-mapping control needs at least two sessions of each language to swap cards between`);
-    const local = randomCardMapping(members.map((i) => sessionCards[i]!.id), seed);
+    if (members.length < 2)
+      throw new PsysimError(
+        "INPUT_INVALID",
+        `only one ${language} session: the random-mapping control needs at least two sessions of each language to swap cards between`,
+      );
+    const local = randomCardMapping(
+      members.map((i) => sessionCards[i]!.id),
+      seed,
+    );
     members.forEach((i, k) => (mapping[i] = members[local[k]!]!));
   }
   return mapping;
@@ -99,7 +122,11 @@ function mappingWithinLanguage(dialogues: readonly Dialogue[], sessionCards: rea
  * (Eq. 2) of each session's client turns with its own card, and with another session's
  * card under a seeded derangement (the random-mapping control).
  */
-export async function evaluateFidelity(dialogues: readonly Dialogue[], cards: readonly RoleCard[], options: FidelityOptions): Promise<FidelityEvaluation> {
+export async function evaluateFidelity(
+  dialogues: readonly Dialogue[],
+  cards: readonly RoleCard[],
+  options: FidelityOptions,
+): Promise<FidelityEvaluation> {
   const sessionCards = cardsFor(dialogues, cards, options.sources);
   const mapping = mappingWithinLanguage(dialogues, sessionCards, options.seed);
   const stop = options.stopWords?.words;
@@ -136,17 +163,36 @@ export async function evaluateFidelity(dialogues: readonly Dialogue[], cards: re
 
   if (options.embedding) await addCosines(sessions, texts, sessionCards, mapping, options);
 
-  const pairs = (a: (s: FidelitySession) => number | null, b: (s: FidelitySession) => number | null): GroupComparison =>
-    compareGroups(sessions.map(a).filter((x): x is number => x !== null), sessions.map(b).filter((x): x is number => x !== null));
+  const pairs = (
+    a: (s: FidelitySession) => number | null,
+    b: (s: FidelitySession) => number | null,
+  ): GroupComparison =>
+    compareGroups(
+      sessions.map(a).filter((x): x is number => x !== null),
+      sessions.map(b).filter((x): x is number => x !== null),
+    );
 
   const settings: Record<string, unknown> = {
     seed: options.seed,
-    random_mapping: "seeded derangement: every session paired with another session's card, never its own",
+    random_mapping:
+      "seeded derangement: every session paired with another session's card, never its own",
     tokenizer: TOKENIZERS,
     card_text: CARD_TEXT_RULE,
     session_text: "all client turns concatenated",
-    stop_words: options.stopWords ? { source: options.stopWords.source, count: options.stopWords.words.size, words: [...options.stopWords.words].sort() } : null,
-    embedding: options.embedding ? { model: options.embedding.id, baseline: options.embedding.isBaseline === true, batch_size: options.batchSize ?? 32 } : null,
+    stop_words: options.stopWords
+      ? {
+          source: options.stopWords.source,
+          count: options.stopWords.words.size,
+          words: [...options.stopWords.words].sort(),
+        }
+      : null,
+    embedding: options.embedding
+      ? {
+          model: options.embedding.id,
+          baseline: options.embedding.isBaseline === true,
+          batch_size: options.batchSize ?? 32,
+        }
+      : null,
     sd: "sample standard deviation (n - 1)",
     test: "Welch's two-tailed t-test, true vs random mapping",
     effect_size: "Cohen's d with pooled sample sd, true minus random",
@@ -155,19 +201,36 @@ export async function evaluateFidelity(dialogues: readonly Dialogue[], cards: re
     settings,
     sessions,
     aggregates: {
-      overlap: pairs((s) => s.overlap, (s) => s.overlap_random),
-      cosine: options.embedding ? pairs((s) => s.cosine, (s) => s.cosine_random) : null,
+      overlap: pairs(
+        (s) => s.overlap,
+        (s) => s.overlap_random,
+      ),
+      cosine: options.embedding
+        ? pairs(
+            (s) => s.cosine,
+            (s) => s.cosine_random,
+          )
+        : null,
     },
   };
 }
 
-async function addCosines(sessions: FidelitySession[], texts: string[], sessionCards: RoleCard[], mapping: number[], options: FidelityOptions): Promise<void> {
+async function addCosines(
+  sessions: FidelitySession[],
+  texts: string[],
+  sessionCards: RoleCard[],
+  mapping: number[],
+  options: FidelityOptions,
+): Promise<void> {
   const model = options.embedding!;
   const batchSize = options.batchSize ?? 32;
   // Each distinct card once, then each non-empty client text: empty texts have no embedding to compare.
   const cardIds = [...new Set(sessionCards.map((c) => c.id))];
   const cardById = new Map(sessionCards.map((c) => [c.id, c]));
-  const jobs: { key: string; text: string }[] = cardIds.map((id) => ({ key: `card:${id}`, text: roleCardContent(cardById.get(id)!) }));
+  const jobs: { key: string; text: string }[] = cardIds.map((id) => ({
+    key: `card:${id}`,
+    text: roleCardContent(cardById.get(id)!),
+  }));
   texts.forEach((text, i) => {
     if (text.trim() !== "") jobs.push({ key: `session:${i}`, text });
   });
@@ -176,7 +239,10 @@ async function addCosines(sessions: FidelitySession[], texts: string[], sessionC
     const batch = jobs.slice(start, start + batchSize);
     const out = await model.embed(batch.map((j) => j.text));
     if (out.length !== batch.length) {
-      throw new PsysimError("MODEL_CALL_FAILED", `embedding model ${model.id} returned ${out.length} vectors for ${batch.length} texts`);
+      throw new PsysimError(
+        "MODEL_CALL_FAILED",
+        `embedding model ${model.id} returned ${out.length} vectors for ${batch.length} texts`,
+      );
     }
     batch.forEach((j, k) => vectors.set(j.key, out[k]!));
     options.onProgress?.(Math.min(start + batchSize, jobs.length), jobs.length);

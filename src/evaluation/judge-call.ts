@@ -39,10 +39,16 @@ export interface JudgeContext {
  * One judge call. The sample key (e.g. `d1/wai/round-2/item-4/attempt-1`) names the call in
  * the cache, so each round and each retry is its own sample, and a rerun replays them all.
  */
-export async function callJudge(context: JudgeContext, request: Omit<ChatRequest, "params" | "signal">): Promise<string> {
+export async function callJudge(
+  context: JudgeContext,
+  request: Omit<ChatRequest, "params" | "signal">,
+): Promise<string> {
   const response = await context.model.complete({
     ...request,
-    params: { ...context.sampling, seed: context.sampling.seed ?? deriveSeed(context.seed, request.sampleKey) },
+    params: {
+      ...context.sampling,
+      seed: context.sampling.seed ?? deriveSeed(context.seed, request.sampleKey),
+    },
     ...(context.signal ? { signal: context.signal } : {}),
   });
   addUsage(context.usage, response.usage);

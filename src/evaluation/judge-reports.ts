@@ -11,7 +11,8 @@ import type { WaiAggregates, WaiSessionScores } from "./wai-scores.js";
 /** A judge run over nothing would write an empty result that looks like a finished one. */
 async function readSessions(file: string): Promise<Dialogue[]> {
   const dialogues = await readDialogueFile(file);
-  if (dialogues.length === 0) throw new PsysimError("INPUT_INVALID", `${file}: no sessions to evaluate`);
+  if (dialogues.length === 0)
+    throw new PsysimError("INPUT_INVALID", `${file}: no sessions to evaluate`);
   return dialogues;
 }
 
@@ -23,16 +24,34 @@ export async function waiReport(dialoguesFile: string, options: WaiOptions): Pro
   const dialogues = await readSessions(dialoguesFile);
   const inputs = [fileRef("dialogues", dialoguesFile, dialogues.length)];
   const evaluation = await evaluateWai(dialogues, options);
-  return evaluationResult("wai", { inputs, settings: evaluation.settings, sessions: evaluation.sessions, aggregates: evaluation.aggregates, usage: { judge: evaluation.usage } });
+  return evaluationResult("wai", {
+    inputs,
+    settings: evaluation.settings,
+    sessions: evaluation.sessions,
+    aggregates: evaluation.aggregates,
+    usage: { judge: evaluation.usage },
+  });
 }
 
 /** `psysim eval topics`: reads the dialogues (and a topic list, if given), labels them, returns the result. */
-export async function topicsReport(dialoguesFile: string, options: Omit<TopicOptions, "topics" | "topicSource"> & { topicsFile?: string }): Promise<TopicsResult> {
+export async function topicsReport(
+  dialoguesFile: string,
+  options: Omit<TopicOptions, "topics" | "topicSource"> & { topicsFile?: string },
+): Promise<TopicsResult> {
   const dialogues = await readSessions(dialoguesFile);
   const inputs = [fileRef("dialogues", dialoguesFile, dialogues.length)];
   const { topicsFile, ...rest } = options;
   const topics = topicsFile ? await readTopicList(topicsFile) : undefined;
   if (topicsFile) inputs.push(fileRef("topics", topicsFile, topics!.length));
-  const evaluation = await evaluateTopics(dialogues, { ...rest, ...(topics && { topics, topicSource: topicsFile! }) });
-  return evaluationResult("topics", { inputs, settings: evaluation.settings, sessions: evaluation.sessions, aggregates: evaluation.aggregates, usage: { judge: evaluation.usage } });
+  const evaluation = await evaluateTopics(dialogues, {
+    ...rest,
+    ...(topics && { topics, topicSource: topicsFile! }),
+  });
+  return evaluationResult("topics", {
+    inputs,
+    settings: evaluation.settings,
+    sessions: evaluation.sessions,
+    aggregates: evaluation.aggregates,
+    usage: { judge: evaluation.usage },
+  });
 }

@@ -38,7 +38,8 @@ export class LexicalEmbeddingModel implements EmbeddingModel {
 
   embedOne(text: string): number[] {
     const tf = new Map<string, number>();
-    for (const w of segmentWords(text, this.language ?? detectLanguage(text))) tf.set(w, (tf.get(w) ?? 0) + 1);
+    for (const w of segmentWords(text, this.language ?? detectLanguage(text)))
+      tf.set(w, (tf.get(w) ?? 0) + 1);
     const v = new Array<number>(this.dimension).fill(0);
     for (const [word, count] of tf) {
       const h = fnv1a(word);

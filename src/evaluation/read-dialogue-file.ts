@@ -6,13 +6,18 @@ import { parseDialogue } from "../core/read-records.js";
 /** Says what a record that is not a dialogue looks like, so the user knows which command or flag they meant. */
 function wrongKind(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return undefined;
-  if (Array.isArray(value)) return "this looks like a plain list of messages; run `psysim import --from pairs` first";
+  if (Array.isArray(value))
+    return "this looks like a plain list of messages; run `psysim import --from pairs` first";
   const record = value as Record<string, unknown>;
   if ("turns" in record) return undefined;
-  if ("chief_complaint" in record) return "this looks like a role card, not a dialogue (did you swap --dialogues and --cards?)";
-  if ("conversations" in record) return "this looks like ShareGPT data; run `psysim import --from sharegpt` first";
-  if ("messages" in record) return "this looks like OpenAI chat data; run `psysim import --from openai` first";
-  if ("winner" in record && "model_a" in record) return "this looks like an arena battle, not a dialogue";
+  if ("chief_complaint" in record)
+    return "this looks like a role card, not a dialogue (did you swap --dialogues and --cards?)";
+  if ("conversations" in record)
+    return "this looks like ShareGPT data; run `psysim import --from sharegpt` first";
+  if ("messages" in record)
+    return "this looks like OpenAI chat data; run `psysim import --from openai` first";
+  if ("winner" in record && "model_a" in record)
+    return "this looks like an arena battle, not a dialogue";
   return undefined;
 }
 

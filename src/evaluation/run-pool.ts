@@ -3,7 +3,11 @@
  * stops new tasks from starting and is rethrown once the in-flight ones settle, so a
  * judge that never answers ends the run instead of failing every remaining task.
  */
-export async function runPool(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
+export async function runPool(
+  count: number,
+  concurrency: number,
+  work: (index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {

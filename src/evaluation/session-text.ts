@@ -9,7 +9,8 @@ export function clientText(dialogue: Dialogue): string {
     .join("\n");
 }
 
-export const CARD_TEXT_RULE = "values of the role card's nine fields (paper Figure 8), one per line, without field labels";
+export const CARD_TEXT_RULE =
+  "values of the role card's nine fields (paper Figure 8), one per line, without field labels";
 
 /**
  * R of Eq. 1 and 2: the card's contents. Field labels ("Gender", "性别", …) are left out:

@@ -1,6 +1,11 @@
 import { basename } from "node:path";
 import { readDialogueFile } from "./read-dialogue-file.js";
-import { datasetStats, sessionStats, type DatasetStats, type SessionStats } from "./dialogue-stats.js";
+import {
+  datasetStats,
+  sessionStats,
+  type DatasetStats,
+  type SessionStats,
+} from "./dialogue-stats.js";
 import { evaluationResult, fileRef, type EvaluationResult } from "./evaluation-result.js";
 
 export interface StatsDataset {
@@ -29,7 +34,10 @@ export async function statsReport(files: readonly string[]): Promise<StatsResult
     inputs,
     settings: {
       turn: "one client utterance answered by the counselor",
-      length_unit: { zh: "characters, whitespace not counted", en: "words (Intl.Segmenter, isWordLike)" },
+      length_unit: {
+        zh: "characters, whitespace not counted",
+        en: "words (Intl.Segmenter, isWordLike)",
+      },
       sd: "sample standard deviation (n - 1)",
     },
     sessions,

@@ -7,14 +7,21 @@ function fmt(value: number | null, digits = 1): string {
 /** Display width: CJK characters take two terminal columns. */
 function width(text: string): number {
   let w = 0;
-  for (const ch of text) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  for (const ch of text)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/u.test(
+      ch,
+    )
+      ? 2
+      : 1;
   return w;
 }
 
 /** Renders rows as an aligned plain-text table: first column left, the rest right. */
 export function textTable(rows: readonly (readonly string[])[]): string {
   const cols = Math.max(...rows.map((r) => r.length));
-  const widths = Array.from({ length: cols }, (_, c) => Math.max(...rows.map((r) => width(r[c] ?? ""))));
+  const widths = Array.from({ length: cols }, (_, c) =>
+    Math.max(...rows.map((r) => width(r[c] ?? ""))),
+  );
   return rows
     .map((r) =>
       r
@@ -29,16 +36,24 @@ export function textTable(rows: readonly (readonly string[])[]): string {
 }
 
 /** Table 1 with one column per dataset; the length unit is stated in the row header. */
-export function formatStatsTable(datasets: readonly { name: string; stats: DatasetStats }[]): string {
+export function formatStatsTable(
+  datasets: readonly { name: string; stats: DatasetStats }[],
+): string {
   const units = [...new Set(datasets.map((d) => d.stats.length_unit))];
   const unit = units.length === 1 ? units[0]! : "characters for zh, words for en";
   const endings = [...new Set(datasets.flatMap((d) => Object.keys(d.stats.endings)))].sort();
-  const row = (label: string, f: (s: DatasetStats) => string): string[] => [label, ...datasets.map((d) => f(d.stats))];
+  const row = (label: string, f: (s: DatasetStats) => string): string[] => [
+    label,
+    ...datasets.map((d) => f(d.stats)),
+  ];
   const rows = [
     ["", ...datasets.map((d) => d.name)],
     row("# Conversations", (s) => String(s.sessions)),
     row("Avg. turns per conversation", (s) => fmt(s.avg_turns)),
-    row("Turns min / median / max", (s) => `${fmt(s.turns.min)} / ${fmt(s.turns.median)} / ${fmt(s.turns.max)}`),
+    row(
+      "Turns min / median / max",
+      (s) => `${fmt(s.turns.min)} / ${fmt(s.turns.median)} / ${fmt(s.turns.max)}`,
+    ),
     row("# Client utterances", (s) => String(s.client_utterances)),
     row("# Counselor utterances", (s) => String(s.counselor_utterances)),
     row(`Avg. len. of client utterances (${unit})`, (s) => fmt(s.avg_client_length)),

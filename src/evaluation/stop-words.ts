@@ -8,7 +8,10 @@ export function readStopWords(file: string): StopWordList {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new PsysimError("NOT_FOUND", `${file}: cannot read the stop-word list (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new PsysimError(
+      "NOT_FOUND",
+      `${file}: cannot read the stop-word list (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const words = new Set(
     text

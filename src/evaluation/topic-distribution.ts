@@ -51,7 +51,11 @@ export interface TopicAggregates {
  * Per round, the distribution of labels over all sessions (each label a session gets counts
  * once) and its entropy in bits; then mean ± sd over rounds (paper §4.1, Figure 3).
  */
-export function topicAggregates(sessions: readonly TopicSession[], topics: readonly Topic[], rounds: number): TopicAggregates {
+export function topicAggregates(
+  sessions: readonly TopicSession[],
+  topics: readonly Topic[],
+  rounds: number,
+): TopicAggregates {
   const perRound: TopicRoundSummary[] = [];
   const shares = new Map<number, number[]>(topics.map((t) => [t.id, []]));
   const counts = new Map<number, number[]>(topics.map((t) => [t.id, []]));
@@ -95,7 +99,15 @@ export function topicAggregates(sessions: readonly TopicSession[], topics: reado
     rounds: perRound,
     entropy_limited: summarize(perRound.map((r) => r.entropy_limited)),
     entropy_unlimited: summarize(perRound.map((r) => r.entropy_unlimited)),
-    distribution: topics.map((t) => ({ id: t.id, en: t.en, zh: t.zh, share: avg(shares.get(t.id)!), mean_count: avg(counts.get(t.id)!) })),
-    invented: [...invented].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1)),
+    distribution: topics.map((t) => ({
+      id: t.id,
+      en: t.en,
+      zh: t.zh,
+      share: avg(shares.get(t.id)!),
+      mean_count: avg(counts.get(t.id)!),
+    })),
+    invented: [...invented]
+      .map(([label, count]) => ({ label, count }))
+      .sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1)),
   };
 }

@@ -1,12 +1,27 @@
 import type { Dialogue } from "../core/dialogue.js";
 import type { Language } from "../core/language.js";
 import { emptyUsage } from "../core/usage.js";
-import { loadTemplate, promptRef, renderTemplate, type PromptTemplate } from "../prompts/template.js";
-import { callJudge, type JudgeContext, type JudgeEvaluation, type JudgeRunOptions } from "./judge-call.js";
+import {
+  loadTemplate,
+  promptRef,
+  renderTemplate,
+  type PromptTemplate,
+} from "../prompts/template.js";
+import {
+  callJudge,
+  type JudgeContext,
+  type JudgeEvaluation,
+  type JudgeRunOptions,
+} from "./judge-call.js";
 import { runPool } from "./run-pool.js";
 import { clientText } from "./session-text.js";
 import type { Topic } from "./smile-topics.js";
-import { topicAggregates, type TopicAggregates, type TopicRoundLabels, type TopicSession } from "./topic-distribution.js";
+import {
+  topicAggregates,
+  type TopicAggregates,
+  type TopicRoundLabels,
+  type TopicSession,
+} from "./topic-distribution.js";
 import { parseTopicLabels, type TopicLabelsParse } from "./topic-labels-parser.js";
 import { defaultTopics, formatTopicList } from "./topic-list.js";
 
@@ -36,15 +51,27 @@ const LABELS_SCHEMA = {
  * client turns with every fitting topic (SMILE-style, multi-label), in independent rounds;
  * the entropy of each round's label distribution is then compared over rounds.
  */
-export async function evaluateTopics(dialogues: readonly Dialogue[], options: TopicOptions): Promise<TopicEvaluation> {
+export async function evaluateTopics(
+  dialogues: readonly Dialogue[],
+  options: TopicOptions,
+): Promise<TopicEvaluation> {
   const topics = options.topics ?? defaultTopics();
   const rounds = options.rounds ?? TOPIC_DEFAULTS.rounds;
   const maxAttempts = options.maxAttempts ?? TOPIC_DEFAULTS.maxAttempts;
   const seed = options.seed ?? TOPIC_DEFAULTS.seed;
   const templates = new Map<Language, PromptTemplate>();
-  for (const d of dialogues) if (!templates.has(d.language)) templates.set(d.language, loadTemplate("topics", d.language, options.templates));
-  const context: JudgeContext = { model: options.judge, sampling: options.sampling ?? {}, seed, usage: emptyUsage() };
-  const lists = new Map<Language, string>([...templates.keys()].map((l) => [l, formatTopicList(topics, l)]));
+  for (const d of dialogues)
+    if (!templates.has(d.language))
+      templates.set(d.language, loadTemplate("topics", d.language, options.templates));
+  const context: JudgeContext = {
+    model: options.judge,
+    sampling: options.sampling ?? {},
+    seed,
+    usage: emptyUsage(),
+  };
+  const lists = new Map<Language, string>(
+    [...templates.keys()].map((l) => [l, formatTopicList(topics, l)]),
+  );
 
   const sessions: TopicSession[] = dialogues.map((d) => ({ dialogue_id: d.id, rounds: [] }));
   const total = dialogues.length * rounds;
@@ -54,8 +81,13 @@ export async function evaluateTopics(dialogues: readonly Dialogue[], options: To
     const s = Math.floor(index / rounds);
     const round = (index % rounds) + 1;
     const dialogue = dialogues[s]!;
-    const content = renderTemplate(templates.get(dialogue.language)!, { client_turns: clientText(dialogue), topics: lists.get(dialogue.language)! });
-    sessions[s]!.rounds.push(await labelSession(context, dialogue, content, round, maxAttempts, topics));
+    const content = renderTemplate(templates.get(dialogue.language)!, {
+      client_turns: clientText(dialogue),
+      topics: lists.get(dialogue.language)!,
+    });
+    sessions[s]!.rounds.push(
+      await labelSession(context, dialogue, content, round, maxAttempts, topics),
+    );
     options.onProgress?.(++done, total);
   });
   for (const s of sessions) s.rounds.sort((a, b) => a.round - b.round);
@@ -69,10 +101,16 @@ export async function evaluateTopics(dialogues: readonly Dialogue[], options: To
       max_attempts: maxAttempts,
       seed,
       sampling: options.sampling ?? {},
-      topics: { source: options.topicSource ?? "builtin: SMILE 56 topics (Qiu et al. 2024a) with psysim's Chinese names", count: topics.length },
+      topics: {
+        source:
+          options.topicSource ??
+          "builtin: SMILE 56 topics (Qiu et al. 2024a) with psysim's Chinese names",
+        count: topics.length,
+      },
       prompts: Object.fromEntries([...templates].map(([lang, t]) => [lang, promptRef(t)])),
       labelling: "multi-label; each label a session gets counts once per round",
-      entropy: "Shannon entropy in bits; limited = listed topics only, unlimited = listed and invented labels",
+      entropy:
+        "Shannon entropy in bits; limited = listed topics only, unlimited = listed and invented labels",
       sd: "sample standard deviation (n - 1) over rounds",
     },
     sessions,
@@ -87,7 +125,14 @@ function languageCounts(dialogues: readonly Dialogue[]): Partial<Record<Language
   return counts;
 }
 
-async function labelSession(context: JudgeContext, dialogue: Dialogue, content: string, round: number, maxAttempts: number, topics: readonly Topic[]): Promise<TopicRoundLabels> {
+async function labelSession(
+  context: JudgeContext,
+  dialogue: Dialogue,
+  content: string,
+  round: number,
+  maxAttempts: number,
+  topics: readonly Topic[],
+): Promise<TopicRoundLabels> {
   let parsed: TopicLabelsParse = { error: "not asked" };
   let attempt = 0;
   while (attempt < maxAttempts) {
@@ -96,7 +141,15 @@ async function labelSession(context: JudgeContext, dialogue: Dialogue, content: 
       messages: [{ role: "user", content }],
       sampleKey: `${dialogue.id}/topics/round-${round}/attempt-${attempt}`,
       jsonSchema: LABELS_SCHEMA,
-      task: { kind: "topics", language: dialogue.language, detail: { round, topics: topics.map((t) => t[dialogue.language]), session_text: clientText(dialogue) } },
+      task: {
+        kind: "topics",
+        language: dialogue.language,
+        detail: {
+          round,
+          topics: topics.map((t) => t[dialogue.language]),
+          session_text: clientText(dialogue),
+        },
+      },
     });
     parsed = parseTopicLabels(answer, topics);
     if ("labels" in parsed) return { round, labels: parsed.labels, attempts: attempt };

@@ -33,7 +33,11 @@ function jsonValue(answer: string): unknown {
  */
 export function parseTopicLabels(answer: string, topics: readonly Topic[]): TopicLabelsParse {
   const value = jsonValue(answer);
-  const list = Array.isArray(value) ? value : typeof value === "object" && value !== null ? (value as Record<string, unknown>)["topics"] : undefined;
+  const list = Array.isArray(value)
+    ? value
+    : typeof value === "object" && value !== null
+      ? (value as Record<string, unknown>)["topics"]
+      : undefined;
   if (value === undefined) return { error: "no JSON in the answer" };
   if (!Array.isArray(list)) return { error: 'expected {"topics": [...]}' };
   const byName = new Map<string, number>();

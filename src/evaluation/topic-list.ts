@@ -32,23 +32,44 @@ export async function readTopicList(file: string): Promise<Topic[]> {
   const topics: Topic[] = [];
   const seen = new Map<string, number>();
   raw.forEach(({ value, line }, i) => {
-    const o = typeof value === "string" ? { en: value, zh: value } : typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-    const en = typeof o["en"] === "string" ? o["en"] : typeof o["name"] === "string" ? o["name"] : typeof o["zh"] === "string" ? o["zh"] : undefined;
+    const o =
+      typeof value === "string"
+        ? { en: value, zh: value }
+        : typeof value === "object" && value !== null
+          ? (value as Record<string, unknown>)
+          : {};
+    const en =
+      typeof o["en"] === "string"
+        ? o["en"]
+        : typeof o["name"] === "string"
+          ? o["name"]
+          : typeof o["zh"] === "string"
+            ? o["zh"]
+            : undefined;
     const zh = typeof o["zh"] === "string" ? o["zh"] : en;
     const id = typeof o["id"] === "number" && Number.isInteger(o["id"]) ? o["id"] : i + 1;
     if (!en || !zh || en.trim() === "") {
-      problems.push(new InputLineError(file, line, "", "expected a topic name or an object with en/zh names"));
+      problems.push(
+        new InputLineError(file, line, "", "expected a topic name or an object with en/zh names"),
+      );
       return;
     }
     for (const name of new Set([normaliseTopicName(en), normaliseTopicName(zh)])) {
       const first = seen.get(name);
-      if (first !== undefined) problems.push(new InputLineError(file, line, "", `topic "${name}" is already on line ${first}`));
+      if (first !== undefined)
+        problems.push(
+          new InputLineError(file, line, "", `topic "${name}" is already on line ${first}`),
+        );
       else seen.set(name, line);
     }
     topics.push({ id, en: en.trim(), zh: zh.trim() });
   });
   if (problems.length > 0) throw new InputFileError(file, problems);
-  if (topics.length < 2) throw new PsysimError("INPUT_INVALID", `${file}: a topic list needs at least two topics, found ${topics.length}`);
+  if (topics.length < 2)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `${file}: a topic list needs at least two topics, found ${topics.length}`,
+    );
   return topics;
 }
 
@@ -56,7 +77,10 @@ function readText(file: string): string {
   try {
     return readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   } catch (error) {
-    throw new PsysimError("NOT_FOUND", `${file}: cannot read the topic list (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new PsysimError(
+      "NOT_FOUND",
+      `${file}: cannot read the topic list (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 

@@ -2,7 +2,17 @@
 export type ScoreParse = { score: number } | { error: string };
 
 const FULLWIDTH_DIGIT = /[０-９]/g;
-const CHINESE_DIGITS: Record<string, string> = { 一: "1", 二: "2", 三: "3", 四: "4", 五: "5", 六: "6", 七: "7", 八: "8", 九: "9" };
+const CHINESE_DIGITS: Record<string, string> = {
+  一: "1",
+  二: "2",
+  三: "3",
+  四: "4",
+  五: "5",
+  六: "6",
+  七: "7",
+  八: "8",
+  九: "9",
+};
 
 /** Mentions of the scale itself ("out of 7", "/7", "1 to 7", "满分7分"), which are not the answer. */
 const SCALE_MENTIONS = [
@@ -29,7 +39,8 @@ export function parseWaiScore(answer: string): ScoreParse {
   const numbers = text.match(/\d+(?:[.,]\d+)?/g) ?? [];
   if (numbers.length === 0) return { error: "no number in the answer" };
   const distinct = [...new Set(numbers.map((n) => n.replace(",", ".")))];
-  if (distinct.length > 1) return { error: `more than one number in the answer (${distinct.slice(0, 4).join(", ")})` };
+  if (distinct.length > 1)
+    return { error: `more than one number in the answer (${distinct.slice(0, 4).join(", ")})` };
   const value = Number(distinct[0]);
   if (!Number.isInteger(value)) return { error: `not a whole number (${distinct[0]})` };
   if (value < 1 || value > 7) return { error: `out of the 1-7 scale (${value})` };
@@ -45,7 +56,9 @@ function jsonObject(answer: string): Record<string, unknown> | string {
   if (start < 0 || end < start) return "no JSON object in the answer";
   try {
     const value = JSON.parse(body.slice(start, end + 1)) as unknown;
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : "the JSON is not an object";
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : "the JSON is not an object";
   } catch {
     return "the JSON object does not parse";
   }
@@ -55,18 +68,30 @@ function jsonObject(answer: string): Record<string, unknown> | string {
  * Reads the batched answer `{"item_1": 5, …, "item_12": 3}` (also `"1": 5`, or the scores
  * under a `scores` key). Each item is parsed on its own, so one bad value costs only that item.
  */
-export function parseWaiBatch(answer: string, itemNumbers: readonly number[]): Map<number, ScoreParse> {
+export function parseWaiBatch(
+  answer: string,
+  itemNumbers: readonly number[],
+): Map<number, ScoreParse> {
   const out = new Map<number, ScoreParse>();
   const parsed = jsonObject(answer);
   if (typeof parsed === "string") {
     for (const n of itemNumbers) out.set(n, { error: parsed });
     return out;
   }
-  const scores = typeof parsed["scores"] === "object" && parsed["scores"] !== null ? (parsed["scores"] as Record<string, unknown>) : parsed;
+  const scores =
+    typeof parsed["scores"] === "object" && parsed["scores"] !== null
+      ? (parsed["scores"] as Record<string, unknown>)
+      : parsed;
   for (const n of itemNumbers) {
     const value = scores[`item_${n}`] ?? scores[String(n)];
     if (value === undefined) out.set(n, { error: `item_${n} is missing` });
-    else if (typeof value === "number") out.set(n, Number.isInteger(value) && value >= 1 && value <= 7 ? { score: value } : { error: `item_${n} is ${value}, not a whole number from 1 to 7` });
+    else if (typeof value === "number")
+      out.set(
+        n,
+        Number.isInteger(value) && value >= 1 && value <= 7
+          ? { score: value }
+          : { error: `item_${n} is ${value}, not a whole number from 1 to 7` },
+      );
     else if (typeof value === "string") out.set(n, parseWaiScore(value));
     else out.set(n, { error: `item_${n} is not a number` });
   }

@@ -35,15 +35,24 @@ export interface WaiAggregates {
 }
 
 /** Averages rounds per item after reverse keying, then items per factor (paper §4.2.1, reference/wai-o-s.md). */
-export function waiSessionScores(dialogueId: string, ratings: readonly WaiRating[]): WaiSessionScores {
+export function waiSessionScores(
+  dialogueId: string,
+  ratings: readonly WaiRating[],
+): WaiSessionScores {
   const items: Record<string, number | null> = {};
   for (const item of WAI_ITEMS) {
-    const keyed = ratings.filter((r) => r.item === item.number && r.raw !== null).map((r) => keyedScore(item, r.raw!));
+    const keyed = ratings
+      .filter((r) => r.item === item.number && r.raw !== null)
+      .map((r) => keyedScore(item, r.raw!));
     items[String(item.number)] = mean(keyed);
   }
-  const available = (numbers: number[]) => numbers.map((n) => items[String(n)]).filter((v): v is number => v !== null && v !== undefined);
+  const available = (numbers: number[]) =>
+    numbers.map((n) => items[String(n)]).filter((v): v is number => v !== null && v !== undefined);
   const factors = Object.fromEntries(
-    WAI_FACTORS.map((f) => [f, mean(available(WAI_ITEMS.filter((i) => i.factor === f).map((i) => i.number)))]),
+    WAI_FACTORS.map((f) => [
+      f,
+      mean(available(WAI_ITEMS.filter((i) => i.factor === f).map((i) => i.number))),
+    ]),
   ) as Record<WaiFactor, number | null>;
   return {
     dialogue_id: dialogueId,
@@ -56,11 +65,19 @@ export function waiSessionScores(dialogueId: string, ratings: readonly WaiRating
 }
 
 export function waiAggregates(sessions: readonly WaiSessionScores[]): WaiAggregates {
-  const values = (f: (s: WaiSessionScores) => number | null) => sessions.map(f).filter((v): v is number => v !== null);
+  const values = (f: (s: WaiSessionScores) => number | null) =>
+    sessions.map(f).filter((v): v is number => v !== null);
   return {
     sessions: sessions.length,
-    factors: Object.fromEntries(WAI_FACTORS.map((f) => [f, summarize(values((s) => s.factors[f]))])) as Record<WaiFactor, Summary>,
-    items: Object.fromEntries(WAI_ITEMS.map((i) => [String(i.number), summarize(values((s) => s.items[String(i.number)] ?? null))])),
+    factors: Object.fromEntries(
+      WAI_FACTORS.map((f) => [f, summarize(values((s) => s.factors[f]))]),
+    ) as Record<WaiFactor, Summary>,
+    items: Object.fromEntries(
+      WAI_ITEMS.map((i) => [
+        String(i.number),
+        summarize(values((s) => s.items[String(i.number)] ?? null)),
+      ]),
+    ),
     total: summarize(values((s) => s.total)),
     missing_ratings: sessions.reduce((n, s) => n + s.missing, 0),
   };

@@ -14,7 +14,8 @@ export interface WelchTTest {
 }
 
 export function welchTTest(a: readonly number[], b: readonly number[]): WelchTTest {
-  if (a.length < 2 || b.length < 2) return { t: null, df: null, p: null, note: "needs at least two values in each group" };
+  if (a.length < 2 || b.length < 2)
+    return { t: null, df: null, p: null, note: "needs at least two values in each group" };
   const va = sampleVariance(a)!;
   const vb = sampleVariance(b)!;
   const sa = va / a.length;

@@ -45,8 +45,16 @@ export function segmentWords(text: string, language: Language): string[] {
 }
 
 /** Set(V(·)) of Eq. 1: the distinct words of a text, minus optional stop words. */
-export function vocabulary(text: string, language: Language, stopWords?: ReadonlySet<string>): Set<string> {
+export function vocabulary(
+  text: string,
+  language: Language,
+  stopWords?: ReadonlySet<string>,
+): Set<string> {
   const words = new Set<string>();
-  forEachWord(text, language, stopWords ? (w) => void (stopWords.has(w) || words.add(w)) : (w) => void words.add(w));
+  forEachWord(
+    text,
+    language,
+    stopWords ? (w) => void (stopWords.has(w) || words.add(w)) : (w) => void words.add(w),
+  );
   return words;
 }

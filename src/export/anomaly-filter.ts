@@ -5,7 +5,12 @@
  * judge, and it misses paraphrases. The counselor persona's own name (小天 / Xiaotian,
  * given by the Figure 9 prompt) is not a personal name here.
  */
-export const ANOMALY_KINDS = ["personal-name", "phone-number", "questionnaire", "session-time-up"] as const;
+export const ANOMALY_KINDS = [
+  "personal-name",
+  "phone-number",
+  "questionnaire",
+  "session-time-up",
+] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 export interface Anomaly {
@@ -15,7 +20,8 @@ export interface Anomaly {
 }
 
 // Common surnames, for "<surname>老师"-style forms of address; a short list keeps false alarms down.
-const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严赖覃洪武莫孔";
+const SURNAMES =
+  "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严赖覃洪武莫孔";
 
 const PATTERNS: Record<AnomalyKind, RegExp[]> = {
   "personal-name": [
@@ -29,7 +35,10 @@ const PATTERNS: Record<AnomalyKind, RegExp[]> = {
     /(?<!\d)(?:0\d{2,3}|400|800)[- ]?\d{3,4}[- ]?\d{4}(?!\d)/u, // landline and hotline
     /(?<!\d)(?:\+?\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\d)/u, // North American style
   ],
-  questionnaire: [/问卷|量表|测评表|自评表|SCL-?90|PHQ-?9|GAD-?7|MMPI|(?<![A-Za-z])S[AD]S(?![A-Za-z])/iu, /\bquestionnaires?\b|\bsurvey form\b|\bBeck Depression Inventory\b|\bassessment form\b/iu],
+  questionnaire: [
+    /问卷|量表|测评表|自评表|SCL-?90|PHQ-?9|GAD-?7|MMPI|(?<![A-Za-z])S[AD]S(?![A-Za-z])/iu,
+    /\bquestionnaires?\b|\bsurvey form\b|\bBeck Depression Inventory\b|\bassessment form\b/iu,
+  ],
   "session-time-up": [
     /时间(?:快)?到了|时间差不多(?:了|到了)|今天(?:的咨询)?(?:就|先)到这里|咨询时间(?:已经)?(?:到|结束)|本次咨询(?:就)?(?:要)?结束/u,
     /\b(?:our|the) (?:counseling |counselling |session )?time is (?:up|over)\b|\bout of time\b|\ball the time we have\b|\btime'?s up\b|\bour session is (?:over|ending)\b|\bwe (?:have|need) to stop (?:here|now)\b/iu,

@@ -9,10 +9,24 @@ import { readJsonl } from "../core/jsonl.js";
 import type { Language } from "../core/language.js";
 import { parseBattle, parseDialogue } from "../core/read-records.js";
 import { withStaging } from "./export-staging.js";
-import { countInto, fileSha256, MAX_FLAG_EXAMPLES, reportSettings, TOKEN_METHOD, type DroppedRecord, type ExportReport } from "./export-report.js";
+import {
+  countInto,
+  fileSha256,
+  MAX_FLAG_EXAMPLES,
+  reportSettings,
+  TOKEN_METHOD,
+  type DroppedRecord,
+  type ExportReport,
+} from "./export-report.js";
 import type { SystemPromptChoice } from "./export-dialogues.js";
 import { mergeDatasetInfo } from "./llamafactory-config.js";
-import { battlePair, rankingDatasetInfo, toPlainPair, toShareGptRanking, type PreferencePair } from "./preference-pair.js";
+import {
+  battlePair,
+  rankingDatasetInfo,
+  toPlainPair,
+  toShareGptRanking,
+  type PreferencePair,
+} from "./preference-pair.js";
 import { replyFlags, type ReplyCheck } from "./reply-flags.js";
 import { approximateTokens } from "./token-estimate.js";
 import { validationIds } from "./validation-split.js";
@@ -34,7 +48,13 @@ export interface ExportBattlesOptions {
 }
 
 export function dpoFileNames(name: string) {
-  return { train: `${name}_train.jsonl`, validation: `${name}_val.jsonl`, pairs: `${name}_pairs.jsonl`, report: `${name}_hygiene.json`, datasetInfo: "dataset_info.json" };
+  return {
+    train: `${name}_train.jsonl`,
+    validation: `${name}_val.jsonl`,
+    pairs: `${name}_pairs.jsonl`,
+    report: `${name}_hygiene.json`,
+    datasetInfo: "dataset_info.json",
+  };
 }
 
 interface Resolved {
@@ -56,8 +76,12 @@ interface Resolved {
 export async function exportBattles(options: ExportBattlesOptions): Promise<ExportReport> {
   const file = options.input;
   const battles: { battle: Battle; line: number }[] = [];
-  for await (const { value, line } of readJsonl(file)) battles.push({ battle: parseBattle(value, file, line), line });
-  const dialogues = await readReferencedDialogues(options.dialogues, new Set(battles.map((b) => b.battle.dialogue_id)));
+  for await (const { value, line } of readJsonl(file))
+    battles.push({ battle: parseBattle(value, file, line), line });
+  const dialogues = await readReferencedDialogues(
+    options.dialogues,
+    new Set(battles.map((b) => b.battle.dialogue_id)),
+  );
 
   const dropped: DroppedRecord[] = [];
   const droppedByReason: Record<string, number> = {};
@@ -71,37 +95,74 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
   for (const { battle, line } of battles) {
     const first = seenIds.get(battle.id);
     if (first !== undefined) {
-      drop(line, battle.id, "duplicate-id", "id", `duplicate battle id "${battle.id}" (first on line ${first})`);
+      drop(
+        line,
+        battle.id,
+        "duplicate-id",
+        "id",
+        `duplicate battle id "${battle.id}" (first on line ${first})`,
+      );
       continue;
     }
     seenIds.set(battle.id, line);
     const dialogue = dialogues.get(battle.dialogue_id);
     if (!dialogue) {
-      drop(line, battle.id, "dialogue-not-found", "dialogue_id", `dialogue "${battle.dialogue_id}" is not in ${options.dialogues.join(", ") || "any --dialogues file"}`);
+      drop(
+        line,
+        battle.id,
+        "dialogue-not-found",
+        "dialogue_id",
+        `dialogue "${battle.dialogue_id}" is not in ${options.dialogues.join(", ") || "any --dialogues file"}`,
+      );
       continue;
     }
     const history = battleHistory(dialogue, battle.turn);
     if (!history) {
-      drop(line, battle.id, "turn-out-of-range", "turn", `dialogue "${battle.dialogue_id}" has no counselor turn ${battle.turn}`);
+      drop(
+        line,
+        battle.id,
+        "turn-out-of-range",
+        "turn",
+        `dialogue "${battle.dialogue_id}" has no counselor turn ${battle.turn}`,
+      );
       continue;
     }
     if (historyRef(history) !== battle.history_ref) {
-      drop(line, battle.id, "history-mismatch", "history_ref", `does not match the turns of dialogue "${battle.dialogue_id}" before turn ${battle.turn}; the dialogue file is not the one this battle was judged on`);
+      drop(
+        line,
+        battle.id,
+        "history-mismatch",
+        "history_ref",
+        `does not match the turns of dialogue "${battle.dialogue_id}" before turn ${battle.turn}; the dialogue file is not the one this battle was judged on`,
+      );
       continue;
     }
     const system = options.systemPrompt.forLanguage(dialogue.language);
-    const pair = battlePair(battle, history, { ...(system === undefined ? {} : { system }), ...(options.maxHistory === undefined ? {} : { maxHistory: options.maxHistory }) });
+    const pair = battlePair(battle, history, {
+      ...(system === undefined ? {} : { system }),
+      ...(options.maxHistory === undefined ? {} : { maxHistory: options.maxHistory }),
+    });
     if (typeof pair === "string") {
       countInto(excluded, pair);
       continue;
     }
     const context = canonicalJson({ system: pair.system ?? null, history: pair.history });
     const [x, y] = [pair.chosen, pair.rejected].sort();
-    resolved.push({ pair, language: dialogue.language, baseline: dialogue.meta.baseline === true || battle.judge.startsWith("baseline"), key: sha256(canonicalJson([context, pair.chosen, pair.rejected])), undirected: sha256(canonicalJson([context, x, y])), direction: pair.chosen });
+    resolved.push({
+      pair,
+      language: dialogue.language,
+      baseline: dialogue.meta.baseline === true || battle.judge.startsWith("baseline"),
+      key: sha256(canonicalJson([context, pair.chosen, pair.rejected])),
+      undirected: sha256(canonicalJson([context, x, y])),
+      direction: pair.chosen,
+    });
   }
 
   const directions = new Map<string, Set<string>>();
-  for (const r of resolved) (directions.get(r.undirected) ?? directions.set(r.undirected, new Set()).get(r.undirected)!).add(r.direction);
+  for (const r of resolved)
+    (
+      directions.get(r.undirected) ?? directions.set(r.undirected, new Set()).get(r.undirected)!
+    ).add(r.direction);
   const heldOut = validationIds(
     [...new Set(resolved.map((r) => r.pair.dialogueId))],
     options.valRatio,
@@ -110,11 +171,23 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
   const names = dpoFileNames(options.name);
 
   return withStaging(options.outDir, async (staging) => {
-    const report = emptyReport(options, file, await fileSha256(file), await dialoguesHashes(options.dialogues), battles.length, dropped, droppedByReason, excluded);
+    const report = emptyReport(
+      options,
+      file,
+      await fileSha256(file),
+      await dialoguesHashes(options.dialogues),
+      battles.length,
+      dropped,
+      droppedByReason,
+      excluded,
+    );
     const seen = new Set<string>();
     let longest = 0;
     // Train pairs first, so a pair duplicated across the split stays in training.
-    const ordered = [...resolved.filter((r) => !heldOut.has(r.pair.dialogueId)), ...resolved.filter((r) => heldOut.has(r.pair.dialogueId))];
+    const ordered = [
+      ...resolved.filter((r) => !heldOut.has(r.pair.dialogueId)),
+      ...resolved.filter((r) => heldOut.has(r.pair.dialogueId)),
+    ];
     for (const r of ordered) {
       if (directions.get(r.undirected)!.size > 1) {
         countInto(excluded, "contradictory");
@@ -125,26 +198,52 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
         continue;
       }
       seen.add(r.key);
-      const flags = replyFlags({ role: "counselor", content: r.pair.chosen }, r.language, options.checkReply);
+      const flags = replyFlags(
+        { role: "counselor", content: r.pair.chosen },
+        r.language,
+        options.checkReply,
+      );
       if (flags.length > 0) {
         report.flags.replies += 1;
         for (const f of flags) countInto(report.flags.by_flag, f.flag);
-        if (report.flags.examples.length < MAX_FLAG_EXAMPLES) report.flags.examples.push({ sample: r.pair.id, flags: flags.map((f) => (f.detail ? `${f.flag} (${f.detail})` : f.flag)), reply: r.pair.chosen });
+        if (report.flags.examples.length < MAX_FLAG_EXAMPLES)
+          report.flags.examples.push({
+            sample: r.pair.id,
+            flags: flags.map((f) => (f.detail ? `${f.flag} (${f.detail})` : f.flag)),
+            reply: r.pair.chosen,
+          });
         if (options.dropFlagged) {
           report.samples.flagged_removed += 1;
           continue;
         }
       }
       const split = heldOut.has(r.pair.dialogueId) ? "validation" : "train";
-      const tokens = approximateTokens([r.pair.system ?? "", ...r.pair.history.map((m) => m.content), r.pair.chosen, r.pair.rejected].join("\n"));
+      const tokens = approximateTokens(
+        [
+          r.pair.system ?? "",
+          ...r.pair.history.map((m) => m.content),
+          r.pair.chosen,
+          r.pair.rejected,
+        ].join("\n"),
+      );
       longest = Math.max(longest, tokens);
       report.tokens_approx[split] += tokens;
       report.samples[split] += 1;
-      staging.appendJsonl(split === "train" ? names.train : names.validation, toShareGptRanking(r.pair));
+      staging.appendJsonl(
+        split === "train" ? names.train : names.validation,
+        toShareGptRanking(r.pair),
+      );
       staging.appendJsonl(names.pairs, toPlainPair(r.pair, split));
     }
     if (report.samples.train === 0) {
-      throw new PsysimError("INPUT_INVALID", `${file}: no preference pairs to export (${battles.length} battles; ${Object.entries({ ...droppedByReason, ...excluded }).map(([k, v]) => `${k} ${v}`).join(", ") || "none usable"})`);
+      throw new PsysimError(
+        "INPUT_INVALID",
+        `${file}: no preference pairs to export (${battles.length} battles; ${
+          Object.entries({ ...droppedByReason, ...excluded })
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", ") || "none usable"
+        })`,
+      );
     }
     report.records.used = resolved.length;
     report.records.baseline = resolved.filter((r) => r.baseline).length;
@@ -153,17 +252,31 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
     report.tokens_approx.longest_sample = longest;
 
     const withSystem = options.systemPrompt.label !== "none";
-    const entries: Record<string, unknown> = { [`${options.name}_train`]: rankingDatasetInfo(names.train, withSystem) };
-    if (report.samples.validation > 0) entries[`${options.name}_val`] = rankingDatasetInfo(names.validation, withSystem);
+    const entries: Record<string, unknown> = {
+      [`${options.name}_train`]: rankingDatasetInfo(names.train, withSystem),
+    };
+    if (report.samples.validation > 0)
+      entries[`${options.name}_val`] = rankingDatasetInfo(names.validation, withSystem);
     const infoPath = join(staging.dir, names.datasetInfo);
-    staging.writeFile(names.datasetInfo, mergeDatasetInfo(existsSync(infoPath) ? readFileSync(infoPath, "utf8") : undefined, infoPath, entries, report.samples.validation > 0 ? [] : [`${options.name}_val`]));
+    staging.writeFile(
+      names.datasetInfo,
+      mergeDatasetInfo(
+        existsSync(infoPath) ? readFileSync(infoPath, "utf8") : undefined,
+        infoPath,
+        entries,
+        report.samples.validation > 0 ? [] : [`${options.name}_val`],
+      ),
+    );
     report.files = [...staging.files(), names.report];
     staging.writeFile(names.report, JSON.stringify(report, null, 2) + "\n");
     return { result: report, stale: [names.validation] };
   });
 }
 
-async function readReferencedDialogues(files: readonly string[], ids: ReadonlySet<string>): Promise<Map<string, Dialogue>> {
+async function readReferencedDialogues(
+  files: readonly string[],
+  ids: ReadonlySet<string>,
+): Promise<Map<string, Dialogue>> {
   const out = new Map<string, Dialogue>();
   for (const file of files) {
     for await (const { value, line } of readJsonl(file)) {
@@ -176,7 +289,9 @@ async function readReferencedDialogues(files: readonly string[], ids: ReadonlySe
   return out;
 }
 
-async function dialoguesHashes(files: readonly string[]): Promise<{ file: string; sha256: string }> {
+async function dialoguesHashes(
+  files: readonly string[],
+): Promise<{ file: string; sha256: string }> {
   const hashes = await Promise.all(files.map(async (f) => `${f}:${await fileSha256(f)}`));
   return { file: files.join(", "), sha256: sha256(hashes.join("\n")) };
 }
@@ -197,7 +312,16 @@ function emptyReport(
     format: "dpo",
     input: { file, sha256: sha, dialogues },
     settings: reportSettings(options),
-    records: { read, used: 0, train: 0, validation: 0, dropped: dropped.length, dropped_by_reason: droppedByReason, dropped_records: dropped, baseline: 0 },
+    records: {
+      read,
+      used: 0,
+      train: 0,
+      validation: 0,
+      dropped: dropped.length,
+      dropped_by_reason: droppedByReason,
+      dropped_records: dropped,
+      baseline: 0,
+    },
     samples: { train: 0, validation: 0, duplicates_removed: 0, flagged_removed: 0, excluded },
     tokens_approx: { train: 0, validation: 0, longest_sample: 0, method: TOKEN_METHOD },
     flags: { replies: 0, by_flag: {}, examples: [] },

@@ -6,8 +6,21 @@ import { readJsonl } from "../core/jsonl.js";
 import type { Language } from "../core/language.js";
 import { parseDialogue } from "../core/read-records.js";
 import { ExportStaging, withStaging } from "./export-staging.js";
-import { countInto, fileSha256, MAX_FLAG_EXAMPLES, reportSettings, TOKEN_METHOD, type DroppedRecord, type ExportReport } from "./export-report.js";
-import { cutoffLenFor, mergeDatasetInfo, templateFor, trainingYaml } from "./llamafactory-config.js";
+import {
+  countInto,
+  fileSha256,
+  MAX_FLAG_EXAMPLES,
+  reportSettings,
+  TOKEN_METHOD,
+  type DroppedRecord,
+  type ExportReport,
+} from "./export-report.js";
+import {
+  cutoffLenFor,
+  mergeDatasetInfo,
+  templateFor,
+  trainingYaml,
+} from "./llamafactory-config.js";
 import { replyFlags, type ReplyCheck } from "./reply-flags.js";
 import { sessionProblem } from "./session-check.js";
 import { sampleRecord, sftDatasetInfo, type SftFormat } from "./sft-formats.js";
@@ -50,7 +63,13 @@ interface SessionEntry {
 }
 
 export function sftFileNames(name: string) {
-  return { train: `${name}_train.jsonl`, validation: `${name}_val.jsonl`, yaml: `${name}_sft.yaml`, report: `${name}_hygiene.json`, datasetInfo: "dataset_info.json" };
+  return {
+    train: `${name}_train.jsonl`,
+    validation: `${name}_val.jsonl`,
+    yaml: `${name}_sft.yaml`,
+    report: `${name}_hygiene.json`,
+    datasetInfo: "dataset_info.json",
+  };
 }
 
 /**
@@ -72,16 +91,32 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
     read += 1;
     const first = firstLine.get(dialogue.id);
     const problem =
-      first !== undefined ? { reason: "duplicate-id", field: "id", message: `duplicate dialogue id "${dialogue.id}" (first on line ${first})` } : sessionProblem(dialogue);
+      first !== undefined
+        ? {
+            reason: "duplicate-id",
+            field: "id",
+            message: `duplicate dialogue id "${dialogue.id}" (first on line ${first})`,
+          }
+        : sessionProblem(dialogue);
     if (first === undefined) firstLine.set(dialogue.id, line);
     if (problem) {
-      dropped.push({ line, id: dialogue.id, reason: problem.reason, message: `${file}:${line}: ${problem.field ? `${problem.field}: ` : ""}${problem.message}` });
+      dropped.push({
+        line,
+        id: dialogue.id,
+        reason: problem.reason,
+        message: `${file}:${line}: ${problem.field ? `${problem.field}: ` : ""}${problem.message}`,
+      });
       countInto(droppedByReason, problem.reason);
     } else usable.push({ id: dialogue.id, line });
   }
 
   if (usable.length === 0) {
-    throw new PsysimError("INPUT_INVALID", read === 0 ? `${file}: no dialogues to export` : `${file}: none of the ${read} sessions can be exported; first problem: ${dropped[0]!.message}`);
+    throw new PsysimError(
+      "INPUT_INVALID",
+      read === 0
+        ? `${file}: no dialogues to export`
+        : `${file}: none of the ${read} sessions can be exported; first problem: ${dropped[0]!.message}`,
+    );
   }
   const heldOut = validationIds(
     usable.map((s) => s.id),
@@ -96,14 +131,26 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
     const seenTrain = new Set<string>();
     const validation: { sample: SftSample; key: string; tokens: number }[] = [];
     const systemTokens = new Map<string, number>();
-    const report = emptyReport(options, file, await fileSha256(file), read, usable.length, heldOut.size, dropped, droppedByReason);
+    const report = emptyReport(
+      options,
+      file,
+      await fileSha256(file),
+      read,
+      usable.length,
+      heldOut.size,
+      dropped,
+      droppedByReason,
+    );
     let longest = 0;
 
     const emit = (split: "train" | "validation", sample: SftSample, tokens: number) => {
       longest = Math.max(longest, tokens);
       report.tokens_approx[split] += tokens;
       report.samples[split] += 1;
-      staging.appendJsonl(split === "train" ? names.train : names.validation, sampleRecord(options.format, sample));
+      staging.appendJsonl(
+        split === "train" ? names.train : names.validation,
+        sampleRecord(options.format, sample),
+      );
     };
 
     for await (const { value, line } of readJsonl(file)) {
@@ -115,11 +162,24 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
       const split = heldOut.has(dialogue.id) ? "validation" : "train";
       // Counted once per turn and summed per sample: samples repeat their history, so counting each sample's text would be quadratic.
       const turnTokens = dialogue.turns.map((t) => approximateTokens(t.content));
-      const prefixTokens = turnTokens.map(((sum) => (n: number) => (sum += n))(0));
-      const promptTokens = system === undefined ? 0 : (systemTokens.get(system) ?? systemTokens.set(system, approximateTokens(system)).get(system)!);
-      for (const sample of dialogueSamples(dialogue, { ...(system === undefined ? {} : { system }), ...(options.maxHistory === undefined ? {} : { maxHistory: options.maxHistory }) })) {
+      const prefixTokens = turnTokens.map(
+        (
+          (sum) => (n: number) =>
+            (sum += n)
+        )(0),
+      );
+      const promptTokens =
+        system === undefined
+          ? 0
+          : (systemTokens.get(system) ??
+            systemTokens.set(system, approximateTokens(system)).get(system)!);
+      for (const sample of dialogueSamples(dialogue, {
+        ...(system === undefined ? {} : { system }),
+        ...(options.maxHistory === undefined ? {} : { maxHistory: options.maxHistory }),
+      })) {
         const first = sample.turn + 1 - sample.messages.length;
-        const tokens = promptTokens + prefixTokens[sample.turn]! - (first > 0 ? prefixTokens[first - 1]! : 0);
+        const tokens =
+          promptTokens + prefixTokens[sample.turn]! - (first > 0 ? prefixTokens[first - 1]! : 0);
         // Samples are built with a fixed key order, so plain JSON is canonical here and much faster than canonicalJson.
         const key = sha256(JSON.stringify([sample.system ?? null, sample.messages]));
         if (split === "train") {
@@ -129,11 +189,20 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
           }
           seenTrain.add(key);
         }
-        const flags = replyFlags(dialogue.turns[sample.turn]!, dialogue.language, options.checkReply);
+        const flags = replyFlags(
+          dialogue.turns[sample.turn]!,
+          dialogue.language,
+          options.checkReply,
+        );
         if (flags.length > 0) {
           report.flags.replies += 1;
           for (const f of flags) countInto(report.flags.by_flag, f.flag);
-          if (report.flags.examples.length < MAX_FLAG_EXAMPLES) report.flags.examples.push({ sample: sample.id, flags: flags.map((f) => (f.detail ? `${f.flag} (${f.detail})` : f.flag)), reply: sample.messages.at(-1)!.content });
+          if (report.flags.examples.length < MAX_FLAG_EXAMPLES)
+            report.flags.examples.push({
+              sample: sample.id,
+              flags: flags.map((f) => (f.detail ? `${f.flag} (${f.detail})` : f.flag)),
+              reply: sample.messages.at(-1)!.content,
+            });
           if (options.dropFlagged) {
             report.samples.flagged_removed += 1;
             continue;
@@ -154,9 +223,15 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
       seenValidation.add(key);
       emit("validation", sample, tokens);
     }
-    if (report.samples.train === 0) throw new PsysimError("INPUT_INVALID", `${file}: every sample was removed (${report.samples.flagged_removed} flagged, ${report.samples.duplicates_removed} duplicates); nothing to train on`);
+    if (report.samples.train === 0)
+      throw new PsysimError(
+        "INPUT_INVALID",
+        `${file}: every sample was removed (${report.samples.flagged_removed} flagged, ${report.samples.duplicates_removed} duplicates); nothing to train on`,
+      );
     report.tokens_approx.longest_sample = longest;
-    report.settings.system_prompt_sha256 = Object.fromEntries([...systemLanguages].map(([l, text]) => [l, sha256(text)]));
+    report.settings.system_prompt_sha256 = Object.fromEntries(
+      [...systemLanguages].map(([l, text]) => [l, sha256(text)]),
+    );
 
     writeLlamaFactoryFiles(staging, options, report, names, longest);
     report.files = [...staging.files(), names.report];
@@ -165,16 +240,26 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
   });
 }
 
-function writeLlamaFactoryFiles(staging: ExportStaging, options: ExportDialoguesOptions, report: ExportReport, names: ReturnType<typeof sftFileNames>, longest: number): void {
+function writeLlamaFactoryFiles(
+  staging: ExportStaging,
+  options: ExportDialoguesOptions,
+  report: ExportReport,
+  names: ReturnType<typeof sftFileNames>,
+  longest: number,
+): void {
   const withSystem = options.systemPrompt.label !== "none";
   const trainInfo = sftDatasetInfo(options.format, names.train, withSystem);
   if (!trainInfo) return;
   const hasValidation = report.samples.validation > 0;
   const entries: Record<string, unknown> = { [`${options.name}_train`]: trainInfo };
-  if (hasValidation) entries[`${options.name}_val`] = sftDatasetInfo(options.format, names.validation, withSystem);
+  if (hasValidation)
+    entries[`${options.name}_val`] = sftDatasetInfo(options.format, names.validation, withSystem);
   const infoPath = join(staging.dir, names.datasetInfo);
   const existing = existsSync(infoPath) ? readFileSync(infoPath, "utf8") : undefined;
-  staging.writeFile(names.datasetInfo, mergeDatasetInfo(existing, infoPath, entries, hasValidation ? [] : [`${options.name}_val`]));
+  staging.writeFile(
+    names.datasetInfo,
+    mergeDatasetInfo(existing, infoPath, entries, hasValidation ? [] : [`${options.name}_val`]),
+  );
   if (options.format !== "llamafactory") return;
   const cutoffLen = cutoffLenFor(longest);
   staging.writeFile(
@@ -187,7 +272,9 @@ function writeLlamaFactoryFiles(staging: ExportStaging, options: ExportDialogues
       ...(hasValidation ? { evalDataset: `${options.name}_val` } : {}),
       cutoffLen,
       precision: options.precision,
-      notes: [`Data: ${report.samples.train} training and ${report.samples.validation} validation samples; longest about ${longest} tokens, so cutoff_len ${cutoffLen}.`],
+      notes: [
+        `Data: ${report.samples.train} training and ${report.samples.validation} validation samples; longest about ${longest} tokens, so cutoff_len ${cutoffLen}.`,
+      ],
     }),
   );
 }
@@ -209,9 +296,20 @@ function emptyReport(
     input: { file, sha256: sha },
     settings: {
       ...reportSettings(options),
-      ...(options.format === "llamafactory" ? { backbone: options.backbone, precision: options.precision } : {}),
+      ...(options.format === "llamafactory"
+        ? { backbone: options.backbone, precision: options.precision }
+        : {}),
     },
-    records: { read, used, train: used - validation, validation, dropped: dropped.length, dropped_by_reason: droppedByReason, dropped_records: dropped, baseline: 0 },
+    records: {
+      read,
+      used,
+      train: used - validation,
+      validation,
+      dropped: dropped.length,
+      dropped_by_reason: droppedByReason,
+      dropped_records: dropped,
+      baseline: 0,
+    },
     samples: { train: 0, validation: 0, duplicates_removed: 0, flagged_removed: 0 },
     tokens_approx: { train: 0, validation: 0, longest_sample: 0, method: TOKEN_METHOD },
     flags: { replies: 0, by_flag: {}, examples: [] },

@@ -41,7 +41,13 @@ export interface ExportReport {
     /** Used sessions (or battles' sessions) written by psysim's rule-based baseline: plumbing data, not LLM data. */
     baseline: number;
   };
-  samples: { train: number; validation: number; duplicates_removed: number; flagged_removed: number; excluded?: Record<string, number> };
+  samples: {
+    train: number;
+    validation: number;
+    duplicates_removed: number;
+    flagged_removed: number;
+    excluded?: Record<string, number>;
+  };
   tokens_approx: { train: number; validation: number; longest_sample: number; method: string };
   flags: FlagSummary;
   files: string[];
@@ -72,7 +78,8 @@ export function reportSettings(options: ReportedSettings): Record<string, unknow
 }
 
 export const MAX_FLAG_EXAMPLES = 50;
-export const TOKEN_METHOD = "approximate: 1 per Han character or symbol, 1.3 per English word (no tokenizer)";
+export const TOKEN_METHOD =
+  "approximate: 1 per Han character or symbol, 1.3 per English word (no tokenizer)";
 
 export function fileSha256(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -95,7 +102,11 @@ export function formatExportReport(report: ExportReport): string {
   const unit = report.kind === "sft" ? "sessions" : "battles";
   const lines = [
     `${unit}: ${r.read} read, ${r.used} used (${r.train} train, ${r.validation} validation), ${r.dropped} dropped${r.dropped ? ` (${fmtCounts(r.dropped_by_reason)})` : ""}`,
-    ...(r.baseline ? [`note: ${r.baseline} of the used ${unit} come from psysim's rule-based baseline agents — fine for testing the pipeline, not for training a counselor`] : []),
+    ...(r.baseline
+      ? [
+          `note: ${r.baseline} of the used ${unit} come from psysim's rule-based baseline agents — fine for testing the pipeline, not for training a counselor`,
+        ]
+      : []),
     `${report.kind === "sft" ? "samples" : "pairs"}: ${s.train} train, ${s.validation} validation; ${s.duplicates_removed} duplicates removed${s.flagged_removed ? `, ${s.flagged_removed} flagged removed` : ""}${s.excluded && Object.keys(s.excluded).length ? `; left out: ${fmtCounts(s.excluded)}` : ""}`,
     `tokens (approximate): ${report.tokens_approx.train} train, ${report.tokens_approx.validation} validation, longest sample ${report.tokens_approx.longest_sample}`,
     `flagged replies: ${report.flags.replies}${report.flags.replies ? ` (${fmtCounts(report.flags.by_flag)}; anomaly flags are a rule-based baseline)` : ""}`,

@@ -1,9 +1,22 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { PsysimError } from "../core/errors.js";
 
 function unwritable(path: string, error: unknown): PsysimError {
-  return new PsysimError("OUTPUT_UNWRITABLE", `${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  return new PsysimError(
+    "OUTPUT_UNWRITABLE",
+    `${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    { cause: error },
+  );
 }
 
 /**
@@ -74,8 +87,11 @@ export class ExportStaging {
         renameSync(this.stagingDir, this.dir);
         return;
       }
-      for (const name of this.written) renameSync(join(this.stagingDir, name), join(this.dir, name));
-      for (const name of stale) if (!this.written.has(name) && existsSync(join(this.dir, name))) unlinkSync(join(this.dir, name));
+      for (const name of this.written)
+        renameSync(join(this.stagingDir, name), join(this.dir, name));
+      for (const name of stale)
+        if (!this.written.has(name) && existsSync(join(this.dir, name)))
+          unlinkSync(join(this.dir, name));
       rmSync(this.stagingDir, { recursive: true, force: true });
     } catch (error) {
       throw unwritable(this.dir, error);
@@ -94,7 +110,10 @@ export class ExportStaging {
 }
 
 /** Runs `write` against a staging area, committing on success and leaving nothing behind on failure. */
-export async function withStaging<T>(dir: string, write: (staging: ExportStaging) => Promise<{ result: T; stale?: string[] }>): Promise<T> {
+export async function withStaging<T>(
+  dir: string,
+  write: (staging: ExportStaging) => Promise<{ result: T; stale?: string[] }>,
+): Promise<T> {
   const staging = new ExportStaging(dir);
   try {
     const { result, stale } = await write(staging);

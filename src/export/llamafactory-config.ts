@@ -34,7 +34,11 @@ const TEMPLATES: [RegExp, string][] = [
 export function templateFor(backbone: string, explicit?: string): string {
   if (explicit) return explicit;
   const found = TEMPLATES.find(([pattern]) => pattern.test(backbone));
-  if (!found) throw new PsysimError("CONFIG_INVALID", `cannot tell LLaMA-Factory's chat template for backbone "${backbone}"; pass --template NAME (e.g. qwen, deepseek, llama3)`);
+  if (!found)
+    throw new PsysimError(
+      "CONFIG_INVALID",
+      `cannot tell LLaMA-Factory's chat template for backbone "${backbone}"; pass --template NAME (e.g. qwen, deepseek, llama3)`,
+    );
   return found[1];
 }
 
@@ -113,8 +117,15 @@ export function trainingYaml(config: TrainingConfig): string {
     "### eval",
     `# The paper's val_size ${p.val_size} is applied by psysim per session (no session is split across train and eval), not by LLaMA-Factory per sample.`,
     ...(config.evalDataset
-      ? [`eval_dataset: ${str(config.evalDataset)}`, "per_device_eval_batch_size: 1", "eval_strategy: steps", "eval_steps: 500"]
-      : ["# No session was held out (too few sessions for the ratio, or --val-ratio 0), so training runs without evaluation."]),
+      ? [
+          `eval_dataset: ${str(config.evalDataset)}`,
+          "per_device_eval_batch_size: 1",
+          "eval_strategy: steps",
+          "eval_steps: 500",
+        ]
+      : [
+          "# No session was held out (too few sessions for the ratio, or --val-ratio 0), so training runs without evaluation.",
+        ]),
     "",
   ];
   return lines.join("\n");
@@ -124,16 +135,25 @@ export function trainingYaml(config: TrainingConfig): string {
  * Adds psysim's entries to a `dataset_info.json`, keeping every other dataset already
  * registered there (the output folder may be LLaMA-Factory's own data/ folder).
  */
-export function mergeDatasetInfo(existing: string | undefined, file: string, entries: Record<string, unknown>, remove: readonly string[] = []): string {
+export function mergeDatasetInfo(
+  existing: string | undefined,
+  file: string,
+  entries: Record<string, unknown>,
+  remove: readonly string[] = [],
+): string {
   let info: Record<string, unknown> = {};
   if (existing !== undefined && existing.trim() !== "") {
     let parsed: unknown;
     try {
       parsed = JSON.parse(existing);
     } catch (error) {
-      throw new PsysimError("INPUT_INVALID", `${file}: not valid JSON (${(error as Error).message}); fix or remove it, psysim adds its entries to it`);
+      throw new PsysimError(
+        "INPUT_INVALID",
+        `${file}: not valid JSON (${(error as Error).message}); fix or remove it, psysim adds its entries to it`,
+      );
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new PsysimError("INPUT_INVALID", `${file}: expected a JSON object of datasets`);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new PsysimError("INPUT_INVALID", `${file}: expected a JSON object of datasets`);
     info = parsed as Record<string, unknown>;
   }
   for (const name of remove) delete info[name];

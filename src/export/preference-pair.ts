@@ -23,12 +23,19 @@ export interface PreferencePair {
 /** Why a battle gives no pair: no preference was expressed, or there is nothing to prefer. */
 export type PairExclusion = "tie" | "both_bad" | "unparsed" | "identical-responses";
 
-export function battlePair(battle: Battle, history: readonly Turn[], options: { system?: string; maxHistory?: number } = {}): PreferencePair | PairExclusion {
+export function battlePair(
+  battle: Battle,
+  history: readonly Turn[],
+  options: { system?: string; maxHistory?: number } = {},
+): PreferencePair | PairExclusion {
   if (battle.winner === null) return "unparsed";
   if (battle.winner === "tie" || battle.winner === "both_bad") return battle.winner;
   if (battle.response_a.trim() === battle.response_b.trim()) return "identical-responses";
   const aWins = battle.winner === "a";
-  const messages: ChatMessage[] = history.map((t) => ({ role: t.role === "client" ? "user" : "assistant", content: t.content }));
+  const messages: ChatMessage[] = history.map((t) => ({
+    role: t.role === "client" ? "user" : "assistant",
+    content: t.content,
+  }));
   return {
     id: battle.id,
     dialogueId: battle.dialogue_id,
@@ -47,7 +54,10 @@ export function battlePair(battle: Battle, history: readonly Turn[], options: { 
 export function toShareGptRanking(pair: PreferencePair): Record<string, unknown> {
   return {
     id: pair.id,
-    conversations: pair.history.map((m) => ({ from: m.role === "user" ? "human" : "gpt", value: m.content })),
+    conversations: pair.history.map((m) => ({
+      from: m.role === "user" ? "human" : "gpt",
+      value: m.content,
+    })),
     chosen: { from: "gpt", value: pair.chosen },
     rejected: { from: "gpt", value: pair.rejected },
     ...(pair.system === undefined ? {} : { system: pair.system }),
@@ -55,7 +65,10 @@ export function toShareGptRanking(pair: PreferencePair): Record<string, unknown>
 }
 
 /** The plain form, for any trainer: every field named, provenance kept. */
-export function toPlainPair(pair: PreferencePair, split: "train" | "validation"): Record<string, unknown> {
+export function toPlainPair(
+  pair: PreferencePair,
+  split: "train" | "validation",
+): Record<string, unknown> {
   return {
     battle_id: pair.id,
     dialogue_id: pair.dialogueId,
@@ -76,7 +89,12 @@ export function rankingDatasetInfo(fileName: string, withSystem: boolean): Recor
     file_name: fileName,
     formatting: "sharegpt",
     ranking: true,
-    columns: { messages: "conversations", chosen: "chosen", rejected: "rejected", ...(withSystem ? { system: "system" } : {}) },
+    columns: {
+      messages: "conversations",
+      chosen: "chosen",
+      rejected: "rejected",
+      ...(withSystem ? { system: "system" } : {}),
+    },
     tags: { role_tag: "from", content_tag: "value", user_tag: "human", assistant_tag: "gpt" },
   };
 }

@@ -14,8 +14,11 @@ export interface ReplyFlag {
 /** Everything worth a human look about one target reply. */
 export function replyFlags(turn: Turn, language: Language, checkReply?: ReplyCheck): ReplyFlag[] {
   const flags: ReplyFlag[] = [];
-  for (const reason of checkReply?.(turn.content, language) ?? []) flags.push({ flag: `sigma:${reason}` });
-  if (turn.validation && turn.validation !== "accepted") flags.push({ flag: `sigma-exhausted:${turn.validation}` });
-  for (const anomaly of findAnomalies(turn.content)) flags.push({ flag: `anomaly:${anomaly.kind}`, detail: anomaly.match });
+  for (const reason of checkReply?.(turn.content, language) ?? [])
+    flags.push({ flag: `sigma:${reason}` });
+  if (turn.validation && turn.validation !== "accepted")
+    flags.push({ flag: `sigma-exhausted:${turn.validation}` });
+  for (const anomaly of findAnomalies(turn.content))
+    flags.push({ flag: `anomaly:${anomaly.kind}`, detail: anomaly.match });
   return flags;
 }

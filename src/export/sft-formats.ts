@@ -7,7 +7,10 @@ export type SftFormat = (typeof SFT_FORMATS)[number];
 export function toShareGpt(sample: SftSample): Record<string, unknown> {
   return {
     id: sample.id,
-    conversations: sample.messages.map((m) => ({ from: m.role === "user" ? "human" : "gpt", value: m.content })),
+    conversations: sample.messages.map((m) => ({
+      from: m.role === "user" ? "human" : "gpt",
+      value: m.content,
+    })),
     ...(sample.system === undefined ? {} : { system: sample.system }),
   };
 }
@@ -37,7 +40,9 @@ export function toOpenAiChat(sample: SftSample): Record<string, unknown> {
   return {
     messages: [
       ...(sample.system === undefined ? [] : [{ role: "system", content: sample.system }]),
-      ...sample.messages.map((m, i) => (m.role === "assistant" && i < last ? { ...m, weight: 0 } : { ...m })),
+      ...sample.messages.map((m, i) =>
+        m.role === "assistant" && i < last ? { ...m, weight: 0 } : { ...m },
+      ),
     ],
   };
 }
@@ -58,7 +63,11 @@ export function sampleRecord(format: SftFormat, sample: SftSample): Record<strin
  * The `dataset_info.json` entry LLaMA-Factory reads to load a file of these records
  * (keys as in LLaMA-Factory's data/README), or undefined for formats it is not meant for.
  */
-export function sftDatasetInfo(format: SftFormat, fileName: string, withSystem: boolean): Record<string, unknown> | undefined {
+export function sftDatasetInfo(
+  format: SftFormat,
+  fileName: string,
+  withSystem: boolean,
+): Record<string, unknown> | undefined {
   switch (format) {
     case "llamafactory":
     case "sharegpt":
@@ -72,7 +81,13 @@ export function sftDatasetInfo(format: SftFormat, fileName: string, withSystem: 
       return {
         file_name: fileName,
         formatting: "alpaca",
-        columns: { prompt: "instruction", query: "input", response: "output", history: "history", ...(withSystem ? { system: "system" } : {}) },
+        columns: {
+          prompt: "instruction",
+          query: "input",
+          response: "output",
+          history: "history",
+          ...(withSystem ? { system: "system" } : {}),
+        },
       };
     case "openai":
       return undefined;

@@ -29,7 +29,10 @@ export interface SampleOptions {
  * `sessionProblem`.
  */
 export function dialogueSamples(dialogue: Dialogue, options: SampleOptions = {}): SftSample[] {
-  const messages: ChatMessage[] = dialogue.turns.map((t) => ({ role: t.role === "client" ? "user" : "assistant", content: t.content }));
+  const messages: ChatMessage[] = dialogue.turns.map((t) => ({
+    role: t.role === "client" ? "user" : "assistant",
+    content: t.content,
+  }));
   const samples: SftSample[] = [];
   for (let i = 1; i < messages.length; i += 2) {
     samples.push({

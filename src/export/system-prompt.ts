@@ -16,13 +16,31 @@ export function systemPromptChoice(option: string, templateDir?: string): System
       label: "paper",
       forLanguage: (language) => {
         let text = cache.get(language);
-        if (text === undefined) cache.set(language, (text = loadTemplate("counselor", language, templateDir ? { overrideDir: templateDir } : {}).text));
+        if (text === undefined)
+          cache.set(
+            language,
+            (text = loadTemplate(
+              "counselor",
+              language,
+              templateDir ? { overrideDir: templateDir } : {},
+            ).text),
+          );
         return text;
       },
     };
   }
-  if (!existsSync(option)) throw new PsysimError("NOT_FOUND", `--system-prompt: ${option}: no such file (use paper, none, or a text file)`);
-  const text = readFileSync(option, "utf8").replace(/^\uFEFF/, "").trim();
-  if (text === "") throw new PsysimError("INPUT_INVALID", `--system-prompt: ${option} is empty; use none to export without a system prompt`);
+  if (!existsSync(option))
+    throw new PsysimError(
+      "NOT_FOUND",
+      `--system-prompt: ${option}: no such file (use paper, none, or a text file)`,
+    );
+  const text = readFileSync(option, "utf8")
+    .replace(/^\uFEFF/, "")
+    .trim();
+  if (text === "")
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--system-prompt: ${option} is empty; use none to export without a system prompt`,
+    );
   return { label: `file:${option}`, forLanguage: () => text };
 }

@@ -7,7 +7,8 @@ import { sha256 } from "../core/hash.js";
  * least one session always stays in training.
  */
 export function validationIds(ids: readonly string[], ratio: number, seed: number): Set<string> {
-  if (!(ratio >= 0 && ratio < 1)) throw new RangeError(`validation ratio must be in [0, 1), got ${ratio}`);
+  if (!(ratio >= 0 && ratio < 1))
+    throw new RangeError(`validation ratio must be in [0, 1), got ${ratio}`);
   const unique = [...new Set(ids)];
   const count = Math.min(Math.ceil(ratio * unique.length), Math.max(0, unique.length - 1));
   return new Set(rankBySeededHash(unique, seed).slice(0, count));

@@ -3,7 +3,13 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { PsysimError } from "../core/errors.js";
 import { canonicalJson, sha256 } from "../core/hash.js";
-import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, SamplingParams } from "./chat-model.js";
+import type {
+  ChatMessage,
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  SamplingParams,
+} from "./chat-model.js";
 
 export const DEFAULT_CACHE_PATH = ".psysim/cache.sqlite";
 
@@ -49,13 +55,25 @@ const MIGRATIONS = [
 export class CallCache {
   readonly path: string;
   private readonly db: Database.Database;
-  private readonly select: Database.Statement<[string], { content: string; finish_reason: string | null; prompt_tokens: number; completion_tokens: number }>;
-  private readonly insert: Database.Statement<[string, string, string, string, string | null, number, number, string]>;
+  private readonly select: Database.Statement<
+    [string],
+    {
+      content: string;
+      finish_reason: string | null;
+      prompt_tokens: number;
+      completion_tokens: number;
+    }
+  >;
+  private readonly insert: Database.Statement<
+    [string, string, string, string, string | null, number, number, string]
+  >;
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.db = db;
-    this.select = db.prepare("SELECT content, finish_reason, prompt_tokens, completion_tokens FROM calls WHERE key = ?");
+    this.select = db.prepare(
+      "SELECT content, finish_reason, prompt_tokens, completion_tokens FROM calls WHERE key = ?",
+    );
     this.insert = db.prepare("INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   }
 
@@ -70,7 +88,11 @@ export class CallCache {
       db.pragma("synchronous = NORMAL");
       db.pragma("busy_timeout = 5000");
     } catch (error) {
-      throw new PsysimError("OUTPUT_UNWRITABLE", `cannot open the call cache ${path}: ${(error as Error).message}; pass another cache path or fix the folder's permissions`, { cause: error });
+      throw new PsysimError(
+        "OUTPUT_UNWRITABLE",
+        `cannot open the call cache ${path}: ${(error as Error).message}; pass another cache path or fix the folder's permissions`,
+        { cause: error },
+      );
     }
     migrate(db, path);
     return new CallCache(path, db);
@@ -79,11 +101,25 @@ export class CallCache {
   get(key: string): CachedCall | undefined {
     const row = this.select.get(key);
     if (!row) return undefined;
-    return { content: row.content, promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens, ...(row.finish_reason === null ? {} : { finishReason: row.finish_reason }) };
+    return {
+      content: row.content,
+      promptTokens: row.prompt_tokens,
+      completionTokens: row.completion_tokens,
+      ...(row.finish_reason === null ? {} : { finishReason: row.finish_reason }),
+    };
   }
 
   put(key: string, origin: { model: string; sampleKey: string }, call: CachedCall): void {
-    this.insert.run(key, origin.model, origin.sampleKey, call.content, call.finishReason ?? null, call.promptTokens, call.completionTokens, new Date().toISOString());
+    this.insert.run(
+      key,
+      origin.model,
+      origin.sampleKey,
+      call.content,
+      call.finishReason ?? null,
+      call.promptTokens,
+      call.completionTokens,
+      new Date().toISOString(),
+    );
   }
 
   /** Number of stored calls. */
@@ -99,7 +135,10 @@ export class CallCache {
 function migrate(db: Database.Database, path: string): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > MIGRATIONS.length) {
-    throw new PsysimError("OUTPUT_UNWRITABLE", `${path} was written by a newer psysim (cache schema ${version}); upgrade psysim or use another cache path`);
+    throw new PsysimError(
+      "OUTPUT_UNWRITABLE",
+      `${path} was written by a newer psysim (cache schema ${version}); upgrade psysim or use another cache path`,
+    );
   }
   db.transaction(() => {
     for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
@@ -113,13 +152,18 @@ function migrate(db: Database.Database, path: string): void {
  * working directory), or none when `enabled: false`. `override` is what a CLI flag said.
  */
 export function openConfiguredCache(
-  config: { cache?: { path?: string | undefined; enabled?: boolean | undefined }; source?: { dir: string } } = {},
+  config: {
+    cache?: { path?: string | undefined; enabled?: boolean | undefined };
+    source?: { dir: string };
+  } = {},
   override: { path?: string; enabled?: boolean } = {},
 ): CallCache | null {
   if ((override.enabled ?? config.cache?.enabled) === false) return null;
   if (override.path !== undefined) return CallCache.open(override.path);
   const configured = config.cache?.path;
-  return CallCache.open(configured === undefined ? DEFAULT_CACHE_PATH : resolve(config.source?.dir ?? ".", configured));
+  return CallCache.open(
+    configured === undefined ? DEFAULT_CACHE_PATH : resolve(config.source?.dir ?? ".", configured),
+  );
 }
 
 export interface CallCacheOptions {
@@ -134,7 +178,11 @@ export interface CallCacheOptions {
  * through and stores the answer. Identical calls in flight at once share one real call.
  * A replayed answer reports `cached_calls: 1` and costs nothing.
  */
-export function withCallCache(model: ChatModel, cache: CallCache, options: CallCacheOptions = {}): ChatModel {
+export function withCallCache(
+  model: ChatModel,
+  cache: CallCache,
+  options: CallCacheOptions = {},
+): ChatModel {
   const identity = options.identity ?? model.id;
   const pending = new Map<string, Promise<ChatResponse>>();
 
@@ -177,7 +225,13 @@ function toCached(response: ChatResponse): CachedCall {
 function replayed(call: CachedCall): ChatResponse {
   return {
     content: call.content,
-    usage: { prompt_tokens: call.promptTokens, completion_tokens: call.completionTokens, calls: 1, cached_calls: 1, cost_usd: 0 },
+    usage: {
+      prompt_tokens: call.promptTokens,
+      completion_tokens: call.completionTokens,
+      calls: 1,
+      cached_calls: 1,
+      cost_usd: 0,
+    },
     ...(call.finishReason === undefined ? {} : { finishReason: call.finishReason }),
   };
 }

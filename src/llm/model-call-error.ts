@@ -12,7 +12,13 @@ export type ModelFailureKind =
   | "bad-request" // other 4xx
   | "aborted"; // the caller's AbortSignal fired
 
-const RETRYABLE: ReadonlySet<ModelFailureKind> = new Set(["rate-limit", "server", "timeout", "connection", "malformed"]);
+const RETRYABLE: ReadonlySet<ModelFailureKind> = new Set([
+  "rate-limit",
+  "server",
+  "timeout",
+  "connection",
+  "malformed",
+]);
 
 /** A failed model call, classified so the retry layer can decide without parsing messages. */
 export class ModelCallError extends PsysimError {
@@ -23,8 +29,15 @@ export class ModelCallError extends PsysimError {
   /** How long the server asked us to wait (Retry-After), if it said. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(kind: ModelFailureKind, message: string, details: { url: string; status?: number; retryAfterMs?: number; cause?: unknown }) {
-    super(kind === "quota" ? "QUOTA_EXHAUSTED" : "MODEL_CALL_FAILED", message, { cause: details.cause, isRetryable: RETRYABLE.has(kind) });
+  constructor(
+    kind: ModelFailureKind,
+    message: string,
+    details: { url: string; status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(kind === "quota" ? "QUOTA_EXHAUSTED" : "MODEL_CALL_FAILED", message, {
+      cause: details.cause,
+      isRetryable: RETRYABLE.has(kind),
+    });
     this.name = "ModelCallError";
     this.kind = kind;
     this.url = details.url;
@@ -37,7 +50,10 @@ export class ModelCallError extends PsysimError {
  * Reads `retry-after-ms` (OpenAI's) or `retry-after` (seconds or an HTTP date).
  * `now` is injectable so date-valued headers are testable.
  */
-export function parseRetryAfter(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers: { get(name: string): string | null } | undefined,
+  now = Date.now(),
+): number | undefined {
   if (!headers) return undefined;
   const ms = Number(headers.get("retry-after-ms") ?? NaN);
   if (Number.isFinite(ms) && ms >= 0) return ms;
@@ -61,7 +77,10 @@ export function classifyHttpStatus(status: number, body: unknown): ModelFailureK
 }
 
 function isQuotaBody(body: unknown): boolean {
-  const error = typeof body === "object" && body !== null && "error" in body ? (body as { error: unknown }).error : body;
+  const error =
+    typeof body === "object" && body !== null && "error" in body
+      ? (body as { error: unknown }).error
+      : body;
   if (typeof error !== "object" || error === null) return false;
   const { code, type } = error as { code?: unknown; type?: unknown };
   return code === "insufficient_quota" || type === "insufficient_quota";
@@ -69,7 +88,11 @@ function isQuotaBody(body: unknown): boolean {
 
 /** The low-level cause of a failed fetch (`ECONNREFUSED`, `ECONNRESET`, …), if Node reported one. */
 export function networkErrorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && /^E[A-Z]+|^UND_ERR/.test(code)) return code;
   }

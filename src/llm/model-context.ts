@@ -18,14 +18,27 @@ export interface ModelContext {
  * when present), the call cache (`--cache FILE`, `--no-cache`, else the config's path,
  * relative to the config file, or the default), and model resolution through psysim's one call path.
  */
-export function openModelContext(flags: { config?: string | undefined; cache?: string | boolean | undefined }): ModelContext {
-  const configFile = flags.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+export function openModelContext(flags: {
+  config?: string | undefined;
+  cache?: string | boolean | undefined;
+}): ModelContext {
+  const configFile =
+    flags.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const config = configFile === undefined ? undefined : loadConfig(configFile);
-  const cache = openConfiguredCache(config, { ...(typeof flags.cache === "string" ? { path: flags.cache } : {}), ...(flags.cache === false ? { enabled: false } : {}) }) ?? undefined;
+  const cache =
+    openConfiguredCache(config, {
+      ...(typeof flags.cache === "string" ? { path: flags.cache } : {}),
+      ...(flags.cache === false ? { enabled: false } : {}),
+    }) ?? undefined;
   return {
     config,
     cache,
-    chatModel: (spec, sampling) => resolveChatModel(spec, { ...(config ? { config } : {}), cache: cache ?? null, ...(sampling ? { sampling } : {}) }),
+    chatModel: (spec, sampling) =>
+      resolveChatModel(spec, {
+        ...(config ? { config } : {}),
+        cache: cache ?? null,
+        ...(sampling ? { sampling } : {}),
+      }),
     close: () => cache?.close(),
   };
 }

@@ -39,7 +39,11 @@ export function parseModelSpec(spec: string): ModelConfig | undefined {
       const at = /^(.*)@(https?:\/\/.+)$/s.exec(rest);
       if (!at) throw specInvalid(spec, "expected openai-compatible:<model>@<http://host:port/v1>");
       const urls = at[2]!.split(",").map((u) => u.trim());
-      candidate = { provider: "openai-compatible", model: at[1], base_url: urls.length === 1 ? urls[0] : urls };
+      candidate = {
+        provider: "openai-compatible",
+        model: at[1],
+        base_url: urls.length === 1 ? urls[0] : urls,
+      };
       break;
     }
     case "http-bot":
@@ -63,19 +67,31 @@ export function parseModelSpec(spec: string): ModelConfig | undefined {
  * Resolves a spec string or config object: a spec form, else a name under `models:`
  * (which may itself be another spec string or name).
  */
-export function resolveModelSpec(spec: ModelEntry, models: Readonly<Record<string, ModelEntry>> = {}): ResolvedModelSpec {
+export function resolveModelSpec(
+  spec: ModelEntry,
+  models: Readonly<Record<string, ModelEntry>> = {},
+): ResolvedModelSpec {
   if (typeof spec !== "string") return { id: modelIdentity(spec), config: spec };
   const seen: string[] = [];
-  for (let current: ModelEntry = spec; ; ) {
+  for (let current: ModelEntry = spec; ;) {
     if (typeof current !== "string") return { id: spec, config: current };
     const parsed = parseModelSpec(current);
     if (parsed) return { id: spec, config: parsed };
-    const entry: ModelEntry | undefined = Object.hasOwn(models, current) ? models[current] : undefined;
+    const entry: ModelEntry | undefined = Object.hasOwn(models, current)
+      ? models[current]
+      : undefined;
     if (entry === undefined) {
       const names = Object.keys(models);
-      throw specInvalid(current, `unknown model; use ${MODEL_SPEC_FORMS.join(", ")}, or a name under models: in psysim.yaml${names.length > 0 ? ` (${names.join(", ")})` : ""}`);
+      throw specInvalid(
+        current,
+        `unknown model; use ${MODEL_SPEC_FORMS.join(", ")}, or a name under models: in psysim.yaml${names.length > 0 ? ` (${names.join(", ")})` : ""}`,
+      );
     }
-    if (seen.includes(current)) throw specInvalid(spec, `models: names refer to each other in a loop (${[...seen, current].join(" → ")})`);
+    if (seen.includes(current))
+      throw specInvalid(
+        spec,
+        `models: names refer to each other in a loop (${[...seen, current].join(" → ")})`,
+      );
     seen.push(current);
     current = entry;
   }

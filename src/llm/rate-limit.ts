@@ -11,7 +11,10 @@ export interface RateLimits {
 
 function checkLimit(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-    throw new PsysimError("CONFIG_INVALID", `${name} expects a whole number from 1 up, got ${String(value)}`);
+    throw new PsysimError(
+      "CONFIG_INVALID",
+      `${name} expects a whole number from 1 up, got ${String(value)}`,
+    );
   }
 }
 
@@ -31,7 +34,9 @@ export class RateLimiters {
       checkLimit("requests_per_minute", limits.requestsPerMinute);
       queue = new PQueue({
         concurrency: limits.maxConcurrency ?? Number.POSITIVE_INFINITY,
-        ...(limits.requestsPerMinute === undefined ? {} : { intervalCap: limits.requestsPerMinute, interval: 60_000, strict: true }),
+        ...(limits.requestsPerMinute === undefined
+          ? {}
+          : { intervalCap: limits.requestsPerMinute, interval: 60_000, strict: true }),
       });
       this.queues.set(key, queue);
     }
@@ -43,12 +48,17 @@ export class RateLimiters {
 export const processRateLimiters = new RateLimiters();
 
 /** Holds a slot of the model's queue for the whole call, retries included. */
-export function withRateLimit(model: ChatModel, limits: RateLimits, options: { key?: string; limiters?: RateLimiters } = {}): ChatModel {
+export function withRateLimit(
+  model: ChatModel,
+  limits: RateLimits,
+  options: { key?: string; limiters?: RateLimiters } = {},
+): ChatModel {
   if (limits.maxConcurrency === undefined && limits.requestsPerMinute === undefined) return model;
   const queue = (options.limiters ?? processRateLimiters).queueFor(options.key ?? model.id, limits);
   return {
     id: model.id,
     ...(model.isBaseline ? { isBaseline: true } : {}),
-    complete: (request) => queue.add(() => model.complete(request), request.signal ? { signal: request.signal } : {}),
+    complete: (request) =>
+      queue.add(() => model.complete(request), request.signal ? { signal: request.signal } : {}),
   };
 }

@@ -10,7 +10,10 @@ import type { ResolveModelOptions } from "./resolve-model.js";
 /** The paper's embedding model (§4.1, Eq. 2). */
 export const DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3";
 
-export interface ResolveEmbeddingOptions extends Pick<ResolveModelOptions, "config" | "env" | "retry" | "baseDir"> {
+export interface ResolveEmbeddingOptions extends Pick<
+  ResolveModelOptions,
+  "config" | "env" | "retry" | "baseDir"
+> {
   /** Texts per request; default 64. */
   batchSize?: number;
 }
@@ -20,33 +23,76 @@ export interface ResolveEmbeddingOptions extends Pick<ResolveModelOptions, "conf
  * (model default `BAAI/bge-m3`), `openai:<model>`, `ollama:<model>`, `llama-cpp:<file.gguf>`,
  * or a name under `models:` with one of those providers.
  */
-export async function resolveEmbeddingModel(spec: ModelEntry, options: ResolveEmbeddingOptions = {}): Promise<EmbeddingModel> {
+export async function resolveEmbeddingModel(
+  spec: ModelEntry,
+  options: ResolveEmbeddingOptions = {},
+): Promise<EmbeddingModel> {
   // `openai-compatible:<url>` without a model name means the paper's model.
-  const bare = typeof spec === "string" ? /^openai-compatible:(https?:\/\/.+)$/s.exec(spec.trim()) : null;
-  const resolved = bare ? resolveModelSpec(`openai-compatible:${DEFAULT_EMBEDDING_MODEL}@${bare[1]}`) : resolveModelSpec(spec, options.config?.models);
+  const bare =
+    typeof spec === "string" ? /^openai-compatible:(https?:\/\/.+)$/s.exec(spec.trim()) : null;
+  const resolved = bare
+    ? resolveModelSpec(`openai-compatible:${DEFAULT_EMBEDDING_MODEL}@${bare[1]}`)
+    : resolveModelSpec(spec, options.config?.models);
   const id = bare ? (spec as string) : resolved.id;
   const config = resolved.config;
   const env = options.env ?? process.env;
-  const common = { id, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }), ...(options.retry === undefined ? {} : { retry: options.retry }) };
-  const timeout = "timeout_ms" in config && config.timeout_ms !== undefined ? { timeoutMs: config.timeout_ms } : {};
+  const common = {
+    id,
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+  };
+  const timeout =
+    "timeout_ms" in config && config.timeout_ms !== undefined
+      ? { timeoutMs: config.timeout_ms }
+      : {};
   switch (config.provider) {
     case "openai": {
       const keyEnv = config.api_key_env ?? "OPENAI_API_KEY";
-      return createOpenAIEmbeddingModel({ ...common, ...timeout, model: config.model, baseUrls: [config.base_url ?? OPENAI_BASE_URL], apiKey: requireApiKey(env, keyEnv, id), keyEnv });
+      return createOpenAIEmbeddingModel({
+        ...common,
+        ...timeout,
+        model: config.model,
+        baseUrls: [config.base_url ?? OPENAI_BASE_URL],
+        apiKey: requireApiKey(env, keyEnv, id),
+        keyEnv,
+      });
     }
     case "openai-compatible":
       return createOpenAIEmbeddingModel({
-        ...common, ...timeout, model: config.model, baseUrls: [config.base_url].flat(), apiKey: optionalApiKey(env, config.api_key_env, id, "EMPTY"),
+        ...common,
+        ...timeout,
+        model: config.model,
+        baseUrls: [config.base_url].flat(),
+        apiKey: optionalApiKey(env, config.api_key_env, id, "EMPTY"),
         ...(config.api_key_env === undefined ? {} : { keyEnv: config.api_key_env }),
       });
     case "ollama":
-      return createOpenAIEmbeddingModel({ ...common, ...timeout, model: config.model, baseUrls: [config.base_url ?? OLLAMA_BASE_URL].flat(), apiKey: "ollama" });
+      return createOpenAIEmbeddingModel({
+        ...common,
+        ...timeout,
+        model: config.model,
+        baseUrls: [config.base_url ?? OLLAMA_BASE_URL].flat(),
+        apiKey: "ollama",
+      });
     case "llama-cpp": {
-      const { createLlamaCppEmbeddingModel, llamaCppOptionsFromConfig } = await import("./providers/llama-cpp.js");
-      const { modelPath, contextSize, threads, gpu, gpuLayers, baseDir } = llamaCppOptionsFromConfig(config, id, options.baseDir ?? options.config?.source?.dir);
-      return createLlamaCppEmbeddingModel({ id, modelPath, contextSize, threads, gpu, gpuLayers, baseDir });
+      const { createLlamaCppEmbeddingModel, llamaCppOptionsFromConfig } =
+        await import("./providers/llama-cpp.js");
+      const { modelPath, contextSize, threads, gpu, gpuLayers, baseDir } =
+        llamaCppOptionsFromConfig(config, id, options.baseDir ?? options.config?.source?.dir);
+      return createLlamaCppEmbeddingModel({
+        id,
+        modelPath,
+        contextSize,
+        threads,
+        gpu,
+        gpuLayers,
+        baseDir,
+      });
     }
     default:
-      throw new PsysimError("MODEL_SPEC_INVALID", `${id}: a ${config.provider} model cannot embed text; use openai-compatible:[<model>@]<http://host:port/v1> (default model ${DEFAULT_EMBEDDING_MODEL}), openai:<model>, ollama:<model> or llama-cpp:<file.gguf>`);
+      throw new PsysimError(
+        "MODEL_SPEC_INVALID",
+        `${id}: a ${config.provider} model cannot embed text; use openai-compatible:[<model>@]<http://host:port/v1> (default model ${DEFAULT_EMBEDDING_MODEL}), openai:<model>, ollama:<model> or llama-cpp:<file.gguf>`,
+      );
   }
 }

@@ -31,7 +31,8 @@ export interface ResolveModelOptions {
 
 /** Models served over the network: retried, rate limited and priced. */
 type RemoteModelConfig = Exclude<ModelConfig, { provider: "baseline" | "llama-cpp" }>;
-const isRemote = (config: ModelConfig): config is RemoteModelConfig => config.provider !== "baseline" && config.provider !== "llama-cpp";
+const isRemote = (config: ModelConfig): config is RemoteModelConfig =>
+  config.provider !== "baseline" && config.provider !== "llama-cpp";
 
 function endpointsOf(config: RemoteModelConfig): string[] {
   return config.provider === "http-bot" ? [config.url] : [config.base_url ?? ""].flat();
@@ -56,23 +57,39 @@ function samplingOf(config: ModelConfig): SamplingParams {
  * A cache hit therefore costs nothing and takes no rate-limit slot. Local models
  * (llama-cpp, baseline) skip retry and rate limiting; the baseline is not cached either.
  */
-export async function resolveChatModel(spec: ModelEntry, options: ResolveModelOptions = {}): Promise<MeteredChatModel> {
+export async function resolveChatModel(
+  spec: ModelEntry,
+  options: ResolveModelOptions = {},
+): Promise<MeteredChatModel> {
   const { id, config } = resolveModelSpec(spec, options.config?.models);
   const sampling = { ...samplingOf(config), ...options.sampling };
   const baseDir = options.baseDir ?? options.config?.source?.dir;
-  const context: ProviderContext = { id, sampling, env: options.env ?? process.env, ...(baseDir === undefined ? {} : { baseDir }) };
+  const context: ProviderContext = {
+    id,
+    sampling,
+    env: options.env ?? process.env,
+    ...(baseDir === undefined ? {} : { baseDir }),
+  };
   let model = await createProviderModel(config, context);
   const meter = options.meter ? { meter: options.meter } : {};
   if (config.provider === "baseline") return withUsageMeter(model, { price: FREE, ...meter });
 
   const identity = modelIdentity(config);
   if (isRemote(config)) {
-    model = withRetry(model, { ...options.retry, ...(config.max_attempts === undefined ? {} : { maxAttempts: config.max_attempts }) });
+    model = withRetry(model, {
+      ...options.retry,
+      ...(config.max_attempts === undefined ? {} : { maxAttempts: config.max_attempts }),
+    });
     const limits = {
       ...(config.max_concurrency === undefined ? {} : { maxConcurrency: config.max_concurrency }),
-      ...(config.requests_per_minute === undefined ? {} : { requestsPerMinute: config.requests_per_minute }),
+      ...(config.requests_per_minute === undefined
+        ? {}
+        : { requestsPerMinute: config.requests_per_minute }),
     };
-    model = withRateLimit(model, limits, { key: `${identity}@${endpointsOf(config).join(",")}`, ...(options.limiters ? { limiters: options.limiters } : {}) });
+    model = withRateLimit(model, limits, {
+      key: `${identity}@${endpointsOf(config).join(",")}`,
+      ...(options.limiters ? { limiters: options.limiters } : {}),
+    });
   }
   if (options.cache) model = withCallCache(model, options.cache, { identity, sampling });
   const price = isRemote(config) ? config.price : FREE;

@@ -21,34 +21,54 @@ export interface RetryOptions {
   onRetry?: (event: { attempt: number; delayMs: number; error: ModelCallError }) => void;
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) => sleepFor(ms, undefined, signal ? { signal } : undefined);
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  sleepFor(ms, undefined, signal ? { signal } : undefined);
 
 /**
  * The wait before attempt `attempt + 1`: the server's Retry-After when it sent one,
  * else "full jitter" (uniform in [0, min(max, base·2^(attempt−1))]), which spreads
  * retrying clients apart instead of having them return in lock-step.
  */
-export function backoffDelay(attempt: number, error: ModelCallError, options: RetryOptions = {}): number {
-  if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, options.maxRetryAfterMs ?? 120_000);
-  const ceiling = Math.min(options.maxDelayMs ?? 30_000, (options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
+export function backoffDelay(
+  attempt: number,
+  error: ModelCallError,
+  options: RetryOptions = {},
+): number {
+  if (error.retryAfterMs !== undefined)
+    return Math.min(error.retryAfterMs, options.maxRetryAfterMs ?? 120_000);
+  const ceiling = Math.min(
+    options.maxDelayMs ?? 30_000,
+    (options.baseDelayMs ?? 500) * 2 ** (attempt - 1),
+  );
   return Math.floor((options.random ?? Math.random)() * ceiling);
 }
 
 /** Runs `call` until it succeeds, fails for good, or the attempts run out. */
-export async function retrying<T>(call: () => Promise<T>, options: RetryOptions = {}, signal?: AbortSignal): Promise<T> {
+export async function retrying<T>(
+  call: () => Promise<T>,
+  options: RetryOptions = {},
+  signal?: AbortSignal,
+): Promise<T> {
   const sleep = options.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error) {
       if (!(error instanceof ModelCallError) || !error.isRetryable || signal?.aborted) throw error;
-      const limit = error.kind === "connection" ? Math.min(options.maxConnectionAttempts ?? 3, options.maxAttempts ?? 5) : (options.maxAttempts ?? 5);
+      const limit =
+        error.kind === "connection"
+          ? Math.min(options.maxConnectionAttempts ?? 3, options.maxAttempts ?? 5)
+          : (options.maxAttempts ?? 5);
       if (attempt >= limit) {
-        throw new ModelCallError(error.kind, `${error.message} (gave up after ${attempt} attempt${attempt === 1 ? "" : "s"})`, {
-          url: error.url,
-          cause: error,
-          ...(error.status === undefined ? {} : { status: error.status }),
-        });
+        throw new ModelCallError(
+          error.kind,
+          `${error.message} (gave up after ${attempt} attempt${attempt === 1 ? "" : "s"})`,
+          {
+            url: error.url,
+            cause: error,
+            ...(error.status === undefined ? {} : { status: error.status }),
+          },
+        );
       }
       const delayMs = backoffDelay(attempt, error, options);
       options.onRetry?.({ attempt, delayMs, error });

@@ -8,9 +8,16 @@ export interface Price {
 }
 
 /** The cost of fresh tokens; replayed (cached) calls were paid for earlier and cost nothing now. */
-export function costOf(usage: Pick<Usage, "prompt_tokens" | "completion_tokens" | "cached_calls">, price: Price | undefined): number {
+export function costOf(
+  usage: Pick<Usage, "prompt_tokens" | "completion_tokens" | "cached_calls">,
+  price: Price | undefined,
+): number {
   if (!price || usage.cached_calls > 0) return 0;
-  return (usage.prompt_tokens * price.prompt_per_million + usage.completion_tokens * price.completion_per_million) / 1_000_000;
+  return (
+    (usage.prompt_tokens * price.prompt_per_million +
+      usage.completion_tokens * price.completion_per_million) /
+    1_000_000
+  );
 }
 
 /** Adds up usage by model for a run's summary, and remembers which models had no price. */
@@ -47,7 +54,10 @@ export interface MeteredChatModel extends ChatModel {
 }
 
 /** Fills in `cost_usd` from the model's price and records the call in `meter` (if given). */
-export function withUsageMeter(model: ChatModel, options: { price?: Price; meter?: UsageMeter } = {}): MeteredChatModel {
+export function withUsageMeter(
+  model: ChatModel,
+  options: { price?: Price; meter?: UsageMeter } = {},
+): MeteredChatModel {
   const { price, meter } = options;
   return {
     id: model.id,

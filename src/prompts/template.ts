@@ -7,7 +7,9 @@ import type { Language } from "../core/language.js";
 import type { PromptRef } from "../core/dialogue.js";
 
 /** Built-in templates live beside the sources; the same path works from src/ and from the compiled dist/. */
-export const BUILTIN_TEMPLATE_DIR = fileURLToPath(new URL("../../src/prompts/templates/", import.meta.url));
+export const BUILTIN_TEMPLATE_DIR = fileURLToPath(
+  new URL("../../src/prompts/templates/", import.meta.url),
+);
 
 export interface PromptTemplate {
   /** `<name>.<language>`, e.g. `counselor.zh`. */
@@ -44,14 +46,27 @@ function readTemplateText(path: string): string {
   return text;
 }
 
-export function loadTemplate(name: string, language: Language, options: TemplateOptions = {}): PromptTemplate {
+export function loadTemplate(
+  name: string,
+  language: Language,
+  options: TemplateOptions = {},
+): PromptTemplate {
   const file = `${name}.${language}.txt`;
   const override = options.overrideDir ? join(options.overrideDir, file) : undefined;
   const builtin = join(BUILTIN_TEMPLATE_DIR, file);
   const path = override && existsSync(override) ? override : builtin;
-  if (!existsSync(path)) throw new PsysimError("NOT_FOUND", `prompt template ${file} not found (looked in ${options.overrideDir ? `${options.overrideDir} and ` : ""}${BUILTIN_TEMPLATE_DIR})`);
+  if (!existsSync(path))
+    throw new PsysimError(
+      "NOT_FOUND",
+      `prompt template ${file} not found (looked in ${options.overrideDir ? `${options.overrideDir} and ` : ""}${BUILTIN_TEMPLATE_DIR})`,
+    );
   const text = readTemplateText(path);
-  return { id: `${name}.${language}`, source: path === builtin ? "builtin" : path, text, sha256: sha256(text) };
+  return {
+    id: `${name}.${language}`,
+    source: path === builtin ? "builtin" : path,
+    text,
+    sha256: sha256(text),
+  };
 }
 
 /**
@@ -63,15 +78,30 @@ export function renderTemplate(template: PromptTemplate, values: Record<string, 
   const used = new Set<string>();
   const out = template.text.replace(/\{([a-z_]+)\}/g, (whole, key: string) => {
     const value = values[key];
-    if (value === undefined) throw new PsysimError("CONFIG_INVALID", `prompt template ${template.id} (${template.source}) uses {${key}}, which is not available here; available: ${Object.keys(values).map((k) => `{${k}}`).join(", ") || "none"}`);
+    if (value === undefined)
+      throw new PsysimError(
+        "CONFIG_INVALID",
+        `prompt template ${template.id} (${template.source}) uses {${key}}, which is not available here; available: ${
+          Object.keys(values)
+            .map((k) => `{${k}}`)
+            .join(", ") || "none"
+        }`,
+      );
     used.add(key);
     return value;
   });
   const required = Object.keys(values).filter((k) => !k.endsWith("_rule") && !used.has(k));
-  if (required.length > 0) throw new PsysimError("CONFIG_INVALID", `prompt template ${template.id} (${template.source}) must contain ${required.map((k) => `{${k}}`).join(", ")}`);
+  if (required.length > 0)
+    throw new PsysimError(
+      "CONFIG_INVALID",
+      `prompt template ${template.id} (${template.source}) must contain ${required.map((k) => `{${k}}`).join(", ")}`,
+    );
   return out.replace(/\n{3,}/g, "\n\n").trim();
 }
 
 export function promptRef(template: PromptTemplate): PromptRef {
-  return { id: template.source === "builtin" ? template.id : `${template.id}@${template.source}`, sha256: template.sha256 };
+  return {
+    id: template.source === "builtin" ? template.id : `${template.id}@${template.source}`,
+    sha256: template.sha256,
+  };
 }

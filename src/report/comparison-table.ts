@@ -16,7 +16,10 @@ export function meanSd(s: GroupComparison["a"]): string {
 }
 
 /** One row per metric: each group's mean ± sd (n), Welch's two-tailed p and Cohen's d. */
-export function formatComparisonTable(rows: readonly { metric: string; comparison: GroupComparison }[], groups: [string, string]): string {
+export function formatComparisonTable(
+  rows: readonly { metric: string; comparison: GroupComparison }[],
+  groups: [string, string],
+): string {
   return textTable([
     ["metric", `${groups[0]} mean ± sd (n)`, `${groups[1]} mean ± sd (n)`, "Welch p", "Cohen's d"],
     ...rows.map(({ metric, comparison: c }) => [

@@ -25,7 +25,10 @@ export function formatWaiSummary(result: WaiResult): string {
   const a = result.aggregates;
   const rows = [
     ["WAI-O-S", "mean ± sd (n sessions)"],
-    ...WAI_FACTORS.map((f) => [f[0]!.toUpperCase() + f.slice(1), `${meanSd(a.factors[f])} (${a.factors[f].n})`]),
+    ...WAI_FACTORS.map((f) => [
+      f[0]!.toUpperCase() + f.slice(1),
+      `${meanSd(a.factors[f])} (${a.factors[f].n})`,
+    ]),
     ["All items", `${meanSd(a.total)} (${a.total.n})`],
   ];
   return [
@@ -40,10 +43,21 @@ export function formatTopicsSummary(result: TopicsResult, top = 10): string {
   const language = chartLanguage(result.settings);
   const rows = [
     ["entropy (bits)", ...a.rounds.map((r) => `round ${r.round}`), "mean ± sd"],
-    ["limited (listed topics)", ...a.rounds.map((r) => r.entropy_limited.toFixed(3)), meanSd(a.entropy_limited)],
-    ["unlimited (with invented)", ...a.rounds.map((r) => r.entropy_unlimited.toFixed(3)), meanSd(a.entropy_unlimited)],
+    [
+      "limited (listed topics)",
+      ...a.rounds.map((r) => r.entropy_limited.toFixed(3)),
+      meanSd(a.entropy_limited),
+    ],
+    [
+      "unlimited (with invented)",
+      ...a.rounds.map((r) => r.entropy_unlimited.toFixed(3)),
+      meanSd(a.entropy_unlimited),
+    ],
   ];
-  const topTopics = [...a.distribution].filter((t) => t.share > 0).sort((x, y) => y.share - x.share).slice(0, top);
+  const topTopics = [...a.distribution]
+    .filter((t) => t.share > 0)
+    .sort((x, y) => y.share - x.share)
+    .slice(0, top);
   const missing = a.rounds.reduce((n, r) => n + r.sessions_missing, 0);
   const invented = a.invented.reduce((n, x) => n + x.count, 0);
   return [

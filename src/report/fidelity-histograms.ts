@@ -13,10 +13,17 @@ const GROUPS = ["true mapping", "random mapping"];
  * Figure 2: overlaid histograms of one fidelity metric for the true and the random
  * mapping, on shared bins so the two shapes can be compared directly.
  */
-export function fidelityHistogramSpec(values: MappingValues, options: { title: string; metric: string }): TopLevelSpec {
+export function fidelityHistogramSpec(
+  values: MappingValues,
+  options: { title: string; metric: string },
+): TopLevelSpec {
   const rows = [
-    ...values.true.filter((v): v is number => v !== null).map((value) => ({ group: GROUPS[0], value })),
-    ...values.random.filter((v): v is number => v !== null).map((value) => ({ group: GROUPS[1], value })),
+    ...values.true
+      .filter((v): v is number => v !== null)
+      .map((value) => ({ group: GROUPS[0], value })),
+    ...values.random
+      .filter((v): v is number => v !== null)
+      .map((value) => ({ group: GROUPS[1], value })),
   ];
   return {
     title: options.title,
@@ -27,7 +34,12 @@ export function fidelityHistogramSpec(values: MappingValues, options: { title: s
     encoding: {
       x: { field: "value", type: "quantitative", bin: { maxbins: 30 }, title: options.metric },
       y: { aggregate: "count", type: "quantitative", stack: null, title: "sessions" },
-      color: { field: "group", type: "nominal", scale: { domain: GROUPS, range: ["#1f77b4", "#ff7f0e"] }, title: null },
+      color: {
+        field: "group",
+        type: "nominal",
+        scale: { domain: GROUPS, range: ["#1f77b4", "#ff7f0e"] },
+        title: null,
+      },
     },
   };
 }

@@ -7,7 +7,8 @@ import { writeFileAtomic } from "../core/jsonl.js";
  * Fonts tried in order. "Noto Sans CJK SC" comes first so Chinese labels render as glyphs,
  * not boxes (Debian `fonts-noto-cjk`); the rest cover machines without it.
  */
-export const CHART_FONT = '"Noto Sans CJK SC", "Noto Sans CJK", "Noto Sans", "DejaVu Sans", sans-serif';
+export const CHART_FONT =
+  '"Noto Sans CJK SC", "Noto Sans CJK", "Noto Sans", "DejaVu Sans", sans-serif';
 
 export interface ChartFiles {
   svg: string;
@@ -47,7 +48,11 @@ export function svgToPng(svg: string, options: RenderChartOptions = {}): Uint8Ar
   const resvg = new Resvg(svg, {
     fitTo: { mode: "zoom", value: options.scale ?? 2 },
     background: options.background ?? "white",
-    font: { loadSystemFonts: true, defaultFontFamily: "Noto Sans CJK SC", sansSerifFamily: "Noto Sans CJK SC" },
+    font: {
+      loadSystemFonts: true,
+      defaultFontFamily: "Noto Sans CJK SC",
+      sansSerifFamily: "Noto Sans CJK SC",
+    },
   });
   return resvg.render().asPng();
 }
@@ -60,7 +65,11 @@ export function svgToPng(svg: string, options: RenderChartOptions = {}): Uint8Ar
  * await renderChart({ data: { values: [{ x: "焦虑", n: 3 }] }, mark: "bar",
  *   encoding: { x: { field: "x" }, y: { field: "n", type: "quantitative" } } }, "out/topics");
  */
-export async function renderChart(spec: TopLevelSpec, base: string, options: RenderChartOptions = {}): Promise<ChartFiles> {
+export async function renderChart(
+  spec: TopLevelSpec,
+  base: string,
+  options: RenderChartOptions = {},
+): Promise<ChartFiles> {
   const svg = await renderChartSvg(spec);
   const png = svgToPng(svg, options);
   const files = { svg: `${base}.svg`, png: `${base}.png` };

@@ -6,12 +6,27 @@ import type { TopicShare } from "../evaluation/topic-distribution.js";
  * Figure 3: the share of each topic among all listed labels, for one or two datasets,
  * as horizontal bars ordered by the first dataset. Topics no dataset used are left out.
  */
-export function topicBarsSpec(datasets: readonly { name: string; distribution: readonly TopicShare[] }[], language: Language, title = "Topic distribution"): TopLevelSpec {
-  const used = new Set(datasets.flatMap((d) => d.distribution.filter((t) => t.share > 0).map((t) => t.id)));
+export function topicBarsSpec(
+  datasets: readonly { name: string; distribution: readonly TopicShare[] }[],
+  language: Language,
+  title = "Topic distribution",
+): TopLevelSpec {
+  const used = new Set(
+    datasets.flatMap((d) => d.distribution.filter((t) => t.share > 0).map((t) => t.id)),
+  );
   const first = datasets[0]?.distribution ?? [];
-  const order = [...first].filter((t) => used.has(t.id)).sort((a, b) => b.share - a.share || a.id - b.id).map((t) => t[language]);
-  for (const d of datasets) for (const t of d.distribution) if (used.has(t.id) && !order.includes(t[language])) order.push(t[language]);
-  const rows = datasets.flatMap((d) => d.distribution.filter((t) => used.has(t.id)).map((t) => ({ dataset: d.name, topic: t[language], share: t.share })));
+  const order = [...first]
+    .filter((t) => used.has(t.id))
+    .sort((a, b) => b.share - a.share || a.id - b.id)
+    .map((t) => t[language]);
+  for (const d of datasets)
+    for (const t of d.distribution)
+      if (used.has(t.id) && !order.includes(t[language])) order.push(t[language]);
+  const rows = datasets.flatMap((d) =>
+    d.distribution
+      .filter((t) => used.has(t.id))
+      .map((t) => ({ dataset: d.name, topic: t[language], share: t.share })),
+  );
   return {
     title,
     width: 420,
@@ -20,7 +35,12 @@ export function topicBarsSpec(datasets: readonly { name: string; distribution: r
     encoding: {
       y: { field: "topic", type: "nominal", sort: order, title: null, axis: { labelLimit: 360 } },
       yOffset: { field: "dataset", type: "nominal", sort: datasets.map((d) => d.name) },
-      x: { field: "share", type: "quantitative", title: "share of topic labels (mean over rounds)", axis: { format: ".0%" } },
+      x: {
+        field: "share",
+        type: "quantitative",
+        title: "share of topic labels (mean over rounds)",
+        axis: { format: ".0%" },
+      },
       color: { field: "dataset", type: "nominal", sort: datasets.map((d) => d.name), title: null },
     },
     height: { step: datasets.length > 1 ? 18 : 14 },

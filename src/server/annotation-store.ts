@@ -129,7 +129,9 @@ export interface AnnotationStore {
   listAssignments(filter?: { annotatorId?: number }): Assignment[];
   annotatorProgress(): AnnotatorProgress[];
 
-  createArenaSession(session: Omit<ArenaSession, "version" | "finishedAt" | "error" | "status">): ArenaSession;
+  createArenaSession(
+    session: Omit<ArenaSession, "version" | "finishedAt" | "error" | "status">,
+  ): ArenaSession;
   getArenaSession(id: string): ArenaSession | null;
   listSessions(filter: { assignmentId?: number; annotatorId?: number }): ArenaSession[];
   /** Writes a session if nobody wrote it since `session.version` was read; returns the new state or null if stale. */

@@ -48,8 +48,16 @@ const HOUR = 3_600_000;
 export function createApp(options: AppOptions): AnnotationApp {
   const now = options.now ?? (() => new Date());
   const seed = options.seed ?? 0;
-  const auth: WebAuthOptions = { store: options.store, now, sessionTtlMs: options.sessionTtlMs ?? 12 * HOUR, secureCookies: options.secureCookies ?? false };
-  const sessions = new ArenaSessions(options.store, options.engine, { seed, now: () => now().toISOString() });
+  const auth: WebAuthOptions = {
+    store: options.store,
+    now,
+    sessionTtlMs: options.sessionTtlMs ?? 12 * HOUR,
+    secureCookies: options.secureCookies ?? false,
+  };
+  const sessions = new ArenaSessions(options.store, options.engine, {
+    seed,
+    now: () => now().toISOString(),
+  });
   const assets = loadStaticAssets();
   const app = new Hono<AuthEnv>();
 
@@ -76,7 +84,13 @@ export function createApp(options: AppOptions): AnnotationApp {
     await next();
     if (!c.res.headers.has("cache-control")) c.header("Cache-Control", "no-store");
   });
-  app.use("*", bodyLimit({ maxSize: options.maxBodyBytes ?? 20 * 1024 * 1024, onError: (c) => c.text("request body too large", 413) }));
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 20 * 1024 * 1024,
+      onError: (c) => c.text("request body too large", 413),
+    }),
+  );
 
   app.get("/static/:name", (c) => {
     const asset = assets.get(c.req.param("name"));
@@ -86,19 +100,45 @@ export function createApp(options: AppOptions): AnnotationApp {
   app.get("/healthz", (c) => c.text("ok"));
 
   app.use("*", webAuth(auth));
-  app.route("/", authRoutes({ ...auth, rateLimit: options.rateLimit ?? new LoginRateLimit(), scrypt: options.scrypt ?? DEFAULT_SCRYPT_PARAMS }));
-  app.route("/admin", adminRoutes({ store: options.store, engine: options.engine, now, inviteTtlMs: options.inviteTtlMs ?? 7 * 24 * HOUR, seed, isBaseline: options.isBaseline ?? false }));
-  app.route("/leaderboard", leaderboardRoutes(options.store, { rounds: options.leaderboardRounds ?? 200, seed }));
+  app.route(
+    "/",
+    authRoutes({
+      ...auth,
+      rateLimit: options.rateLimit ?? new LoginRateLimit(),
+      scrypt: options.scrypt ?? DEFAULT_SCRYPT_PARAMS,
+    }),
+  );
+  app.route(
+    "/admin",
+    adminRoutes({
+      store: options.store,
+      engine: options.engine,
+      now,
+      inviteTtlMs: options.inviteTtlMs ?? 7 * 24 * HOUR,
+      seed,
+      isBaseline: options.isBaseline ?? false,
+    }),
+  );
+  app.route(
+    "/leaderboard",
+    leaderboardRoutes(options.store, { rounds: options.leaderboardRounds ?? 200, seed }),
+  );
   app.route("/", annotatorRoutes(options.store, sessions, options.engine));
 
   app.notFound((c) => c.html(messagePage(safePageContext(c), "404", "Not found"), 404));
   app.onError((error, c) => {
     const page = safePageContext(c);
     if (error instanceof HTTPException) {
-      return c.html(messagePage(page, String(error.status), error.message || "error"), error.status);
+      return c.html(
+        messagePage(page, String(error.status), error.message || "error"),
+        error.status,
+      );
     }
     if (error instanceof PsysimError) {
-      return c.html(messagePage(page, error.code === "NOT_FOUND" ? "404" : "409", error.message), error.code === "NOT_FOUND" ? 404 : 409);
+      return c.html(
+        messagePage(page, error.code === "NOT_FOUND" ? "404" : "409", error.message),
+        error.code === "NOT_FOUND" ? 404 : 409,
+      );
     }
     console.error(error);
     return c.html(messagePage(page, "500", "Internal error; the server log has the details."), 500);

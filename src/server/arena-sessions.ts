@@ -5,7 +5,14 @@ import { PsysimError } from "../core/errors.js";
 import { historyRef } from "../arena/battle-history.js";
 import { deriveSeed, SeededRandom } from "../core/random.js";
 import { schemaTag } from "../core/schema.js";
-import type { AnnotationStore, ArenaSession, Assignment, PendingTurn, Side, User } from "./annotation-store.js";
+import type {
+  AnnotationStore,
+  ArenaSession,
+  Assignment,
+  PendingTurn,
+  Side,
+  User,
+} from "./annotation-store.js";
 import type { SessionEngine } from "./session-engine.js";
 
 /** What the annotator clicked: a position on screen, not a model. */
@@ -49,7 +56,11 @@ export class ArenaSessions {
   /** Starts a session for an assignment (Figure 15's Start); in arena mode the first candidates are generated right away. */
   async start(assignment: Assignment, annotator: User): Promise<ArenaSession> {
     const card = this.store.getRoleCard(assignment.cardId);
-    if (!card) throw new PsysimError("NOT_FOUND", `role card ${assignment.cardId} is no longer in the database`);
+    if (!card)
+      throw new PsysimError(
+        "NOT_FOUND",
+        `role card ${assignment.cardId} is no longer in the database`,
+      );
     const previous = this.store.listSessions({ assignmentId: assignment.id });
     const id = `hs-${randomBytes(6).toString("hex")}`;
     const seed = deriveSeed(this.options.seed, id);
@@ -58,7 +69,13 @@ export class ArenaSessions {
       id,
       role_card_id: card.id,
       language: card.language,
-      turns: [{ role: "client", content: this.engine.greeting(card.language), speaker: assignment.mode === "arena" ? this.engine.clientSpec : `human:${annotator.name}` }],
+      turns: [
+        {
+          role: "client",
+          content: this.engine.greeting(card.language),
+          speaker: assignment.mode === "arena" ? this.engine.clientSpec : `human:${annotator.name}`,
+        },
+      ],
       meta: {
         client: assignment.mode === "arena" ? this.engine.clientSpec : `human:${annotator.name}`,
         seed,
@@ -82,8 +99,13 @@ export class ArenaSessions {
   }
 
   /** Figure 15's Restart: the current session is kept (with its votes) as `restarted`, and a fresh one begins. */
-  async restart(session: ArenaSession, assignment: Assignment, annotator: User): Promise<ArenaSession> {
-    if (session.status === "active") this.store.saveArenaSession({ ...session, status: "restarted", finishedAt: this.now() });
+  async restart(
+    session: ArenaSession,
+    assignment: Assignment,
+    annotator: User,
+  ): Promise<ArenaSession> {
+    if (session.status === "active")
+      this.store.saveArenaSession({ ...session, status: "restarted", finishedAt: this.now() });
     return this.start(assignment, annotator);
   }
 
@@ -97,7 +119,9 @@ export class ArenaSessions {
    * as it is stored; failures are recorded on the session and shown with a retry button.
    */
   advanceInBackground(sessionId: string): void {
-    this.advance(sessionId).catch((error: unknown) => console.error(`psysim serve: session ${sessionId}:`, error));
+    this.advance(sessionId).catch((error: unknown) =>
+      console.error(`psysim serve: session ${sessionId}:`, error),
+    );
   }
 
   /** Generates whatever the session is waiting for; one generation per session at a time. */
@@ -114,7 +138,11 @@ export class ArenaSessions {
     if (session.status !== "active" || !session.pending) return session;
     const card = this.store.getRoleCard(session.dialogue.role_card_id ?? "");
     const assignment = this.store.getAssignment(session.assignmentId);
-    if (!card || !assignment) throw new PsysimError("NOT_FOUND", `session ${sessionId} refers to a card or assignment that is gone`);
+    if (!card || !assignment)
+      throw new PsysimError(
+        "NOT_FOUND",
+        `session ${sessionId} refers to a card or assignment that is gone`,
+      );
     const attempt = Number(session.dialogue.meta["attempt"] ?? 0);
     // A restart draws fresh samples; first sessions of a card share theirs (see EngineRequest.dialogueKey).
     const dialogueKey = `human-arena/${card.id}/r${attempt}`;
@@ -124,14 +152,24 @@ export class ArenaSessions {
         if (assignment.mode === "client") return session;
         const turns = session.dialogue.turns;
         const content = await this.engine.clientReply({ card, turns, dialogueKey });
-        session = this.save({ ...session, error: null, dialogue: { ...session.dialogue, turns: [...turns, { role: "client", content, speaker: this.engine.clientSpec }] } });
+        session = this.save({
+          ...session,
+          error: null,
+          dialogue: {
+            ...session.dialogue,
+            turns: [...turns, { role: "client", content, speaker: this.engine.clientSpec }],
+          },
+        });
       }
       for (const side of ["a", "b"] as const) {
         if (session.pending!.candidates[side]) continue;
         const counselor = side === "a" ? assignment.counselorA : assignment.counselorB;
         const turns = session.dialogue.turns;
         const reply = await this.engine.counselorReply(counselor, { card, turns, dialogueKey });
-        const pending = { ...session.pending!, candidates: { ...session.pending!.candidates, [side]: reply } };
+        const pending = {
+          ...session.pending!,
+          candidates: { ...session.pending!.candidates, [side]: reply },
+        };
         session = this.save({ ...session, error: null, pending });
       }
       return session;
@@ -152,14 +190,21 @@ export class ArenaSessions {
     if (earlier) return { kind: "duplicate", battle: earlier, session };
     const pending = session.pending;
     if (session.status !== "active" || !pending || pending.turn !== turn) {
-      throw new PsysimError("INPUT_INVALID", "this turn is no longer open for a vote; reload the page");
+      throw new PsysimError(
+        "INPUT_INVALID",
+        "this turn is no longer open for a vote; reload the page",
+      );
     }
     const a = pending.candidates.a;
     const b = pending.candidates.b;
-    if (!a || !b) throw new PsysimError("INPUT_INVALID", "the candidates for this turn are not ready yet");
+    if (!a || !b)
+      throw new PsysimError("INPUT_INVALID", "the candidates for this turn are not ready yet");
     const assignment = this.store.getAssignment(session.assignmentId)!;
     const winner = this.winnerOf(pick, pending.order);
-    const continueWith: Side = winner === "a" || winner === "b" ? winner : new SeededRandom(deriveSeed(session.seed, `continue-${turn}`)).pick(["a", "b"] as const);
+    const continueWith: Side =
+      winner === "a" || winner === "b"
+        ? winner
+        : new SeededRandom(deriveSeed(session.seed, `continue-${turn}`)).pick(["a", "b"] as const);
     const history = session.dialogue.turns;
     const battle: Battle = {
       schema: schemaTag("battle"),
@@ -183,8 +228,16 @@ export class ArenaSessions {
       content: chosen.content,
       speaker: continueWith === "a" ? assignment.counselorA : assignment.counselorB,
       candidates: [
-        { speaker: assignment.counselorA, content: a.content, ...(a.rejected?.length ? { rejected: a.rejected } : {}) },
-        { speaker: assignment.counselorB, content: b.content, ...(b.rejected?.length ? { rejected: b.rejected } : {}) },
+        {
+          speaker: assignment.counselorA,
+          content: a.content,
+          ...(a.rejected?.length ? { rejected: a.rejected } : {}),
+        },
+        {
+          speaker: assignment.counselorB,
+          content: b.content,
+          ...(b.rejected?.length ? { rejected: b.rejected } : {}),
+        },
       ],
       ...(chosen.validation ? { validation: chosen.validation } : {}),
     };
@@ -198,11 +251,21 @@ export class ArenaSessions {
         ...(phrase !== null ? { termination_phrase: phrase } : {}),
       });
     } else {
-      next = { ...session, error: null, dialogue, pending: this.newPending(session.seed, turn + 1) };
+      next = {
+        ...session,
+        error: null,
+        dialogue,
+        pending: this.newPending(session.seed, turn + 1),
+      };
     }
     const outcome = this.store.recordVote(battle, next);
-    if (outcome.kind === "duplicate") return { kind: "duplicate", battle: outcome.battle, session: this.mustGet(sessionId) };
-    if (outcome.kind === "stale") throw new PsysimError("INPUT_INVALID", "this session changed while you voted; reload the page");
+    if (outcome.kind === "duplicate")
+      return { kind: "duplicate", battle: outcome.battle, session: this.mustGet(sessionId) };
+    if (outcome.kind === "stale")
+      throw new PsysimError(
+        "INPUT_INVALID",
+        "this session changed while you voted; reload the page",
+      );
     return { kind: "recorded", battle, session: outcome.session };
   }
 
@@ -210,11 +273,15 @@ export class ArenaSessions {
   async say(sessionId: string, text: string): Promise<ArenaSession> {
     const session = this.mustGet(sessionId);
     const content = text.trim();
-    if (!content) throw new PsysimError("INPUT_INVALID", "write something to say to the counselors first");
+    if (!content)
+      throw new PsysimError("INPUT_INVALID", "write something to say to the counselors first");
     if (session.status !== "active" || session.dialogue.turns.at(-1)?.role !== "counselor") {
       throw new PsysimError("INPUT_INVALID", "it is not the client's turn; reload the page");
     }
-    const turns: Turn[] = [...session.dialogue.turns, { role: "client", content, speaker: String(session.dialogue.meta["client"]) }];
+    const turns: Turn[] = [
+      ...session.dialogue.turns,
+      { role: "client", content, speaker: String(session.dialogue.meta["client"]) },
+    ];
     this.save({ ...session, dialogue: { ...session.dialogue, turns } });
     return this.advance(sessionId);
   }
@@ -223,7 +290,10 @@ export class ArenaSessions {
   leave(sessionId: string): ArenaSession {
     const session = this.mustGet(sessionId);
     if (session.status !== "active" || session.dialogue.turns.at(-1)?.role !== "counselor") {
-      throw new PsysimError("INPUT_INVALID", "a session can be ended only after a counselor's reply");
+      throw new PsysimError(
+        "INPUT_INVALID",
+        "a session can be ended only after a counselor's reply",
+      );
     }
     return this.save(this.finished(session, { ...session.dialogue, ended_by: "client_exit" }));
   }
@@ -236,19 +306,31 @@ export class ArenaSessions {
 
   private finished(session: ArenaSession, dialogue: Dialogue): ArenaSession {
     const at = this.now();
-    return { ...session, status: "finished", pending: null, error: null, finishedAt: at, dialogue: { ...dialogue, meta: { ...dialogue.meta, finished_at: at } } };
+    return {
+      ...session,
+      status: "finished",
+      pending: null,
+      error: null,
+      finishedAt: at,
+      dialogue: { ...dialogue, meta: { ...dialogue.meta, finished_at: at } },
+    };
   }
 
   /** Positions are shuffled per turn with the session's seed, so a replay shows the same layout. */
   private newPending(seed: number, turn: number): PendingTurn {
-    if (!Number.isInteger(turn) || turn < 1) throw new Error(`counselor turns count from 1, got ${turn}`);
+    if (!Number.isInteger(turn) || turn < 1)
+      throw new Error(`counselor turns count from 1, got ${turn}`);
     const order = new SeededRandom(deriveSeed(seed, `order-${turn}`)).next() < 0.5 ? "ab" : "ba";
     return { turn, order, candidates: {} };
   }
 
   private save(session: ArenaSession): ArenaSession {
     const saved = this.store.saveArenaSession(session);
-    if (!saved) throw new PsysimError("INPUT_INVALID", "this session changed in another window; reload the page");
+    if (!saved)
+      throw new PsysimError(
+        "INPUT_INVALID",
+        "this session changed in another window; reload the page",
+      );
     return saved;
   }
 

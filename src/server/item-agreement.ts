@@ -16,9 +16,15 @@ const FLIP: Record<Winner, Winner> = { a: "b", b: "a", tie: "tie", both_bad: "bo
 
 function canonical(battle: Battle): CanonicalVerdict {
   const swap = battle.model_a > battle.model_b;
-  const [ma, mb, ra, rb] = swap ? [battle.model_b, battle.model_a, battle.response_b, battle.response_a] : [battle.model_a, battle.model_b, battle.response_a, battle.response_b];
+  const [ma, mb, ra, rb] = swap
+    ? [battle.model_b, battle.model_a, battle.response_b, battle.response_a]
+    : [battle.model_a, battle.model_b, battle.response_a, battle.response_b];
   const winner = battle.winner === null ? null : swap ? FLIP[battle.winner] : battle.winner;
-  return { item: JSON.stringify([battle.history_ref, ma, mb, ra, rb]), judge: battle.judge, winner };
+  return {
+    item: JSON.stringify([battle.history_ref, ma, mb, ra, rb]),
+    judge: battle.judge,
+    winner,
+  };
 }
 
 /** Each judge's first verdict per item (a second look at the same item by the same judge is not a second rater). */
@@ -48,7 +54,10 @@ export interface ItemAgreements {
   betweenAnnotatorsPooled: Agreement;
 }
 
-function compare(reference: Map<string, Winner | null>, judged: Map<string, Winner | null>): Array<{ reference: string; judged: string | null }> {
+function compare(
+  reference: Map<string, Winner | null>,
+  judged: Map<string, Winner | null>,
+): Array<{ reference: string; judged: string | null }> {
   const pairs: Array<{ reference: string; judged: string | null }> = [];
   for (const [item, label] of reference) {
     if (label === null || !judged.has(item)) continue;
@@ -66,7 +75,8 @@ export function itemAgreements(battles: Iterable<Battle>): ItemAgreements {
   for (const judge of machines) {
     for (const human of humans) {
       const pairs = compare(byJudge.get(human)!, byJudge.get(judge)!);
-      if (pairs.length > 0) judgeVsHuman.push({ reference: human, judged: judge, agreement: agreement(pairs) });
+      if (pairs.length > 0)
+        judgeVsHuman.push({ reference: human, judged: judge, agreement: agreement(pairs) });
     }
   }
   const betweenAnnotators: RaterPairAgreement[] = [];

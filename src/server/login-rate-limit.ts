@@ -6,7 +6,11 @@ export class LoginRateLimit {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
-    private readonly options: { maxFailures: number; windowMs: number; now: () => number } = { maxFailures: 5, windowMs: 15 * 60_000, now: Date.now },
+    private readonly options: { maxFailures: number; windowMs: number; now: () => number } = {
+      maxFailures: 5,
+      windowMs: 15 * 60_000,
+      now: Date.now,
+    },
   ) {}
 
   /** Milliseconds until the key may try again, or 0 if it may try now. */
@@ -15,7 +19,8 @@ export class LoginRateLimit {
     let wait = 0;
     for (const key of keys) {
       const recent = this.recent(key, now);
-      if (recent.length >= this.options.maxFailures) wait = Math.max(wait, recent[0]! + this.options.windowMs - now);
+      if (recent.length >= this.options.maxFailures)
+        wait = Math.max(wait, recent[0]! + this.options.windowMs - now);
     }
     return wait;
   }

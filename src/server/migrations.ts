@@ -82,7 +82,10 @@ export const MIGRATIONS: readonly string[] = [
 export function migrate(db: Database.Database): number {
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new PsysimError("INPUT_INVALID", `database schema version ${current} is newer than this psysim understands (${MIGRATIONS.length}); upgrade psysim or use another --db`);
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `database schema version ${current} is newer than this psysim understands (${MIGRATIONS.length}); upgrade psysim or use another --db`,
+    );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {

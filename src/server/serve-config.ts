@@ -20,5 +20,8 @@ export function parseServeConfig(section: unknown, file: string): ServeConfig {
   const parsed = ServeConfigSchema.safeParse(section ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new PsysimError("CONFIG_INVALID", `${file}: serve.${issue.path.map(String).join(".")}: ${issue.message}`);
+  throw new PsysimError(
+    "CONFIG_INVALID",
+    `${file}: serve.${issue.path.map(String).join(".")}: ${issue.message}`,
+  );
 }

@@ -34,7 +34,12 @@ export interface RunningServer {
 export const SERVE_DEFAULTS = { db: ".psysim/annotations.sqlite", port: 8787, host: "127.0.0.1" };
 
 /** Without a `counselors:` section the platform pairs two baseline counselors, so it runs offline. */
-const BASELINE_COUNSELORS: CounselorEntry[] = ["baseline-a", "baseline-b"].map((name) => ({ name, model: "baseline", systemPrompt: { kind: "three-stage" }, sampling: {} }));
+const BASELINE_COUNSELORS: CounselorEntry[] = ["baseline-a", "baseline-b"].map((name) => ({
+  name,
+  model: "baseline",
+  systemPrompt: { kind: "three-stage" },
+  sampling: {},
+}));
 
 /** `psysim serve`: the annotation platform on one SQLite file, models from the config through psysim's call path. */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
@@ -44,25 +49,59 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const config = context.config;
     const file = config?.source.file ?? "psysim.yaml";
     const serveConfig = parseServeConfig(config?.serve, file);
-    const registry = parseCounselorRegistry(config?.counselors, file, config?.source.dir ?? process.cwd());
-    const entries = registry.size === 0 ? BASELINE_COUNSELORS : (serveConfig.counselors ?? [...registry.keys()]).map((name) => {
-      const entry = registry.get(name);
-      if (!entry) throw new PsysimError("CONFIG_INVALID", `${file}: serve.counselors: ${name} is not under counselors:`);
-      return entry;
-    });
-    if (entries.length < 2) throw new PsysimError("CONFIG_INVALID", `${file}: counselors: the annotation platform compares two counselors; configure at least two`);
+    const registry = parseCounselorRegistry(
+      config?.counselors,
+      file,
+      config?.source.dir ?? process.cwd(),
+    );
+    const entries =
+      registry.size === 0
+        ? BASELINE_COUNSELORS
+        : (serveConfig.counselors ?? [...registry.keys()]).map((name) => {
+            const entry = registry.get(name);
+            if (!entry)
+              throw new PsysimError(
+                "CONFIG_INVALID",
+                `${file}: serve.counselors: ${name} is not under counselors:`,
+              );
+            return entry;
+          });
+    if (entries.length < 2)
+      throw new PsysimError(
+        "CONFIG_INVALID",
+        `${file}: counselors: the annotation platform compares two counselors; configure at least two`,
+      );
     const counselors = new Map<string, ArenaCounselor>();
-    for (const entry of entries) counselors.set(entry.name, arenaCounselor(entry, await context.chatModel(entry.model)));
-    const client = await context.chatModel(serveConfig.client ?? config?.simulation.client ?? "baseline");
+    for (const entry of entries)
+      counselors.set(entry.name, arenaCounselor(entry, await context.chatModel(entry.model)));
+    const client = await context.chatModel(
+      serveConfig.client ?? config?.simulation.client ?? "baseline",
+    );
     const seed = options.seed ?? serveConfig.seed ?? config?.simulation.seed ?? 0;
-    const engine = new SimulationSessionEngine({ client, counselors, maxTurns: serveConfig.max_turns ?? config?.simulation.max_turns, seed });
-    const isBaseline = Boolean(client.isBaseline) || [...counselors.values()].some((c) => c.model.isBaseline);
+    const engine = new SimulationSessionEngine({
+      client,
+      counselors,
+      maxTurns: serveConfig.max_turns ?? config?.simulation.max_turns,
+      seed,
+    });
+    const isBaseline =
+      Boolean(client.isBaseline) || [...counselors.values()].some((c) => c.model.isBaseline);
 
     store = new SqliteAnnotationStore(options.db ?? serveConfig.db ?? SERVE_DEFAULTS.db);
     const admin = await bootstrapAdmin(store, options.env ?? process.env);
-    const { app } = createApp({ store, engine, seed, isBaseline, secureCookies: options.secureCookies ?? false });
+    const { app } = createApp({
+      store,
+      engine,
+      seed,
+      isBaseline,
+      secureCookies: options.secureCookies ?? false,
+    });
     const host = options.host ?? serveConfig.host ?? SERVE_DEFAULTS.host;
-    const server = await listen(app.fetch, options.port ?? serveConfig.port ?? SERVE_DEFAULTS.port, host);
+    const server = await listen(
+      app.fetch,
+      options.port ?? serveConfig.port ?? SERVE_DEFAULTS.port,
+      host,
+    );
     const address = server.address() as AddressInfo;
     const openStore = store;
     return {
@@ -88,11 +127,20 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   }
 }
 
-function listen(fetch: (request: Request, env?: unknown) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+function listen(
+  fetch: (request: Request, env?: unknown) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serveHttp({ fetch, port, hostname }, () => resolve(server));
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new PsysimError("OUTPUT_UNWRITABLE", `cannot listen on ${hostname}:${port} (${error.code ?? error.message}); pass another --port or --host`)),
+      reject(
+        new PsysimError(
+          "OUTPUT_UNWRITABLE",
+          `cannot listen on ${hostname}:${port} (${error.code ?? error.message}); pass another --port or --host`,
+        ),
+      ),
     );
   });
 }

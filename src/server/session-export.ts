@@ -5,7 +5,9 @@ import type { ArenaSession } from "./annotation-store.js";
  * A session as a Dialogue record (DESIGN.md §2) for export; who annotated it, its status and
  * any undecided candidates go under `meta.annotation`, so unfinished work is exported too.
  */
-export function sessionRecord(session: ArenaSession & { annotatorName: string; cardId: string }): Dialogue {
+export function sessionRecord(
+  session: ArenaSession & { annotatorName: string; cardId: string },
+): Dialogue {
   return {
     ...session.dialogue,
     meta: {

@@ -41,7 +41,11 @@ export class SimulationSessionEngine implements SessionEngine {
   private readonly systemPrompts = new Map<string, { text: string } | undefined>();
 
   constructor(options: SimulationEngineOptions) {
-    if (options.counselors.size < 2) throw new PsysimError("CONFIG_INVALID", `the annotation platform needs at least two counselors to compare; ${options.counselors.size} configured`);
+    if (options.counselors.size < 2)
+      throw new PsysimError(
+        "CONFIG_INVALID",
+        `the annotation platform needs at least two counselors to compare; ${options.counselors.size} configured`,
+      );
     this.options = options;
     this.clientSpec = options.client.id;
     this.maxTurns = options.maxTurns ?? SIMULATION_DEFAULTS.maxTurns;
@@ -57,12 +61,20 @@ export class SimulationSessionEngine implements SessionEngine {
 
   /** Algorithm 1's turn numbering: the client utterance and the counselor reply that follows share a number. */
   private context(request: EngineRequest): CallContext {
-    return { dialogueId: request.dialogueKey, turn: counselorTurnCount(request.turns) + 1, seed: deriveSeed(this.options.seed ?? 0, request.dialogueKey) };
+    return {
+      dialogueId: request.dialogueKey,
+      turn: counselorTurnCount(request.turns) + 1,
+      seed: deriveSeed(this.options.seed ?? 0, request.dialogueKey),
+    };
   }
 
   private clientTemplate(language: Language): PromptTemplate {
     let template = this.clientTemplates.get(language);
-    if (!template) this.clientTemplates.set(language, (template = loadTemplate("client", language, this.options.templates)));
+    if (!template)
+      this.clientTemplates.set(
+        language,
+        (template = loadTemplate("client", language, this.options.templates)),
+      );
     return template;
   }
 
@@ -81,7 +93,11 @@ export class SimulationSessionEngine implements SessionEngine {
 
   async counselorReply(counselor: string, request: EngineRequest): Promise<CandidateReply> {
     const entry = this.options.counselors.get(counselor);
-    if (!entry) throw new PsysimError("CONFIG_INVALID", `counselor ${counselor} is not configured any more; add it back to the config or reassign`);
+    if (!entry)
+      throw new PsysimError(
+        "CONFIG_INVALID",
+        `counselor ${counselor} is not configured any more; add it back to the config or reassign`,
+      );
     const language = request.card.language;
     const key = `${counselor}/${language}`;
     if (!this.systemPrompts.has(key)) this.systemPrompts.set(key, entry.systemPrompt(language));
@@ -96,16 +112,28 @@ export class SimulationSessionEngine implements SessionEngine {
       exhaustedPolicy: this.options.exhaustedPolicy ?? SIMULATION_DEFAULTS.exhaustedPolicy,
       name: entry.name,
       ...(entry.sampling ? { sampling: entry.sampling } : {}),
-      ...(entry.transcript ? { formatMessages: (history: readonly Turn[], prompt: string | undefined) => flattenTranscript(entry.transcript!, history, prompt) } : {}),
+      ...(entry.transcript
+        ? {
+            formatMessages: (history: readonly Turn[], prompt: string | undefined) =>
+              flattenTranscript(entry.transcript!, history, prompt),
+          }
+        : {}),
     });
     const reply = await agent.reply(request.turns, this.context(request));
-    return { content: reply.content, ...(reply.rejected.length ? { rejected: reply.rejected } : {}), validation: reply.validation };
+    return {
+      content: reply.content,
+      ...(reply.rejected.length ? { rejected: reply.rejected } : {}),
+      validation: reply.validation,
+    };
   }
 
   terminationPhrase(reply: string, language: Language): string | null {
     let rule = this.rules.get(language);
     if (!rule) {
-      rule = new TerminationRule(language, this.options.terminationPhrases?.[language] ?? DEFAULT_TERMINATION_PHRASES[language]);
+      rule = new TerminationRule(
+        language,
+        this.options.terminationPhrases?.[language] ?? DEFAULT_TERMINATION_PHRASES[language],
+      );
       this.rules.set(language, rule);
     }
     return rule.match(reply) ?? null;

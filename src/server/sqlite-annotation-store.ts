@@ -53,7 +53,12 @@ interface SessionRow {
   finished_at: string | null;
 }
 
-const toUser = (row: UserRow): User => ({ id: row.id, name: row.name, role: row.role, createdAt: row.created_at });
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  name: row.name,
+  role: row.role,
+  createdAt: row.created_at,
+});
 
 const toAssignment = (row: AssignmentRow): Assignment => ({
   id: row.id,
@@ -102,7 +107,10 @@ export class SqliteAnnotationStore implements AnnotationStore {
     try {
       this.db = new Database(file);
     } catch (error) {
-      throw new PsysimError("OUTPUT_UNWRITABLE", `${file}: cannot open the database (${(error as Error).message})`);
+      throw new PsysimError(
+        "OUTPUT_UNWRITABLE",
+        `${file}: cannot open the database (${(error as Error).message})`,
+      );
     }
     this.db.pragma("journal_mode = WAL");
     // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commits.
@@ -122,7 +130,9 @@ export class SqliteAnnotationStore implements AnnotationStore {
 
   createUser(name: string, role: UserRole, passwordHash: string): User {
     const createdAt = this.now();
-    const info = this.sql("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)").run(name, role, passwordHash, createdAt);
+    const info = this.sql(
+      "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+    ).run(name, role, passwordHash, createdAt);
     return { id: Number(info.lastInsertRowid), name, role, createdAt };
   }
 
@@ -143,13 +153,18 @@ export class SqliteAnnotationStore implements AnnotationStore {
   createSetupToken(tokenHash: string): void {
     this.db.transaction(() => {
       this.sql("DELETE FROM setup_tokens WHERE used_at IS NULL").run();
-      this.sql("INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)").run(tokenHash, this.now());
+      this.sql("INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)").run(
+        tokenHash,
+        this.now(),
+      );
     })();
   }
 
   consumeSetupToken(tokenHash: string, name: string, passwordHash: string): User | null {
     return this.db.transaction(() => {
-      const spent = this.sql("UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL").run(this.now(), tokenHash);
+      const spent = this.sql(
+        "UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+      ).run(this.now(), tokenHash);
       if (spent.changes !== 1) return null;
       if (this.findLogin(name)) return null;
       return this.createUser(name, "admin", passwordHash);
@@ -158,14 +173,23 @@ export class SqliteAnnotationStore implements AnnotationStore {
 
   createInvite(invite: NewInvite): void {
     this.db
-      .prepare("INSERT INTO invites (token_hash, name, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(invite.tokenHash, invite.name, invite.role, invite.createdBy, this.now(), invite.expiresAt);
+      .prepare(
+        "INSERT INTO invites (token_hash, name, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run(
+        invite.tokenHash,
+        invite.name,
+        invite.role,
+        invite.createdBy,
+        this.now(),
+        invite.expiresAt,
+      );
   }
 
   findOpenInvite(tokenHash: string, now: string): { name: string; role: UserRole } | null {
-    const row = this.sql("SELECT name, role FROM invites WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?").get(tokenHash, now) as
-      | { name: string; role: UserRole }
-      | undefined;
+    const row = this.sql(
+      "SELECT name, role FROM invites WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+    ).get(tokenHash, now) as { name: string; role: UserRole } | undefined;
     return row ?? null;
   }
 
@@ -180,13 +204,17 @@ export class SqliteAnnotationStore implements AnnotationStore {
 
   createWebSession(idHash: string, userId: number, csrfToken: string, expiresAt: string): void {
     this.db
-      .prepare("INSERT INTO web_sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO web_sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+      )
       .run(idHash, userId, csrfToken, this.now(), expiresAt);
   }
 
   findWebSession(idHash: string, now: string): WebSession | null {
     const row = this.db
-      .prepare("SELECT u.*, s.csrf_token, s.expires_at FROM web_sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?")
+      .prepare(
+        "SELECT u.*, s.csrf_token, s.expires_at FROM web_sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?",
+      )
       .get(idHash, now) as (UserRow & { csrf_token: string; expires_at: string }) | undefined;
     return row ? { user: toUser(row), csrfToken: row.csrf_token, expiresAt: row.expires_at } : null;
   }
@@ -214,25 +242,32 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   getRoleCard(id: string): RoleCard | null {
-    const row = this.sql("SELECT card FROM role_cards WHERE id = ?").get(id) as { card: string } | undefined;
+    const row = this.sql("SELECT card FROM role_cards WHERE id = ?").get(id) as
+      { card: string } | undefined;
     return row ? (JSON.parse(row.card) as RoleCard) : null;
   }
 
   listRoleCards(): RoleCard[] {
-    return (this.sql("SELECT card FROM role_cards ORDER BY id").all() as { card: string }[]).map((r) => JSON.parse(r.card) as RoleCard);
+    return (this.sql("SELECT card FROM role_cards ORDER BY id").all() as { card: string }[]).map(
+      (r) => JSON.parse(r.card) as RoleCard,
+    );
   }
 
   createAssignments(assignments: NewAssignment[]): number {
-    const insert = this.sql("INSERT INTO assignments (annotator_id, card_id, counselor_a, counselor_b, mode, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    const insert = this.sql(
+      "INSERT INTO assignments (annotator_id, card_id, counselor_a, counselor_b, mode, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    );
     return this.db.transaction(() => {
       const at = this.now();
-      for (const a of assignments) insert.run(a.annotatorId, a.cardId, a.counselorA, a.counselorB, a.mode, at);
+      for (const a of assignments)
+        insert.run(a.annotatorId, a.cardId, a.counselorA, a.counselorB, a.mode, at);
       return assignments.length;
     })();
   }
 
   getAssignment(id: number): Assignment | null {
-    const row = this.sql(`${ASSIGNMENT_SELECT} WHERE a.id = ?`).get(id) as AssignmentRow | undefined;
+    const row = this.sql(`${ASSIGNMENT_SELECT} WHERE a.id = ?`).get(id) as
+      AssignmentRow | undefined;
     return row ? toAssignment(row) : null;
   }
 
@@ -240,7 +275,9 @@ export class SqliteAnnotationStore implements AnnotationStore {
     const rows =
       filter.annotatorId === undefined
         ? (this.sql(`${ASSIGNMENT_SELECT} ORDER BY a.id`).all() as AssignmentRow[])
-        : (this.sql(`${ASSIGNMENT_SELECT} WHERE a.annotator_id = ? ORDER BY a.id`).all(filter.annotatorId) as AssignmentRow[]);
+        : (this.sql(`${ASSIGNMENT_SELECT} WHERE a.annotator_id = ? ORDER BY a.id`).all(
+            filter.annotatorId,
+          ) as AssignmentRow[]);
     return rows.map(toAssignment);
   }
 
@@ -255,7 +292,15 @@ export class SqliteAnnotationStore implements AnnotationStore {
            (SELECT MAX(b.created_at) FROM battles b JOIN arena_sessions s ON s.id = b.session_id WHERE s.annotator_id = u.id) AS last_vote_at
          FROM users u WHERE u.role = 'annotator' ORDER BY u.name`,
       )
-      .all() as Array<{ id: number; name: string; assignments: number; finished: number; active: number; votes: number; last_vote_at: string | null }>;
+      .all() as Array<{
+      id: number;
+      name: string;
+      assignments: number;
+      finished: number;
+      active: number;
+      votes: number;
+      last_vote_at: string | null;
+    }>;
     return rows.map((r) => ({
       annotatorId: r.id,
       name: r.name,
@@ -267,15 +312,28 @@ export class SqliteAnnotationStore implements AnnotationStore {
     }));
   }
 
-  createArenaSession(session: Omit<ArenaSession, "version" | "finishedAt" | "error" | "status">): ArenaSession {
+  createArenaSession(
+    session: Omit<ArenaSession, "version" | "finishedAt" | "error" | "status">,
+  ): ArenaSession {
     this.db
-      .prepare("INSERT INTO arena_sessions (id, assignment_id, annotator_id, seed, status, dialogue, pending, started_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)")
-      .run(session.id, session.assignmentId, session.annotatorId, session.seed, JSON.stringify(session.dialogue), session.pending ? JSON.stringify(session.pending) : null, session.startedAt);
+      .prepare(
+        "INSERT INTO arena_sessions (id, assignment_id, annotator_id, seed, status, dialogue, pending, started_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
+      )
+      .run(
+        session.id,
+        session.assignmentId,
+        session.annotatorId,
+        session.seed,
+        JSON.stringify(session.dialogue),
+        session.pending ? JSON.stringify(session.pending) : null,
+        session.startedAt,
+      );
     return this.getArenaSession(session.id)!;
   }
 
   getArenaSession(id: string): ArenaSession | null {
-    const row = this.sql("SELECT * FROM arena_sessions WHERE id = ?").get(id) as SessionRow | undefined;
+    const row = this.sql("SELECT * FROM arena_sessions WHERE id = ?").get(id) as
+      SessionRow | undefined;
     return row ? toSession(row) : null;
   }
 
@@ -296,7 +354,9 @@ export class SqliteAnnotationStore implements AnnotationStore {
 
   saveArenaSession(session: ArenaSession): ArenaSession | null {
     const info = this.db
-      .prepare("UPDATE arena_sessions SET status = ?, dialogue = ?, pending = ?, error = ?, finished_at = ?, version = version + 1 WHERE id = ? AND version = ?")
+      .prepare(
+        "UPDATE arena_sessions SET status = ?, dialogue = ?, pending = ?, error = ?, finished_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+      )
       .run(
         session.status,
         JSON.stringify(session.dialogue),
@@ -310,29 +370,39 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   recordVote(battle: Battle, next: ArenaSession): VoteOutcome {
-    return this.db.transaction((): VoteOutcome => {
-      const existing = this.battleForTurn(next.id, battle.turn);
-      if (existing) return { kind: "duplicate", battle: existing };
-      const saved = this.saveArenaSession(next);
-      if (!saved) return { kind: "stale" };
-      this.db
-        .prepare("INSERT INTO battles (id, session_id, turn, judge, source, record, created_at) VALUES (?, ?, ?, ?, 'human', ?, ?)")
-        .run(battle.id, next.id, battle.turn, battle.judge, JSON.stringify(battle), battle.ts);
-      return { kind: "recorded", session: saved };
-    }).immediate();
+    return this.db
+      .transaction((): VoteOutcome => {
+        const existing = this.battleForTurn(next.id, battle.turn);
+        if (existing) return { kind: "duplicate", battle: existing };
+        const saved = this.saveArenaSession(next);
+        if (!saved) return { kind: "stale" };
+        this.db
+          .prepare(
+            "INSERT INTO battles (id, session_id, turn, judge, source, record, created_at) VALUES (?, ?, ?, ?, 'human', ?, ?)",
+          )
+          .run(battle.id, next.id, battle.turn, battle.judge, JSON.stringify(battle), battle.ts);
+        return { kind: "recorded", session: saved };
+      })
+      .immediate();
   }
 
   battleForTurn(sessionId: string, turn: number): Battle | null {
-    const row = this.sql("SELECT record FROM battles WHERE session_id = ? AND turn = ?").get(sessionId, turn) as { record: string } | undefined;
+    const row = this.sql("SELECT record FROM battles WHERE session_id = ? AND turn = ?").get(
+      sessionId,
+      turn,
+    ) as { record: string } | undefined;
     return row ? BattleSchema.parse(JSON.parse(row.record)) : null;
   }
 
   importBattles(battles: Battle[]): { added: number; skipped: number } {
-    const insert = this.sql("INSERT OR IGNORE INTO battles (id, session_id, turn, judge, source, record, created_at) VALUES (?, NULL, ?, ?, 'import', ?, ?)");
+    const insert = this.sql(
+      "INSERT OR IGNORE INTO battles (id, session_id, turn, judge, source, record, created_at) VALUES (?, NULL, ?, ?, 'import', ?, ?)",
+    );
     return this.db.transaction(() => {
       let added = 0;
       const at = this.now();
-      for (const b of battles) added += insert.run(b.id, b.turn, b.judge, JSON.stringify(b), at).changes;
+      for (const b of battles)
+        added += insert.run(b.id, b.turn, b.judge, JSON.stringify(b), at).changes;
       return { added, skipped: battles.length - added };
     })();
   }
@@ -340,9 +410,14 @@ export class SqliteAnnotationStore implements AnnotationStore {
   // Exports read in pages rather than with one open cursor: better-sqlite3 refuses writes on a
   // connection while a cursor is open, and a streamed export must not block votes.
   *iterateBattles(filter: { source?: "human" | "import" } = {}): IterableIterator<Battle> {
-    const page = this.sql(`SELECT rowid, record FROM battles WHERE rowid > ? ${filter.source ? "AND source = ?" : ""} ORDER BY rowid LIMIT ${PAGE}`);
-    for (let after = 0; ; ) {
-      const rows = (filter.source ? page.all(after, filter.source) : page.all(after)) as Array<{ rowid: number; record: string }>;
+    const page = this.sql(
+      `SELECT rowid, record FROM battles WHERE rowid > ? ${filter.source ? "AND source = ?" : ""} ORDER BY rowid LIMIT ${PAGE}`,
+    );
+    for (let after = 0; ;) {
+      const rows = (filter.source ? page.all(after, filter.source) : page.all(after)) as Array<{
+        rowid: number;
+        record: string;
+      }>;
       for (const row of rows) yield BattleSchema.parse(JSON.parse(row.record));
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1]!.rowid;
@@ -353,9 +428,12 @@ export class SqliteAnnotationStore implements AnnotationStore {
     const page = this.sql(
       `SELECT s.rowid, s.*, u.name AS annotator_name, a.card_id FROM arena_sessions s JOIN users u ON u.id = s.annotator_id JOIN assignments a ON a.id = s.assignment_id WHERE s.rowid > ? ORDER BY s.rowid LIMIT ${PAGE}`,
     );
-    for (let after = 0; ; ) {
-      const rows = page.all(after) as Array<SessionRow & { rowid: number; annotator_name: string; card_id: string }>;
-      for (const row of rows) yield { ...toSession(row), annotatorName: row.annotator_name, cardId: row.card_id };
+    for (let after = 0; ;) {
+      const rows = page.all(after) as Array<
+        SessionRow & { rowid: number; annotator_name: string; card_id: string }
+      >;
+      for (const row of rows)
+        yield { ...toSession(row), annotatorName: row.annotator_name, cardId: row.card_id };
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1]!.rowid;
     }

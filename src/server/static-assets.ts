@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
  */
 const STATIC_DIR = fileURLToPath(new URL("../../src/server/static/", import.meta.url));
 
-const TYPES: Record<string, string> = { "style.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8" };
+const TYPES: Record<string, string> = {
+  "style.css": "text/css; charset=utf-8",
+  "app.js": "text/javascript; charset=utf-8",
+};
 
 export interface StaticAsset {
   body: string;
@@ -19,7 +22,8 @@ export function loadStaticAssets(): Map<string, StaticAsset> {
   const assets = new Map<string, StaticAsset>();
   for (const [name, type] of Object.entries(TYPES)) {
     const path = STATIC_DIR + name;
-    if (!existsSync(path)) throw new Error(`psysim is missing its web asset ${path}; reinstall psysim`);
+    if (!existsSync(path))
+      throw new Error(`psysim is missing its web asset ${path}; reinstall psysim`);
     assets.set(name, { body: readFileSync(path, "utf8"), type });
   }
   return assets;

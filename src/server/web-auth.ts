@@ -35,14 +35,25 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * request, and refuses state-changing requests without the right token or from another origin.
  */
 export function webAuth(options: WebAuthOptions): MiddlewareHandler<AuthEnv> {
-  const cookieBase = { httpOnly: true, sameSite: "Strict", path: "/", secure: options.secureCookies } as const;
+  const cookieBase = {
+    httpOnly: true,
+    sameSite: "Strict",
+    path: "/",
+    secure: options.secureCookies,
+  } as const;
   return async (c, next) => {
     const lang = c.req.query("lang");
-    if (lang === "zh" || lang === "en") setCookie(c, LANGUAGE_COOKIE, lang, { ...cookieBase, maxAge: 365 * 86400 });
-    c.set("lang", pickUiLanguage(lang ?? getCookie(c, LANGUAGE_COOKIE), c.req.header("accept-language")));
+    if (lang === "zh" || lang === "en")
+      setCookie(c, LANGUAGE_COOKIE, lang, { ...cookieBase, maxAge: 365 * 86400 });
+    c.set(
+      "lang",
+      pickUiLanguage(lang ?? getCookie(c, LANGUAGE_COOKIE), c.req.header("accept-language")),
+    );
 
     const raw = getCookie(c, SESSION_COOKIE);
-    const session = raw ? options.store.findWebSession(tokenHash(raw), options.now().toISOString()) : null;
+    const session = raw
+      ? options.store.findWebSession(tokenHash(raw), options.now().toISOString())
+      : null;
     c.set("session", session);
     c.set("user", session?.user ?? null);
     let csrf = session?.csrfToken ?? getCookie(c, PRELOGIN_CSRF_COOKIE);
@@ -54,9 +65,16 @@ export function webAuth(options: WebAuthOptions): MiddlewareHandler<AuthEnv> {
 
     if (STATE_CHANGING.has(c.req.method)) {
       const origin = c.req.header("origin");
-      if (origin !== undefined && !sameHost(origin, c.req.header("host") ?? new URL(c.req.url).host)) throw new HTTPException(403, { message: "cross-origin request refused" });
+      if (
+        origin !== undefined &&
+        !sameHost(origin, c.req.header("host") ?? new URL(c.req.url).host)
+      )
+        throw new HTTPException(403, { message: "cross-origin request refused" });
       const sent = c.req.header("x-csrf-token") ?? (await formField(c, "_csrf"));
-      if (!sent || !sameToken(sent, csrf)) throw new HTTPException(403, { message: "missing or wrong CSRF token; reload the page and try again" });
+      if (!sent || !sameToken(sent, csrf))
+        throw new HTTPException(403, {
+          message: "missing or wrong CSRF token; reload the page and try again",
+        });
     }
     await next();
   };
@@ -73,7 +91,11 @@ function sameHost(origin: string, host: string): boolean {
 
 async function formField(c: Context, name: string): Promise<string | undefined> {
   const type = c.req.header("content-type") ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) return undefined;
+  if (
+    !type.startsWith("application/x-www-form-urlencoded") &&
+    !type.startsWith("multipart/form-data")
+  )
+    return undefined;
   const body = await c.req.parseBody();
   const value = body[name];
   return typeof value === "string" ? value : undefined;
@@ -86,7 +108,13 @@ export function signIn(c: Context<AuthEnv>, options: WebAuthOptions, user: User)
   const id = randomToken();
   const expires = new Date(options.now().getTime() + options.sessionTtlMs);
   options.store.createWebSession(tokenHash(id), user.id, randomToken(), expires.toISOString());
-  setCookie(c, SESSION_COOKIE, id, { httpOnly: true, sameSite: "Strict", path: "/", secure: options.secureCookies, expires });
+  setCookie(c, SESSION_COOKIE, id, {
+    httpOnly: true,
+    sameSite: "Strict",
+    path: "/",
+    secure: options.secureCookies,
+    expires,
+  });
   deleteCookie(c, PRELOGIN_CSRF_COOKIE, { path: "/" });
 }
 
@@ -104,11 +132,17 @@ export function requireUser(role?: "admin"): MiddlewareHandler<AuthEnv> {
       if (c.req.method === "GET" || c.req.method === "HEAD") return c.redirect("/login", 303);
       throw new HTTPException(401, { message: "sign in first" });
     }
-    if (role && user.role !== role) throw new HTTPException(403, { message: "this page is for the admin" });
+    if (role && user.role !== role)
+      throw new HTTPException(403, { message: "this page is for the admin" });
     await next();
   };
 }
 
 export function pageContext(c: Context<AuthEnv>): PageContext {
-  return { lang: c.get("lang"), user: c.get("user"), csrf: c.get("csrf"), path: new URL(c.req.url).pathname };
+  return {
+    lang: c.get("lang"),
+    user: c.get("user"),
+    csrf: c.get("csrf"),
+    path: new URL(c.req.url).pathname,
+  };
 }

@@ -39,4 +39,3 @@ export async function callAgentModel(
   addUsage(usage, response.usage);
   return response.content;
 }
-

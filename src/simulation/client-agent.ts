@@ -13,11 +13,26 @@ export const CLIENT_GREETING: Record<Language, string> = { zh: "你好", en: "He
 
 const STYLE_RULES: Record<string, Record<Language, string>> = {
   plain: { zh: "说话平实直接。", en: "Speak plainly and directly." },
-  upset: { zh: "你此刻情绪低落、容易激动，说话里带着情绪。", en: "You are upset right now, and it shows in how you talk." },
-  verbose: { zh: "你说话比较絮叨，喜欢补充细节，但仍以一到两句为限。", en: "You tend to add details, though still within one or two sentences." },
-  reserved: { zh: "你比较拘谨，不太愿意多说，需要咨询师追问才会展开。", en: "You are guarded and say little unless the counselor asks." },
-  tangent: { zh: "你偶尔会岔开话题，说到别的事情上。", en: "You sometimes drift off onto side topics." },
-  pleasing: { zh: "你很在意咨询师的看法，常常附和对方。", en: "You care a lot about what the counselor thinks and often agree with them." },
+  upset: {
+    zh: "你此刻情绪低落、容易激动，说话里带着情绪。",
+    en: "You are upset right now, and it shows in how you talk.",
+  },
+  verbose: {
+    zh: "你说话比较絮叨，喜欢补充细节，但仍以一到两句为限。",
+    en: "You tend to add details, though still within one or two sentences.",
+  },
+  reserved: {
+    zh: "你比较拘谨，不太愿意多说，需要咨询师追问才会展开。",
+    en: "You are guarded and say little unless the counselor asks.",
+  },
+  tangent: {
+    zh: "你偶尔会岔开话题，说到别的事情上。",
+    en: "You sometimes drift off onto side topics.",
+  },
+  pleasing: {
+    zh: "你很在意咨询师的看法，常常附和对方。",
+    en: "You care a lot about what the counselor thinks and often agree with them.",
+  },
 };
 
 export interface ClientAgentOptions {
@@ -39,7 +54,9 @@ export class ClientAgent {
 
   constructor(options: ClientAgentOptions) {
     this.options = options;
-    const style = options.card.style ? STYLE_RULES[options.card.style]?.[options.language] : undefined;
+    const style = options.card.style
+      ? STYLE_RULES[options.card.style]?.[options.language]
+      : undefined;
     this.systemPrompt = renderTemplate(options.template, {
       role_card: roleCardText(options.card, options.language),
       planned_rounds: String(options.plannedRounds),
@@ -55,20 +72,40 @@ export class ClientAgent {
   messages(history: readonly Turn[]): ChatMessage[] {
     return [
       { role: "system", content: this.systemPrompt },
-      ...history.map((t): ChatMessage => ({ role: t.role === "client" ? "assistant" : "user", content: t.content })),
+      ...history.map((t): ChatMessage => ({
+        role: t.role === "client" ? "assistant" : "user",
+        content: t.content,
+      })),
     ];
   }
 
-  async speak(history: readonly Turn[], context: CallContext): Promise<{ content: string; usage: Usage }> {
+  async speak(
+    history: readonly Turn[],
+    context: CallContext,
+  ): Promise<{ content: string; usage: Usage }> {
     const usage = emptyUsage();
     const attempts = this.options.maxAttempts ?? 3;
     const messages = this.messages(history);
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const content = (
-        await callAgentModel(this.options.model, { messages, task: { kind: "client", language: this.options.language, card: this.options.card } }, context, "client", attempt, this.options.sampling ?? {}, usage)
+        await callAgentModel(
+          this.options.model,
+          {
+            messages,
+            task: { kind: "client", language: this.options.language, card: this.options.card },
+          },
+          context,
+          "client",
+          attempt,
+          this.options.sampling ?? {},
+          usage,
+        )
       ).trim();
       if (content !== "") return { content, usage };
     }
-    throw new PsysimError("MODEL_CALL_FAILED", `${this.options.model.id}: the client model returned empty utterances ${attempts} times (dialogue ${context.dialogueId}, turn ${context.turn})`);
+    throw new PsysimError(
+      "MODEL_CALL_FAILED",
+      `${this.options.model.id}: the client model returned empty utterances ${attempts} times (dialogue ${context.dialogueId}, turn ${context.turn})`,
+    );
   }
 }

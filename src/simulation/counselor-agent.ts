@@ -36,17 +36,24 @@ export interface CounselorReply {
   usage: Usage;
 }
 
-export function counselorMessages(history: readonly Turn[], systemPrompt: string | undefined): ChatMessage[] {
+export function counselorMessages(
+  history: readonly Turn[],
+  systemPrompt: string | undefined,
+): ChatMessage[] {
   return [
     ...(systemPrompt ? [{ role: "system" as const, content: systemPrompt }] : []),
-    ...history.map((t): ChatMessage => ({ role: t.role === "client" ? "user" : "assistant", content: t.content })),
+    ...history.map((t): ChatMessage => ({
+      role: t.role === "client" ? "user" : "assistant",
+      content: t.content,
+    })),
   ];
 }
 
 /** Cuts a refused reply down to what σ accepts: one line, within the length limit. */
 export function truncateReply(reply: string, validator: ResponseValidator): string {
   const oneLine = reply.replace(/\s*[\r\n\u2028\u2029]+\s*/g, " ").trim();
-  if (validator.language === "zh") return [...oneLine].slice(0, validator.settings.maxChineseChars).join("");
+  if (validator.language === "zh")
+    return [...oneLine].slice(0, validator.settings.maxChineseChars).join("");
   if (countWords(oneLine) <= validator.settings.maxEnglishWords) return oneLine;
   const words = oneLine.split(/\s+/);
   let out = "";
@@ -78,7 +85,17 @@ export class CounselorAgent {
     const rejected: RejectedReply[] = [];
     const messages = this.messages(history);
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const content = (await callAgentModel(model, { messages, task: { kind: "counselor", language } }, context, this.name, attempt, this.options.sampling ?? {}, usage)).trim();
+      const content = (
+        await callAgentModel(
+          model,
+          { messages, task: { kind: "counselor", language } },
+          context,
+          this.name,
+          attempt,
+          this.options.sampling ?? {},
+          usage,
+        )
+      ).trim();
       const verdict = validator.check(content);
       if (verdict.ok) return { content, rejected, validation: "accepted", usage };
       rejected.push({ content, reasons: verdict.reasons });

@@ -9,7 +9,10 @@ export interface ValidatorSettings {
   maxEnglishWords: number;
 }
 
-export const DEFAULT_VALIDATOR_SETTINGS: ValidatorSettings = { maxChineseChars: 200, maxEnglishWords: 120 };
+export const DEFAULT_VALIDATOR_SETTINGS: ValidatorSettings = {
+  maxChineseChars: 200,
+  maxEnglishWords: 120,
+};
 
 export interface Verdict {
   ok: boolean;
@@ -65,7 +68,10 @@ export class ResponseValidator {
     const reasons: RejectionReason[] = [];
     const text = reply.trim();
     if (text === "") reasons.push("empty");
-    const tooLong = this.language === "zh" ? [...text].length > this.settings.maxChineseChars : countWords(text) > this.settings.maxEnglishWords;
+    const tooLong =
+      this.language === "zh"
+        ? [...text].length > this.settings.maxChineseChars
+        : countWords(text) > this.settings.maxEnglishWords;
     if (tooLong) reasons.push("too_long");
     if (/[\r\n\u2028\u2029]/.test(text)) reasons.push("newline");
     if (hasEnumeration(text)) reasons.push("enumeration");

@@ -13,7 +13,10 @@ export interface ClientSide {
  * The counselor's side of a turn. In simulation it is one CounselorAgent; in the arena it
  * is two counselors and a supervisor (Algorithm 2), which is why usage comes by role.
  */
-export type CounselorStep = (history: readonly Turn[], context: CallContext) => Promise<{ turn: Turn; usage: UsageByRole }>;
+export type CounselorStep = (
+  history: readonly Turn[],
+  context: CallContext,
+) => Promise<{ turn: Turn; usage: UsageByRole }>;
 
 export interface SessionSetup {
   dialogueId: string;
@@ -48,12 +51,18 @@ export async function runSession(setup: SessionSetup): Promise<SessionOutcome> {
   };
   const turns: Turn[] = [{ role: "client", content: setup.client.greeting() }];
   for (let turn = 1; ; turn++) {
-    const context: CallContext = { dialogueId: setup.dialogueId, turn, seed: setup.seed, ...(setup.signal ? { signal: setup.signal } : {}) };
+    const context: CallContext = {
+      dialogueId: setup.dialogueId,
+      turn,
+      seed: setup.seed,
+      ...(setup.signal ? { signal: setup.signal } : {}),
+    };
     const step = await setup.counselor(turns, context);
     turns.push(step.turn);
     for (const [role, spent] of Object.entries(step.usage)) spend(role, spent);
     const phrase = setup.termination.match(step.turn.content);
-    if (phrase !== undefined) return { turns, endedBy: "termination_phrase", terminationPhrase: phrase, usage };
+    if (phrase !== undefined)
+      return { turns, endedBy: "termination_phrase", terminationPhrase: phrase, usage };
     if (turn >= setup.maxTurns) return { turns, endedBy: "max_turns", usage };
     const next = await setup.client.speak(turns, { ...context, turn: turn + 1 });
     turns.push({ role: "client", content: next.content });

@@ -66,7 +66,13 @@ export const SIMULATION_DEFAULTS = {
 };
 
 /** Failures no other session could escape (a missing key, an empty account): stop the run instead of failing every session. */
-const FATAL_CODES: readonly ErrorCode[] = ["MISSING_API_KEY", "QUOTA_EXHAUSTED", "MODEL_SPEC_INVALID", "CONFIG_INVALID", "OUTPUT_UNWRITABLE"];
+const FATAL_CODES: readonly ErrorCode[] = [
+  "MISSING_API_KEY",
+  "QUOTA_EXHAUSTED",
+  "MODEL_SPEC_INVALID",
+  "CONFIG_INVALID",
+  "OUTPUT_UNWRITABLE",
+];
 
 function isFatal(error: unknown): error is PsysimError {
   return error instanceof PsysimError && FATAL_CODES.includes(error.code);
@@ -82,15 +88,32 @@ export function dialogueIdFor(card: RoleCard): string {
  * it is complete, in one write; a failed session is reported and left out, so rerunning
  * the same command retries it while finished calls replay from the cache.
  */
-export async function simulate(options: SimulateOptions, models: SimulateModels, onEvent: (event: SimulationEvent) => void = () => {}): Promise<SimulateSummary> {
-  const settings: Settings = { ...SIMULATION_DEFAULTS, ...definedOnly(options), cards: options.cards, out: options.out };
+export async function simulate(
+  options: SimulateOptions,
+  models: SimulateModels,
+  onEvent: (event: SimulationEvent) => void = () => {},
+): Promise<SimulateSummary> {
+  const settings: Settings = {
+    ...SIMULATION_DEFAULTS,
+    ...definedOnly(options),
+    cards: options.cards,
+    out: options.out,
+  };
   // Open (and repair) the output before reading it, so a torn last line is not counted as finished.
   const output = new JsonlAppender(options.out);
   try {
     const done = await readRecordIds(options.out);
-    const wanted = options.limit === undefined ? options.cards : options.cards.slice(0, options.limit);
+    const wanted =
+      options.limit === undefined ? options.cards : options.cards.slice(0, options.limit);
     const todo = wanted.filter((card) => !done.has(dialogueIdFor(card)));
-    const summary: SimulateSummary = { out: options.out, requested: wanted.length, skipped: wanted.length - todo.length, completed: 0, failed: [], usage: {} };
+    const summary: SimulateSummary = {
+      out: options.out,
+      requested: wanted.length,
+      skipped: wanted.length - todo.length,
+      completed: 0,
+      failed: [],
+      usage: {},
+    };
     onEvent({ type: "run-start", total: todo.length, skipped: summary.skipped });
 
     let next = 0;
@@ -118,7 +141,9 @@ export async function simulate(options: SimulateOptions, models: SimulateModels,
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency, Math.max(1, todo.length)) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.min(settings.concurrency, Math.max(1, todo.length)) }, worker),
+    );
     if (fatal) throw fatal;
     return summary;
   } finally {
@@ -128,15 +153,30 @@ export async function simulate(options: SimulateOptions, models: SimulateModels,
 
 type Settings = typeof SIMULATION_DEFAULTS & SimulateOptions;
 
-async function simulateOne(card: RoleCard, settings: Settings, models: SimulateModels, onUsage: (role: string, usage: Usage) => void): Promise<Dialogue> {
+async function simulateOne(
+  card: RoleCard,
+  settings: Settings,
+  models: SimulateModels,
+  onUsage: (role: string, usage: Usage) => void,
+): Promise<Dialogue> {
   const language = settings.language ?? card.language;
   const dialogueId = dialogueIdFor(card);
   const seed = deriveSeed(settings.seed, dialogueId);
   const clientTemplate = loadTemplate("client", language, settings.templates);
   const counselorTemplate = loadTemplate("counselor", language, settings.templates);
   const validator = new ResponseValidator(language, settings.validator);
-  const termination = new TerminationRule(language, settings.terminationPhrases?.[language] ?? DEFAULT_TERMINATION_PHRASES[language]);
-  const client = new ClientAgent({ model: models.client, card, language, template: clientTemplate, plannedRounds: settings.maxTurns, ...(settings.clientSampling ? { sampling: settings.clientSampling } : {}) });
+  const termination = new TerminationRule(
+    language,
+    settings.terminationPhrases?.[language] ?? DEFAULT_TERMINATION_PHRASES[language],
+  );
+  const client = new ClientAgent({
+    model: models.client,
+    card,
+    language,
+    template: clientTemplate,
+    plannedRounds: settings.maxTurns,
+    ...(settings.clientSampling ? { sampling: settings.clientSampling } : {}),
+  });
   const counselor = new CounselorAgent({
     model: models.counselor,
     language,
@@ -174,7 +214,9 @@ async function simulateOne(card: RoleCard, settings: Settings, models: SimulateM
     language,
     turns: outcome.turns,
     ended_by: outcome.endedBy,
-    ...(outcome.terminationPhrase !== undefined ? { termination_phrase: outcome.terminationPhrase } : {}),
+    ...(outcome.terminationPhrase !== undefined
+      ? { termination_phrase: outcome.terminationPhrase }
+      : {}),
     meta: {
       client: models.client.id,
       counselor: models.counselor.id,
@@ -183,7 +225,11 @@ async function simulateOne(card: RoleCard, settings: Settings, models: SimulateM
       seed,
       run_seed: settings.seed,
       max_turns: settings.maxTurns,
-      validator: { ...validator.settings, max_attempts: settings.maxAttempts, exhausted_policy: settings.exhaustedPolicy },
+      validator: {
+        ...validator.settings,
+        max_attempts: settings.maxAttempts,
+        exhausted_policy: settings.exhaustedPolicy,
+      },
       termination_phrases: termination.phrases,
       started_at: startedAt,
       finished_at: new Date().toISOString(),

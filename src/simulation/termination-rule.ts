@@ -5,10 +5,32 @@ import type { Language } from "../core/language.js";
  * ends when a counselor reply contains one of them.
  */
 export const DEFAULT_TERMINATION_PHRASES: Record<Language, readonly string[]> = {
-  zh: ["再见", "加油", "保重", "欢迎回来", "一切顺利", "祝你好运", "期待听到", "期待再次", "期待你", "下一次", "下次见"],
+  zh: [
+    "再见",
+    "加油",
+    "保重",
+    "欢迎回来",
+    "一切顺利",
+    "祝你好运",
+    "期待听到",
+    "期待再次",
+    "期待你",
+    "下一次",
+    "下次见",
+  ],
   en: [
-    "goodbye", "good bye", "keep it up", "take care", "welcome back", "all the best", "good luck",
-    "looking forward to hearing", "looking forward to see you", "looking forward to seeing you", "see you next time", "next time",
+    "goodbye",
+    "good bye",
+    "keep it up",
+    "take care",
+    "welcome back",
+    "all the best",
+    "good luck",
+    "looking forward to hearing",
+    "looking forward to see you",
+    "looking forward to seeing you",
+    "see you next time",
+    "next time",
   ],
 };
 
@@ -18,14 +40,22 @@ export class TerminationRule {
   readonly phrases: readonly string[];
   private readonly pattern: RegExp;
 
-  constructor(language: Language, phrases: readonly string[] = DEFAULT_TERMINATION_PHRASES[language]) {
+  constructor(
+    language: Language,
+    phrases: readonly string[] = DEFAULT_TERMINATION_PHRASES[language],
+  ) {
     this.language = language;
     this.phrases = phrases;
-    const escaped = [...phrases].sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ +/g, "\\s+"));
+    const escaped = [...phrases]
+      .sort((a, b) => b.length - a.length)
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ +/g, "\\s+"));
     // English phrases must stand as whole words ("next time" must not fire inside "nexttimer");
     // Chinese has no spaces, so a substring is the only sensible match.
     const body = escaped.join("|");
-    this.pattern = language === "en" ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${body})(?![\\p{L}\\p{N}])`, "iu") : new RegExp(body, "u");
+    this.pattern =
+      language === "en"
+        ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${body})(?![\\p{L}\\p{N}])`, "iu")
+        : new RegExp(body, "u");
   }
 
   /** The phrase that fires on this reply, as written in the phrase list, or undefined. */

@@ -69,15 +69,24 @@ describe("Bootstrap confidence intervals", () => {
     // Independent check: 400 battles at a 75% win share. Var(p̂) = p(1−p)/n; ΔR = 400·log10(p/(1−p))
     // has dΔR/dp = 400/(ln10·p(1−p)), so sd(ΔR) = 173.72/0.1875 · 0.021651 = 20.06, and each
     // mean-centred rating moves by ΔR/2: 95% width ≈ 2·1.96·10.03 = 39.3.
-    const result = bootstrapBradleyTerry(battles("A", "B", { a: 300, b: 100 }), { rounds: 1000, seed: 11 });
+    const result = bootstrapBradleyTerry(battles("A", "B", { a: 300, b: 100 }), {
+      rounds: 1000,
+      seed: 11,
+    });
     const width = result.models[0]!.upper - result.models[0]!.lower;
     assert.ok(Math.abs(width - 39.3) < 39.3 * 0.15, `width ${width}`);
   });
 
   it("counts the rounds whose resample needed pseudo-ties, and never diverges", () => {
     // B won once in 20: many resamples drop that win, leaving A unbeaten.
-    const result = bootstrapBradleyTerry(battles("A", "B", { a: 19, b: 1 }), { rounds: 200, seed: 5 });
-    assert.ok(result.roundsWithPseudoTies > 0 && result.roundsWithPseudoTies < 200, String(result.roundsWithPseudoTies));
+    const result = bootstrapBradleyTerry(battles("A", "B", { a: 19, b: 1 }), {
+      rounds: 200,
+      seed: 5,
+    });
+    assert.ok(
+      result.roundsWithPseudoTies > 0 && result.roundsWithPseudoTies < 200,
+      String(result.roundsWithPseudoTies),
+    );
     assert.equal(result.roundsNotConverged, 0);
     assert.ok(result.models.every((m) => Number.isFinite(m.lower) && Number.isFinite(m.upper)));
   });

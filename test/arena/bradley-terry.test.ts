@@ -11,13 +11,20 @@ function battles(a: string, b: string, counts: Partial<Record<Winner, number>>):
   );
 }
 
-function ratingsOf(outcomes: BattleOutcome[], options: Parameters<typeof fitBradleyTerry>[1] = {}): Record<string, number> {
+function ratingsOf(
+  outcomes: BattleOutcome[],
+  options: Parameters<typeof fitBradleyTerry>[1] = {},
+): Record<string, number> {
   const fit = fitBradleyTerry(pairwiseData(outcomes), options);
   assert.equal(fit.converged, true);
   return Object.fromEntries(fit.models.map((m, k) => [m, fit.ratings[k]!]));
 }
 
-function assertClose(actual: Record<string, number>, expected: Record<string, number>, tol = 1e-6): void {
+function assertClose(
+  actual: Record<string, number>,
+  expected: Record<string, number>,
+  tol = 1e-6,
+): void {
   assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort());
   for (const [model, value] of Object.entries(expected)) {
     assert.ok(Math.abs(actual[model]! - value) < tol, `${model}: ${actual[model]} ≠ ${value}`);
@@ -45,7 +52,8 @@ function zermelo(outcomes: BattleOutcome[]): Record<string, number> {
     const next = new Map<string, number>();
     for (const i of models) {
       let denominator = 0;
-      for (const j of models) if (i !== j) denominator += (meetings.get(key(i, j)) ?? 0) / (pi.get(i)! + pi.get(j)!);
+      for (const j of models)
+        if (i !== j) denominator += (meetings.get(key(i, j)) ?? 0) / (pi.get(i)! + pi.get(j)!);
       next.set(i, wins.get(i)! / denominator);
     }
     const geo = Math.exp(models.reduce((s, m) => s + Math.log(next.get(m)!), 0) / models.length);
@@ -57,18 +65,28 @@ function zermelo(outcomes: BattleOutcome[]): Record<string, number> {
 describe("Bradley–Terry maximum likelihood", () => {
   it("matches the two-model closed form 400·log10(wins/losses), split around 1000", () => {
     // By hand: A 3 wins, 1 loss → ΔR = 400·log10 3 = 190.8485; centred → 1000 ± 95.4243.
-    assertClose(ratingsOf(battles("A", "B", { a: 3, b: 1 })), { A: 1095.4242509439325, B: 904.5757490560675 });
+    assertClose(ratingsOf(battles("A", "B", { a: 3, b: 1 })), {
+      A: 1095.4242509439325,
+      B: 904.5757490560675,
+    });
   });
 
   it("counts a tie as half a win each way", () => {
     // 2 wins + 2 ties = 3 points of 4, the same evidence as 3 wins and 1 loss.
-    assertClose(ratingsOf(battles("A", "B", { a: 2, tie: 1, both_bad: 1 })), { A: 1095.4242509439325, B: 904.5757490560675 });
+    assertClose(ratingsOf(battles("A", "B", { a: 2, tie: 1, both_bad: 1 })), {
+      A: 1095.4242509439325,
+      B: 904.5757490560675,
+    });
   });
 
   it("recovers strengths 4:2:1 from battles in exactly those proportions", () => {
     // By hand: with every pair's win share equal to πi/(πi+πj) the score equations hold
     // exactly, so the MLE is π = 4:2:1 → 400·log10 = 240.824, 120.412, 0; centred on 1000.
-    const outcomes = [...battles("A", "B", { a: 2, b: 1 }), ...battles("B", "C", { a: 2, b: 1 }), ...battles("A", "C", { a: 4, b: 1 })];
+    const outcomes = [
+      ...battles("A", "B", { a: 2, b: 1 }),
+      ...battles("B", "C", { a: 2, b: 1 }),
+      ...battles("A", "C", { a: 4, b: 1 }),
+    ];
     assertClose(ratingsOf(outcomes), { A: 1120.411998265592, B: 1000, C: 879.588001734408 });
   });
 
@@ -84,7 +102,11 @@ describe("Bradley–Terry maximum likelihood", () => {
   });
 
   it("is unchanged by swapping a and b with the outcome flipped, and by battle order", () => {
-    const outcomes = [...battles("A", "B", { a: 5, b: 2, tie: 1 }), ...battles("B", "C", { a: 3, b: 4 }), ...battles("A", "C", { a: 2, b: 2 })];
+    const outcomes = [
+      ...battles("A", "B", { a: 5, b: 2, tie: 1 }),
+      ...battles("B", "C", { a: 3, b: 4 }),
+      ...battles("A", "C", { a: 2, b: 2 }),
+    ];
     const swapped = outcomes.map((o) => ({
       model_a: o.model_b,
       model_b: o.model_a,
@@ -97,11 +119,19 @@ describe("Bradley–Terry maximum likelihood", () => {
   });
 
   it("moves every rating by the same constant when anchored, keeping the differences", () => {
-    const outcomes = [...battles("A", "B", { a: 5, b: 2 }), ...battles("B", "C", { a: 3, b: 4 }), ...battles("A", "C", { a: 2, b: 2 })];
+    const outcomes = [
+      ...battles("A", "B", { a: 5, b: 2 }),
+      ...battles("B", "C", { a: 3, b: 4 }),
+      ...battles("A", "C", { a: 2, b: 2 }),
+    ];
     const centred = ratingsOf(outcomes);
     const anchored = ratingsOf(outcomes, { centre: { kind: "anchor", model: "B", rating: 1200 } });
     const shift = 1200 - centred.B!;
-    assertClose(anchored, Object.fromEntries(Object.entries(centred).map(([m, r]) => [m, r + shift])), 1e-9);
+    assertClose(
+      anchored,
+      Object.fromEntries(Object.entries(centred).map(([m, r]) => [m, r + shift])),
+      1e-9,
+    );
     const mean = Object.values(centred).reduce((s, r) => s + r, 0) / 3;
     assert.ok(Math.abs(mean - 1000) < 1e-9);
   });
@@ -139,7 +169,10 @@ describe("Bradley–Terry maximum likelihood", () => {
 
   it("refuses an anchor model that has no battles, with a one-line reason", () => {
     assert.throws(
-      () => fitBradleyTerry(pairwiseData(battles("A", "B", { a: 1, b: 1 })), { centre: { kind: "anchor", model: "Z", rating: 1000 } }),
+      () =>
+        fitBradleyTerry(pairwiseData(battles("A", "B", { a: 1, b: 1 })), {
+          centre: { kind: "anchor", model: "Z", rating: 1000 },
+        }),
       /anchor model "Z" has no rated battles/,
     );
   });

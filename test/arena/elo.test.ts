@@ -36,6 +36,10 @@ describe("Online Elo", () => {
       { model_a: "C", model_b: "B", winner: "a" },
       { model_a: "A", model_b: "C", winner: "a" },
     ]);
-    close([...ratings.values()].reduce((s, r) => s + r, 0), 3000, 1e-9);
+    close(
+      [...ratings.values()].reduce((s, r) => s + r, 0),
+      3000,
+      1e-9,
+    );
   });
 });

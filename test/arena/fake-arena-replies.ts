@@ -12,7 +12,9 @@ export function arenaReply(body: FakeChatBody, judge: (prompt: string) => string
     case "client":
       return "I keep worrying about it at night.";
     case "warm":
-      return turn >= 3 ? "You have carried a lot today; take care until next time." : "What feels hardest about that for you?";
+      return turn >= 3
+        ? "You have carried a lot today; take care until next time."
+        : "What feels hardest about that for you?";
     case "flat":
       return turn >= 3 ? "Okay, take care." : "Okay.";
     case "flat-transcript": {

@@ -26,7 +26,10 @@ describe("Pair scheduling", () => {
   });
 
   it("gives each pair exactly N sessions with --sessions-per-pair, cycling cards, sides alternating", () => {
-    const sessions = schedulePairs(["A", "B", "C"], cards.slice(0, 2), { seed: 4, sessionsPerPair: 4 });
+    const sessions = schedulePairs(["A", "B", "C"], cards.slice(0, 2), {
+      seed: 4,
+      sessionsPerPair: 4,
+    });
     assert.equal(sessions.length, 12);
     assert.deepEqual([...meetingCounts(sessions).values()], [4, 4, 4]);
     const firstSide = new Map<string, number>();
@@ -36,12 +39,21 @@ describe("Pair scheduling", () => {
   });
 
   it("is fixed by the seed", () => {
-    assert.deepEqual(schedulePairs(six, cards, { seed: 9 }), schedulePairs(six, cards, { seed: 9 }));
-    assert.notDeepEqual(schedulePairs(six, cards, { seed: 9 }), schedulePairs(six, cards, { seed: 10 }));
+    assert.deepEqual(
+      schedulePairs(six, cards, { seed: 9 }),
+      schedulePairs(six, cards, { seed: 9 }),
+    );
+    assert.notDeepEqual(
+      schedulePairs(six, cards, { seed: 9 }),
+      schedulePairs(six, cards, { seed: 10 }),
+    );
   });
 
   it("refuses fewer than two distinct counselors or no cards", () => {
-    assert.throws(() => schedulePairs(["A", "A"], cards, { seed: 1 }), /at least two different counselors/);
+    assert.throws(
+      () => schedulePairs(["A", "A"], cards, { seed: 1 }),
+      /at least two different counselors/,
+    );
     assert.throws(() => schedulePairs(["A", "B"], [], { seed: 1 }), /at least one role card/);
   });
 });

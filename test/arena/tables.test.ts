@@ -7,7 +7,13 @@ import { judgeBias } from "../../src/arena/judge-bias.js";
 import { upvoteTable } from "../../src/arena/upvotes.js";
 
 let serial = 0;
-function battle(dialogue: string, a: string, b: string, winner: Winner | null, extra: Partial<Battle> = {}): Battle {
+function battle(
+  dialogue: string,
+  a: string,
+  b: string,
+  winner: Winner | null,
+  extra: Partial<Battle> = {},
+): Battle {
   serial += 1;
   return {
     id: `battle-${serial}`,
@@ -27,7 +33,11 @@ function battle(dialogue: string, a: string, b: string, winner: Winner | null, e
 
 describe("Battle-count matrix (Figure 14)", () => {
   it("counts each meeting once in both cells, unparsed verdicts included", () => {
-    const matrix = battleMatrix([battle("d1", "A", "B", "a"), battle("d1", "B", "A", null), battle("d2", "C", "A", "tie")]);
+    const matrix = battleMatrix([
+      battle("d1", "A", "B", "a"),
+      battle("d1", "B", "A", null),
+      battle("d2", "C", "A", "tie"),
+    ]);
     assert.deepEqual(matrix, {
       models: ["A", "B", "C"],
       counts: [
@@ -62,8 +72,16 @@ describe("Upvote table (Table 4)", () => {
 describe("Judge bias", () => {
   it("reports the position-flip rate over battles judged both ways and how often the longer reply won", () => {
     const bias = judgeBias([
-      battle("d", "A", "B", "a", { response_a: "长一些的回复", response_b: "短", consistent: true }),
-      battle("d", "A", "B", "b", { response_a: "长一些的回复", response_b: "短", consistent: true }),
+      battle("d", "A", "B", "a", {
+        response_a: "长一些的回复",
+        response_b: "短",
+        consistent: true,
+      }),
+      battle("d", "A", "B", "b", {
+        response_a: "长一些的回复",
+        response_b: "短",
+        consistent: true,
+      }),
       battle("d", "A", "B", "tie", { response_a: "x", response_b: "yy", consistent: false }),
       battle("d", "A", "B", "b", { response_a: "same", response_b: "four" }),
       battle("d", "A", "B", "b", { response_a: "a", response_b: "longer" }),

@@ -12,7 +12,11 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 describe("psysim demo", () => {
   it("runs the whole pipeline offline and labels everything baseline", async () => {
     const dir = join(tempDir(), "demo");
-    const result = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), "demo", "--out-dir", dir], { cwd: root, encoding: "utf8" });
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(root, "src/cli/main.ts"), "demo", "--out-dir", dir],
+      { cwd: root, encoding: "utf8" },
+    );
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /rule-based baseline agents \(not an LLM\)/);
     assert.match(result.stdout, /psysim demo: done/);
@@ -22,8 +26,20 @@ describe("psysim demo", () => {
     assert.deepEqual(new Set(dialogues.map((d) => d.language)), new Set(["zh", "en"]));
     const battles = await readBattles(join(dir, "battles.jsonl"));
     assert.ok(battles.length > 0 && battles.every((b) => b.judge.includes("baseline")));
-    for (const file of ["stats.json", "fidelity.json", "wai.json", "ratings.json", "sft/dataset_info.json", "sft/psysim_train.jsonl"]) assert.ok(existsSync(join(dir, file)), file);
+    for (const file of [
+      "stats.json",
+      "fidelity.json",
+      "wai.json",
+      "ratings.json",
+      "sft/dataset_info.json",
+      "sft/psysim_train.jsonl",
+    ])
+      assert.ok(existsSync(join(dir, file)), file);
     const fidelity = JSON.parse(readFileSync(join(dir, "fidelity.json"), "utf8")) as object;
-    assert.doesNotMatch(JSON.stringify(fidelity), /bge-m3/, "the offline embedding is never reported as bge-m3");
+    assert.doesNotMatch(
+      JSON.stringify(fidelity),
+      /bge-m3/,
+      "the offline embedding is never reported as bge-m3",
+    );
   });
 });

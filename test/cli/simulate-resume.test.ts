@@ -13,37 +13,85 @@ import { card } from "../simulation/fixtures.js";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(root, "src/cli/main.ts"), ...args],
+    { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, done };
 }
 
 /** What must survive an interruption: everything but wall-clock times and cache bookkeeping. */
 function essence(d: Dialogue) {
-  return { id: d.id, turns: d.turns, ended_by: d.ended_by, termination_phrase: d.termination_phrase, seed: d.meta.seed };
+  return {
+    id: d.id,
+    turns: d.turns,
+    ended_by: d.ended_by,
+    termination_phrase: d.termination_phrase,
+    seed: d.meta.seed,
+  };
 }
 
 describe("psysim simulate against a real HTTP endpoint", async () => {
-  const server = await startFakeOpenAIServer({ reply: counselingReplies({ sessionTurns: 6, badReplyEvery: 4 }), latencyMs: 10 });
+  const server = await startFakeOpenAIServer({
+    reply: counselingReplies({ sessionTurns: 6, badReplyEvery: 4 }),
+    latencyMs: 10,
+  });
   after(() => server.close());
   const dir = tempDir();
   const cards = join(dir, "cards.jsonl");
-  writeFileSync(cards, Array.from({ length: 12 }, (_, i) => JSON.stringify(card(`c${String(i).padStart(2, "0")}`, i % 3 === 0 ? "en" : "zh"))).join("\n") + "\n");
+  writeFileSync(
+    cards,
+    Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify(card(`c${String(i).padStart(2, "0")}`, i % 3 === 0 ? "en" : "zh")),
+    ).join("\n") + "\n",
+  );
   const spec = `openai-compatible:fake-model@${server.url}`;
-  const common = ["simulate", "--cards", cards, "--client", spec, "--counselor", spec, "--concurrency", "3", "--seed", "11", "--progress-interval", "200"];
+  const common = [
+    "simulate",
+    "--cards",
+    cards,
+    "--client",
+    spec,
+    "--counselor",
+    spec,
+    "--concurrency",
+    "3",
+    "--seed",
+    "11",
+    "--progress-interval",
+    "200",
+  ];
 
   it("is killed mid-run and resumed: every card exactly once, nothing lost, paid calls not repeated", async () => {
     const reference = join(dir, "reference.jsonl");
-    const ref = await runCli([...common, "--out", reference, "--cache", join(dir, "ref-cache.sqlite")]).done;
+    const ref = await runCli([
+      ...common,
+      "--out",
+      reference,
+      "--cache",
+      join(dir, "ref-cache.sqlite"),
+    ]).done;
     assert.equal(ref.code, 0, ref.stderr);
     const referenceRequests = server.requests.length;
-    const expected = (await readDialogues(reference)).map(essence).sort((a, b) => a.id.localeCompare(b.id));
+    const expected = (await readDialogues(reference))
+      .map(essence)
+      .sort((a, b) => a.id.localeCompare(b.id));
     assert.equal(expected.length, 12);
-    assert.ok(expected.some((d) => d.turns.some((t) => t.rejected?.length)), "σ refused some replies over HTTP");
+    assert.ok(
+      expected.some((d) => d.turns.some((t) => t.rejected?.length)),
+      "σ refused some replies over HTTP",
+    );
 
     const out = join(dir, "resumed.jsonl");
     const cache = join(dir, "cache.sqlite");
@@ -77,13 +125,25 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
     assert.deepEqual(got, expected);
     // Calls answered before the kill replay from the cache: the two runs together pay for
     // the reference's calls plus at most the few that were in flight when it died.
-    assert.ok(resumedRequests < referenceRequests, `resumed run re-requested ${resumedRequests} of ${referenceRequests}`);
-    assert.ok(interruptedRequests + resumedRequests <= referenceRequests + 2 * 3, `paid ${interruptedRequests}+${resumedRequests} for ${referenceRequests}`);
+    assert.ok(
+      resumedRequests < referenceRequests,
+      `resumed run re-requested ${resumedRequests} of ${referenceRequests}`,
+    );
+    assert.ok(
+      interruptedRequests + resumedRequests <= referenceRequests + 2 * 3,
+      `paid ${interruptedRequests}+${resumedRequests} for ${referenceRequests}`,
+    );
   });
 
   it("fails with one line and writes nothing when the cards file is bad", async () => {
     const bad = join(dir, "bad.jsonl");
-    writeFileSync(bad, JSON.stringify({ ...card("x"), age: "" }) + "\n" + JSON.stringify({ ...card("y"), gender: 3 }) + "\n");
+    writeFileSync(
+      bad,
+      JSON.stringify({ ...card("x"), age: "" }) +
+        "\n" +
+        JSON.stringify({ ...card("y"), gender: 3 }) +
+        "\n",
+    );
     const out = join(dir, "never.jsonl");
     const result = await runCli(["simulate", "--cards", bad, "--out", out]).done;
     assert.equal(result.code, 1);
@@ -94,10 +154,14 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
 
   it("names the unknown model spec and the missing key", async () => {
     const out = join(dir, "never.jsonl");
-    const unknown = await runCli(["simulate", "--cards", cards, "--out", out, "--client", "gpt5"]).done;
+    const unknown = await runCli(["simulate", "--cards", cards, "--out", out, "--client", "gpt5"])
+      .done;
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^psysim: model spec "gpt5": unknown model/);
-    const noKey = await runCli(["simulate", "--cards", cards, "--out", out, "--counselor", "openai:gpt-4o"], { OPENAI_API_KEY: "" }).done;
+    const noKey = await runCli(
+      ["simulate", "--cards", cards, "--out", out, "--counselor", "openai:gpt-4o"],
+      { OPENAI_API_KEY: "" },
+    ).done;
     assert.equal(noKey.code, 1);
     assert.match(noKey.stderr, /OPENAI_API_KEY/);
     assert.equal(existsSync(out), false);

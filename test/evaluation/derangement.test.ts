@@ -4,7 +4,11 @@ import { PsysimError } from "../../src/core/errors.js";
 import { derangement, randomCardMapping } from "../../src/evaluation/index.js";
 
 function isPermutation(p: number[], n: number): boolean {
-  return p.length === n && new Set(p).size === n && p.every((v) => Number.isInteger(v) && v >= 0 && v < n);
+  return (
+    p.length === n &&
+    new Set(p).size === n &&
+    p.every((v) => Number.isInteger(v) && v >= 0 && v < n)
+  );
 }
 
 describe("derangement", () => {
@@ -13,7 +17,10 @@ describe("derangement", () => {
       for (let seed = 0; seed < 25; seed++) {
         const p = derangement(n, seed);
         assert.ok(isPermutation(p, n), `n=${n} seed=${seed}`);
-        assert.ok(p.every((v, i) => v !== i), `fixed point at n=${n} seed=${seed}`);
+        assert.ok(
+          p.every((v, i) => v !== i),
+          `fixed point at n=${n} seed=${seed}`,
+        );
       }
     }
   });
@@ -35,7 +42,13 @@ describe("derangement", () => {
   });
 
   it("refuses a single session with a reason, since it can only keep its own card", () => {
-    assert.throws(() => derangement(1, 1), (e: unknown) => e instanceof PsysimError && e.code === "INPUT_INVALID" && /at least two sessions/.test(e.message));
+    assert.throws(
+      () => derangement(1, 1),
+      (e: unknown) =>
+        e instanceof PsysimError &&
+        e.code === "INPUT_INVALID" &&
+        /at least two sessions/.test(e.message),
+    );
     assert.throws(() => derangement(0, 1), PsysimError);
   });
 });
@@ -46,7 +59,9 @@ describe("randomCardMapping", () => {
     for (let seed = 0; seed < 300; seed++) {
       const p = randomCardMapping(cards, seed);
       assert.ok(isPermutation(p, cards.length));
-      p.forEach((j, i) => assert.notEqual(cards[j], cards[i], `seed ${seed}: session ${i} got its own card`));
+      p.forEach((j, i) =>
+        assert.notEqual(cards[j], cards[i], `seed ${seed}: session ${i} got its own card`),
+      );
     }
   });
 
@@ -56,6 +71,9 @@ describe("randomCardMapping", () => {
   });
 
   it("fails clearly when one card is used by more than half of the sessions", () => {
-    assert.throws(() => randomCardMapping(["a", "a", "a", "b"], 1), /card "a" is used by too many sessions/);
+    assert.throws(
+      () => randomCardMapping(["a", "a", "a", "b"], 1),
+      /card "a" is used by too many sessions/,
+    );
   });
 });

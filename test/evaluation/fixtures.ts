@@ -4,7 +4,12 @@ import type { Dialogue, DialogueEnding } from "../../src/core/dialogue.js";
 import type { Language } from "../../src/core/language.js";
 
 /** A dialogue record from alternating lines, client first unless the first line says otherwise. */
-export function dialogue(id: string, language: Language, lines: [("client" | "counselor"), string][], extra: { role_card_id?: string; ended_by?: DialogueEnding } = {}): Dialogue {
+export function dialogue(
+  id: string,
+  language: Language,
+  lines: ["client" | "counselor", string][],
+  extra: { role_card_id?: string; ended_by?: DialogueEnding } = {},
+): Dialogue {
   return {
     schema: "psysim.dialogue/1",
     id,
@@ -21,7 +26,12 @@ export function writeJsonlFile(dir: string, name: string, records: unknown[]): s
   return path;
 }
 
-export function fullCard(id: string, language: Language, chiefComplaint: string, occupation = language === "zh" ? "学生" : "student"): Record<string, unknown> {
+export function fullCard(
+  id: string,
+  language: Language,
+  chiefComplaint: string,
+  occupation = language === "zh" ? "学生" : "student",
+): Record<string, unknown> {
   const zh = language === "zh";
   return {
     id,

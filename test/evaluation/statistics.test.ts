@@ -1,6 +1,16 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { cohensD, compareGroups, cosineSimilarity, entropyBits, mean, median, sampleSd, summarize, welchTTest } from "../../src/evaluation/index.js";
+import {
+  cohensD,
+  compareGroups,
+  cosineSimilarity,
+  entropyBits,
+  mean,
+  median,
+  sampleSd,
+  summarize,
+  welchTTest,
+} from "../../src/evaluation/index.js";
 
 // Reference values come from test/evaluation/reference-statistics.py: Python's `statistics`
 // module for means and variances and mpmath's regularised incomplete beta for the t tail
@@ -20,7 +30,14 @@ describe("descriptive statistics", () => {
   });
 
   it("summarises an empty sample and a single value without inventing a spread", () => {
-    assert.deepEqual(summarize([]), { n: 0, mean: null, sd: null, min: null, max: null, median: null });
+    assert.deepEqual(summarize([]), {
+      n: 0,
+      mean: null,
+      sd: null,
+      min: null,
+      max: null,
+      median: null,
+    });
     assert.deepEqual(summarize([3]), { n: 1, mean: 3, sd: null, min: 3, max: 3, median: 3 });
   });
 
@@ -60,8 +77,18 @@ describe("welchTTest", () => {
   });
 
   it("reports no p, with a reason, when it is undefined", () => {
-    assert.deepEqual(welchTTest([1], [1, 2]), { t: null, df: null, p: null, note: "needs at least two values in each group" });
-    assert.deepEqual(welchTTest([5, 5, 5], [6, 6]), { t: null, df: null, p: null, note: "both groups have zero variance" });
+    assert.deepEqual(welchTTest([1], [1, 2]), {
+      t: null,
+      df: null,
+      p: null,
+      note: "needs at least two values in each group",
+    });
+    assert.deepEqual(welchTTest([5, 5, 5], [6, 6]), {
+      t: null,
+      df: null,
+      p: null,
+      note: "both groups have zero variance",
+    });
   });
 
   it("still tests when only one group has zero variance", () => {

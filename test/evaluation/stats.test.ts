@@ -2,25 +2,69 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { datasetStats, sessionStats, statsReport, turnCount, utteranceLength, formatStatsTable } from "../../src/evaluation/index.js";
+import {
+  datasetStats,
+  sessionStats,
+  statsReport,
+  turnCount,
+  utteranceLength,
+  formatStatsTable,
+} from "../../src/evaluation/index.js";
 import { tempDir } from "../helpers.js";
 import { runCli } from "../fixtures/run-cli.js";
 import { dialogue, writeJsonlFile } from "./fixtures.js";
 
-const zhA = dialogue("a", "zh", [["client", "你好"], ["counselor", "你好，请说。"], ["client", "我 很焦虑"], ["counselor", "嗯"]], { ended_by: "termination_phrase" });
-const zhB = dialogue("b", "zh", [["client", "你好"], ["counselor", "欢迎"]], { ended_by: "max_turns" });
-const enA = dialogue("e", "en", [["client", "Hello"], ["counselor", "Hi, what brings you here today?"], ["client", "I can't sleep."], ["counselor", "Tell me more."]]);
+const zhA = dialogue(
+  "a",
+  "zh",
+  [
+    ["client", "你好"],
+    ["counselor", "你好，请说。"],
+    ["client", "我 很焦虑"],
+    ["counselor", "嗯"],
+  ],
+  { ended_by: "termination_phrase" },
+);
+const zhB = dialogue(
+  "b",
+  "zh",
+  [
+    ["client", "你好"],
+    ["counselor", "欢迎"],
+  ],
+  { ended_by: "max_turns" },
+);
+const enA = dialogue("e", "en", [
+  ["client", "Hello"],
+  ["counselor", "Hi, what brings you here today?"],
+  ["client", "I can't sleep."],
+  ["counselor", "Tell me more."],
+]);
 
 describe("dialogue statistics (Table 1)", () => {
   it("counts a turn as a client utterance answered by the counselor", () => {
     assert.equal(turnCount(zhA), 2);
-    assert.equal(turnCount(dialogue("x", "zh", [["counselor", "你好"], ["client", "嗯"], ["client", "还有"], ["counselor", "好"]])), 1);
+    assert.equal(
+      turnCount(
+        dialogue("x", "zh", [
+          ["counselor", "你好"],
+          ["client", "嗯"],
+          ["client", "还有"],
+          ["counselor", "好"],
+        ]),
+      ),
+      1,
+    );
     assert.equal(turnCount(dialogue("y", "zh", [])), 0);
   });
 
   it("measures Chinese in characters without whitespace and English in words", () => {
     assert.equal(utteranceLength("我 很焦虑", "zh"), 4);
-    assert.equal(utteranceLength("\u3000好𠮷\t呀\n", "zh"), 3, "full-width space and tabs are whitespace; 𠮷 (outside the BMP) is one character");
+    assert.equal(
+      utteranceLength("\u3000好𠮷\t呀\n", "zh"),
+      3,
+      "full-width space and tabs are whitespace; 𠮷 (outside the BMP) is one character",
+    );
     assert.equal(utteranceLength("Hi, what brings you here today?", "en"), 6);
   });
 
@@ -58,9 +102,18 @@ describe("dialogue statistics (Table 1)", () => {
     const a = writeJsonlFile(dir, "real.jsonl", [zhA, zhB]);
     const b = writeJsonlFile(dir, "sim.jsonl", [enA]);
     const result = await statsReport([a, b]);
-    assert.deepEqual(result.aggregates.map((d) => [d.name, d.stats.sessions]), [["real", 2], ["sim", 1]]);
+    assert.deepEqual(
+      result.aggregates.map((d) => [d.name, d.stats.sessions]),
+      [
+        ["real", 2],
+        ["sim", 1],
+      ],
+    );
     assert.equal(result.inputs[0]!.sha256.length, 64);
-    assert.deepEqual(result.sessions["sim"]!.map((s) => s.client_length), [1 + 3]);
+    assert.deepEqual(
+      result.sessions["sim"]!.map((s) => s.client_length),
+      [1 + 3],
+    );
     const table = formatStatsTable(result.aggregates);
     assert.match(table.split("\n")[0]!, /real\s+sim$/);
     assert.match(table, /Avg\. len\. of client utterances \(characters for zh, words for en\)/);
@@ -75,7 +128,10 @@ describe("psysim stats", () => {
     const r = await runCli(["stats", file, "--json", out]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /# Conversations\s+2/);
-    const json = JSON.parse(readFileSync(out, "utf8")) as { kind: string; aggregates: { stats: { avg_turns: number } }[] };
+    const json = JSON.parse(readFileSync(out, "utf8")) as {
+      kind: string;
+      aggregates: { stats: { avg_turns: number } }[];
+    };
     assert.equal(json.kind, "stats");
     assert.equal(json.aggregates[0]!.stats.avg_turns, 1.5);
   });
@@ -85,6 +141,9 @@ describe("psysim stats", () => {
     const file = writeJsonlFile(dir, "cards.jsonl", [{ id: "c1", chief_complaint: "我很焦虑" }]);
     const r = await runCli(["stats", file]);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, `psysim: ${file}:1: this looks like a role card, not a dialogue (did you swap --dialogues and --cards?)\n`);
+    assert.equal(
+      r.stderr,
+      `psysim: ${file}:1: this looks like a role card, not a dialogue (did you swap --dialogues and --cards?)\n`,
+    );
   });
 });

@@ -1,15 +1,36 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { LexicalEmbeddingModel, cosineSimilarity, segmentWords, vocabulary, vocabularyOverlap } from "../../src/evaluation/index.js";
+import {
+  LexicalEmbeddingModel,
+  cosineSimilarity,
+  segmentWords,
+  vocabulary,
+  vocabularyOverlap,
+} from "../../src/evaluation/index.js";
 
 describe("segmentWords", () => {
   it("segments Chinese with jieba and drops punctuation", () => {
-    assert.deepEqual(segmentWords("我和妈妈吵架，很焦虑。", "zh"), ["我", "和", "妈妈", "吵架", "很", "焦虑"]);
+    assert.deepEqual(segmentWords("我和妈妈吵架，很焦虑。", "zh"), [
+      "我",
+      "和",
+      "妈妈",
+      "吵架",
+      "很",
+      "焦虑",
+    ]);
     assert.deepEqual(segmentWords("……！？", "zh"), []);
   });
 
   it("segments English into lower-cased words, keeping contractions whole", () => {
-    assert.deepEqual(segmentWords("I don't feel OK — really!\nSee you.", "en"), ["i", "don't", "feel", "ok", "really", "see", "you"]);
+    assert.deepEqual(segmentWords("I don't feel OK — really!\nSee you.", "en"), [
+      "i",
+      "don't",
+      "feel",
+      "ok",
+      "really",
+      "see",
+      "you",
+    ]);
   });
 });
 
@@ -24,7 +45,13 @@ describe("vocabularyOverlap", () => {
 
   it("is computed on jieba words for Chinese, by hand", () => {
     // Card: 我/和/妈妈/吵架/很/焦虑 (6); client: 妈妈/说/我/太/焦虑/了 shares 我, 妈妈, 焦虑 (3).
-    assert.equal(vocabularyOverlap(vocabulary("妈妈说我太焦虑了！", "zh"), vocabulary("我和妈妈吵架，很焦虑。", "zh")), 3 / 6);
+    assert.equal(
+      vocabularyOverlap(
+        vocabulary("妈妈说我太焦虑了！", "zh"),
+        vocabulary("我和妈妈吵架，很焦虑。", "zh"),
+      ),
+      3 / 6,
+    );
   });
 
   it("leaves stop words out of both sides", () => {
@@ -49,7 +76,12 @@ describe("LexicalEmbeddingModel", () => {
 
   it("gives unit vectors, identical for identical word bags and orthogonal-ish for disjoint ones", async () => {
     const model = new LexicalEmbeddingModel({ dimension: 4096 });
-    const [a, b, c, empty] = await model.embed(["我很焦虑，妈妈", "妈妈，我很焦虑", "工作 老板 加班", ""]);
+    const [a, b, c, empty] = await model.embed([
+      "我很焦虑，妈妈",
+      "妈妈，我很焦虑",
+      "工作 老板 加班",
+      "",
+    ]);
     assert.ok(Math.abs(Math.hypot(...a!) - 1) < 1e-12);
     assert.ok(Math.abs(cosineSimilarity(a!, b!)! - 1) < 1e-12);
     assert.ok(Math.abs(cosineSimilarity(a!, c!)!) < 0.2);

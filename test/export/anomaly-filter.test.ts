@@ -16,7 +16,8 @@ describe("findAnomalies (baseline)", () => {
       ["今天的时间到了，我们下次继续。", "session-time-up", "时间到了"],
       ["I'm afraid our time is up for today.", "session-time-up", "our time is up"],
     ];
-    for (const [reply, kind, match] of cases) assert.deepEqual(findAnomalies(reply), [{ kind, match }], reply);
+    for (const [reply, kind, match] of cases)
+      assert.deepEqual(findAnomalies(reply), [{ kind, match }], reply);
   });
 
   it("leaves ordinary counseling replies alone, the counselor persona's own name included", () => {

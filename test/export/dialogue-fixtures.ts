@@ -3,7 +3,9 @@ import type { Language } from "../../src/core/language.js";
 
 /** A well-formed session of `exchanges` counselor turns whose every line names its session and turn. */
 export function session(id: string, exchanges: number, language: Language = "zh"): Dialogue {
-  const turns: Dialogue["turns"] = [{ role: "client", content: language === "zh" ? "你好" : "Hello" }];
+  const turns: Dialogue["turns"] = [
+    { role: "client", content: language === "zh" ? "你好" : "Hello" },
+  ];
   for (let k = 1; k <= exchanges; k++) {
     turns.push({ role: "counselor", content: `${id} counselor ${k}` });
     if (k < exchanges) turns.push({ role: "client", content: `${id} client ${k + 1}` });
@@ -11,4 +13,5 @@ export function session(id: string, exchanges: number, language: Language = "zh"
   return { schema: "psysim.dialogue/1", id, language, turns, ended_by: "max_turns", meta: {} };
 }
 
-export const jsonlOf = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join("\n") + "\n";
+export const jsonlOf = (records: unknown[]) =>
+  records.map((r) => JSON.stringify(r)).join("\n") + "\n";

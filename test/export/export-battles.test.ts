@@ -19,7 +19,12 @@ function ref(turns: Dialogue["turns"]): string {
 }
 
 /** A battle at 1-based counselor turn `turn` of `dialogue` (Algorithm 2): the history is every turn before it. */
-function battle(dialogue: Dialogue, turn: number, winner: Battle["winner"], extra: Partial<Battle> = {}): Battle {
+function battle(
+  dialogue: Dialogue,
+  turn: number,
+  winner: Battle["winner"],
+  extra: Partial<Battle> = {},
+): Battle {
   return {
     schema: "psysim.battle/1",
     id: `${dialogue.id}/turn-${turn}`,
@@ -39,8 +44,23 @@ function battle(dialogue: Dialogue, turn: number, winner: Battle["winner"], extr
 
 const fixed = { label: "file:test", forLanguage: () => "SYS" };
 
-function options(input: string, dialogues: string, outDir: string, extra: Partial<ExportBattlesOptions> = {}): ExportBattlesOptions {
-  return { input, dialogues: [dialogues], outDir, systemPrompt: fixed, valRatio: 0, seed: 1, name: "psysim_dpo", dropFlagged: false, ...extra };
+function options(
+  input: string,
+  dialogues: string,
+  outDir: string,
+  extra: Partial<ExportBattlesOptions> = {},
+): ExportBattlesOptions {
+  return {
+    input,
+    dialogues: [dialogues],
+    outDir,
+    systemPrompt: fixed,
+    valRatio: 0,
+    seed: 1,
+    name: "psysim_dpo",
+    dropFlagged: false,
+    ...extra,
+  };
 }
 
 describe("exportBattles (DPO)", () => {
@@ -48,14 +68,25 @@ describe("exportBattles (DPO)", () => {
     const dir = tempDir();
     const d = session("arena-1", 3);
     const dialogues = writeTemp(dir, "dialogues.jsonl", jsonlOf([d]));
-    const battles = [battle(d, 1, "a"), battle(d, 2, "b"), battle(d, 3, "tie"), battle(d, 3, "both_bad", { id: "x" }), battle(d, 3, null, { id: "y" })];
+    const battles = [
+      battle(d, 1, "a"),
+      battle(d, 2, "b"),
+      battle(d, 3, "tie"),
+      battle(d, 3, "both_bad", { id: "x" }),
+      battle(d, 3, null, { id: "y" }),
+    ];
     const input = writeTemp(dir, "battles.jsonl", jsonlOf(battles));
     const out = join(dir, "dpo");
     const report = await exportBattles(options(input, dialogues, out));
 
     const read = readLlamaFactoryDataset(out, "psysim_dpo_train");
     assert.deepEqual(read, [
-      { system: "SYS", messages: [{ role: "user", content: "你好" }], chosen: "A1", rejected: "B1" },
+      {
+        system: "SYS",
+        messages: [{ role: "user", content: "你好" }],
+        chosen: "A1",
+        rejected: "B1",
+      },
       {
         system: "SYS",
         messages: [
@@ -67,9 +98,15 @@ describe("exportBattles (DPO)", () => {
         rejected: "A2",
       },
     ]);
-    const info = JSON.parse(readFileSync(join(out, "dataset_info.json"), "utf8")) as Record<string, Record<string, unknown>>;
+    const info = JSON.parse(readFileSync(join(out, "dataset_info.json"), "utf8")) as Record<
+      string,
+      Record<string, unknown>
+    >;
     assert.equal(info.psysim_dpo_train!.ranking, true);
-    const plain = readFileSync(join(out, "psysim_dpo_pairs.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const plain = readFileSync(join(out, "psysim_dpo_pairs.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(plain[1], {
       battle_id: "arena-1/turn-2",
       dialogue_id: "arena-1",
@@ -87,8 +124,19 @@ describe("exportBattles (DPO)", () => {
       rejected_model: "alpha",
       judge: "llm:judge:prompt2",
     });
-    assert.deepEqual(report.samples, { train: 2, validation: 0, duplicates_removed: 0, flagged_removed: 0, excluded: { tie: 1, both_bad: 1, unparsed: 1 } });
-    assert.deepEqual(readdirSync(out).sort(), ["dataset_info.json", "psysim_dpo_hygiene.json", "psysim_dpo_pairs.jsonl", "psysim_dpo_train.jsonl"]);
+    assert.deepEqual(report.samples, {
+      train: 2,
+      validation: 0,
+      duplicates_removed: 0,
+      flagged_removed: 0,
+      excluded: { tie: 1, both_bad: 1, unparsed: 1 },
+    });
+    assert.deepEqual(readdirSync(out).sort(), [
+      "dataset_info.json",
+      "psysim_dpo_hygiene.json",
+      "psysim_dpo_pairs.jsonl",
+      "psysim_dpo_train.jsonl",
+    ]);
   });
 
   it("drops battles whose history cannot be found or does not match, and leaves out contradicting and duplicate verdicts", async () => {
@@ -118,7 +166,13 @@ describe("exportBattles (DPO)", () => {
         `${input}:9: id: duplicate battle id "s/turn-1" (first on line 1)`,
       ],
     );
-    assert.deepEqual(report.samples, { train: 1, validation: 0, duplicates_removed: 1, flagged_removed: 0, excluded: { "identical-responses": 1, contradictory: 2 } });
+    assert.deepEqual(report.samples, {
+      train: 1,
+      validation: 0,
+      duplicates_removed: 1,
+      flagged_removed: 0,
+      excluded: { "identical-responses": 1, contradictory: 2 },
+    });
     assert.deepEqual(report.records, { ...report.records, read: 9, used: 4, dropped: 4 });
   });
 
@@ -126,10 +180,33 @@ describe("exportBattles (DPO)", () => {
     const dir = tempDir();
     const sessions = Array.from({ length: 10 }, (_, i) => session(`d${i}`, 2));
     const dialogues = writeTemp(dir, "dialogues.jsonl", jsonlOf(sessions));
-    const input = writeTemp(dir, "battles.jsonl", jsonlOf(sessions.flatMap((s) => [1, 2].map((t) => battle(s, t, t === 1 ? "a" : "b", { response_a: `${s.id} A`, response_b: `${s.id} B` })))));
+    const input = writeTemp(
+      dir,
+      "battles.jsonl",
+      jsonlOf(
+        sessions.flatMap((s) =>
+          [1, 2].map((t) =>
+            battle(s, t, t === 1 ? "a" : "b", { response_a: `${s.id} A`, response_b: `${s.id} B` }),
+          ),
+        ),
+      ),
+    );
     const out = join(dir, "dpo");
     const [ok, missing] = await Promise.all([
-      runPsysim(["export", input, "--format", "dpo", "--dialogues", dialogues, "--out", out, "--val-ratio", "0.2", "--system-prompt", "none"]),
+      runPsysim([
+        "export",
+        input,
+        "--format",
+        "dpo",
+        "--dialogues",
+        dialogues,
+        "--out",
+        out,
+        "--val-ratio",
+        "0.2",
+        "--system-prompt",
+        "none",
+      ]),
       runPsysim(["export", input, "--format", "dpo", "--out", join(dir, "nope")]),
     ]);
     assert.equal(ok.code, 0, ok.stderr);
@@ -141,6 +218,11 @@ describe("exportBattles (DPO)", () => {
     assert.equal(valSessions.size, 2);
     assert.ok(train.every((c) => !valSessions.has(sessionOf(c))));
     assert.ok(train.every((c) => c.system === ""));
-    assert.deepEqual(missing, { code: 1, stdout: "", stderr: "psysim: --format dpo needs --dialogues <file...>: the arena dialogues whose turns are the battles' history\n" });
+    assert.deepEqual(missing, {
+      code: 1,
+      stdout: "",
+      stderr:
+        "psysim: --format dpo needs --dialogues <file...>: the arena dialogues whose turns are the battles' history\n",
+    });
   });
 });

@@ -7,7 +7,16 @@ describe("dialogueSamples (paper §5.1)", () => {
   it("makes one sample per counselor turn: history before it, then that reply as the target", () => {
     const samples = dialogueSamples(session("s", 2), { system: "SYS" });
     assert.deepEqual(samples, [
-      { id: "s#1", dialogueId: "s", turn: 1, system: "SYS", messages: [{ role: "user", content: "你好" }, { role: "assistant", content: "s counselor 1" }] },
+      {
+        id: "s#1",
+        dialogueId: "s",
+        turn: 1,
+        system: "SYS",
+        messages: [
+          { role: "user", content: "你好" },
+          { role: "assistant", content: "s counselor 1" },
+        ],
+      },
       {
         id: "s#3",
         dialogueId: "s",
@@ -26,9 +35,15 @@ describe("dialogueSamples (paper §5.1)", () => {
 
   it("keeps at most n earlier exchanges, always opening on a client turn", () => {
     const last = dialogueSamples(session("s", 4), { maxHistory: 1 }).at(-1)!;
-    assert.deepEqual(last.messages.map((m) => m.content), ["s client 3", "s counselor 3", "s client 4", "s counselor 4"]);
+    assert.deepEqual(
+      last.messages.map((m) => m.content),
+      ["s client 3", "s counselor 3", "s client 4", "s counselor 4"],
+    );
     const none = dialogueSamples(session("s", 4), { maxHistory: 0 }).at(-1)!;
-    assert.deepEqual(none.messages.map((m) => m.content), ["s client 4", "s counselor 4"]);
+    assert.deepEqual(
+      none.messages.map((m) => m.content),
+      ["s client 4", "s counselor 4"],
+    );
     assert.deepEqual(trimHistory(["u1", "a1", "u2"], 5), ["u1", "a1", "u2"]);
   });
 
@@ -49,12 +64,31 @@ describe("sessionProblem", () => {
     const ok = session("s", 2);
     assert.equal(sessionProblem(ok), undefined);
     const endsOnClient = { ...ok, turns: ok.turns.slice(0, 3) };
-    assert.deepEqual(sessionProblem(endsOnClient), { reason: "ends-on-client", field: "turns.2", message: "the session ends on a client turn; it must end on a counselor reply" });
+    assert.deepEqual(sessionProblem(endsOnClient), {
+      reason: "ends-on-client",
+      field: "turns.2",
+      message: "the session ends on a client turn; it must end on a counselor reply",
+    });
     const twice = { ...ok, turns: [ok.turns[0]!, ok.turns[0]!, ...ok.turns.slice(1)] };
-    assert.deepEqual(sessionProblem(twice), { reason: "not-alternating", field: "turns.1", message: "two client turns in a row; client and counselor must alternate" });
-    assert.equal(sessionProblem({ ...ok, turns: ok.turns.slice(1) })?.reason, "opens-with-counselor");
+    assert.deepEqual(sessionProblem(twice), {
+      reason: "not-alternating",
+      field: "turns.1",
+      message: "two client turns in a row; client and counselor must alternate",
+    });
+    assert.equal(
+      sessionProblem({ ...ok, turns: ok.turns.slice(1) })?.reason,
+      "opens-with-counselor",
+    );
     assert.equal(sessionProblem({ ...ok, turns: [] })?.reason, "no-turns");
-    assert.equal(sessionProblem({ ...ok, turns: [ok.turns[0]!, { role: "counselor", content: "  " }] })?.reason, "empty-turn");
-    assert.deepEqual(sessionProblem({ ...ok, ended_by: "error", error: "HTTP 500" }), { reason: "errored", field: "ended_by", message: "the session ended with an error (HTTP 500); rerun it" });
+    assert.equal(
+      sessionProblem({ ...ok, turns: [ok.turns[0]!, { role: "counselor", content: "  " }] })
+        ?.reason,
+      "empty-turn",
+    );
+    assert.deepEqual(sessionProblem({ ...ok, ended_by: "error", error: "HTTP 500" }), {
+      reason: "errored",
+      field: "ended_by",
+      message: "the session ended with an error (HTTP 500); rerun it",
+    });
   });
 });

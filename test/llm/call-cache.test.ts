@@ -9,19 +9,35 @@ import { resolveChatModel } from "../../src/llm/resolve-model.js";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { tempDir } from "../helpers.js";
 
-const ask = (content: string, sampleKey: string) => ({ messages: [{ role: "user" as const, content }], sampleKey });
+const ask = (content: string, sampleKey: string) => ({
+  messages: [{ role: "user" as const, content }],
+  sampleKey,
+});
 
 describe("call cache", () => {
   it("replays a second identical run from the file with zero HTTP requests and no cost", async () => {
     let n = 0;
     const server = await startFakeOpenAIServer({ reply: () => `sample ${++n}` });
     const path = join(tempDir(), "cache.sqlite");
-    const config = { models: { gpt: { provider: "openai-compatible" as const, model: "m", base_url: server.url, price: { prompt_per_million: 1, completion_per_million: 2 } } } };
+    const config = {
+      models: {
+        gpt: {
+          provider: "openai-compatible" as const,
+          model: "m",
+          base_url: server.url,
+          price: { prompt_per_million: 1, completion_per_million: 2 },
+        },
+      },
+    };
     const run = async () => {
       const cache = CallCache.open(path);
       try {
         const model = await resolveChatModel("gpt", { config, cache });
-        return await Promise.all([model.complete(ask("hi", "d1/t1")), model.complete(ask("hi", "d2/t1")), model.complete(ask("bye", "d1/t3"))]);
+        return await Promise.all([
+          model.complete(ask("hi", "d1/t1")),
+          model.complete(ask("hi", "d2/t1")),
+          model.complete(ask("bye", "d1/t3")),
+        ]);
       } finally {
         cache.close();
       }
@@ -31,7 +47,10 @@ describe("call cache", () => {
       assert.equal(server.requests.length, 3);
       const second = await run();
       assert.equal(server.requests.length, 3, "the second run made HTTP requests");
-      assert.deepEqual(second.map((r) => r.content), first.map((r) => r.content));
+      assert.deepEqual(
+        second.map((r) => r.content),
+        first.map((r) => r.content),
+      );
       // Same prompt, different sample keys: two different samples.
       assert.notEqual(first[0]!.content, first[1]!.content);
       assert.deepEqual(second[0]!.usage, { ...first[0]!.usage, cached_calls: 1, cost_usd: 0 });
@@ -45,17 +64,26 @@ describe("call cache", () => {
     const server = await startFakeOpenAIServer();
     const cache = CallCache.open(":memory:");
     try {
-      const model = await resolveChatModel(`openai-compatible:m@${server.url}`, { cache, sampling: { temperature: 0.7 } });
+      const model = await resolveChatModel(`openai-compatible:m@${server.url}`, {
+        cache,
+        sampling: { temperature: 0.7 },
+      });
       await model.complete(ask("hi", "k"));
       await model.complete(ask("hi", "k"));
       assert.equal(server.requests.length, 1);
       await model.complete({ ...ask("hi", "k"), params: { temperature: 0 } });
-      await model.complete({ ...ask("hi", "k"), jsonSchema: { name: "x", schema: { type: "object" } } });
+      await model.complete({
+        ...ask("hi", "k"),
+        jsonSchema: { name: "x", schema: { type: "object" } },
+      });
       assert.equal(server.requests.length, 3);
       // The same effective params spelled out by the request are the same sample.
       await model.complete({ ...ask("hi", "k"), params: { temperature: 0.7 } });
       assert.equal(server.requests.length, 3);
-      const other = await resolveChatModel(`openai-compatible:m@${server.url}`, { cache, sampling: { temperature: 1 } });
+      const other = await resolveChatModel(`openai-compatible:m@${server.url}`, {
+        cache,
+        sampling: { temperature: 1 },
+      });
       await other.complete(ask("hi", "k"));
       assert.equal(server.requests.length, 4);
     } finally {
@@ -69,9 +97,18 @@ describe("call cache", () => {
     const cache = CallCache.open(":memory:");
     try {
       const model = await resolveChatModel(`openai-compatible:m@${server.url}`, { cache });
-      const replies = await Promise.all([model.complete(ask("hi", "k")), model.complete(ask("hi", "k"))]);
+      const replies = await Promise.all([
+        model.complete(ask("hi", "k")),
+        model.complete(ask("hi", "k")),
+      ]);
       assert.equal(server.requests.length, 1);
-      assert.deepEqual(replies.map((r) => [r.content, r.usage.cached_calls]), [["echo: hi", 0], ["echo: hi", 1]]);
+      assert.deepEqual(
+        replies.map((r) => [r.content, r.usage.cached_calls]),
+        [
+          ["echo: hi", 0],
+          ["echo: hi", 1],
+        ],
+      );
     } finally {
       cache.close();
       await server.close();
@@ -87,7 +124,11 @@ describe("call cache", () => {
       `process.stdout.write("stored\\n");`,
       `setInterval(() => {}, 1000);`,
     ].join("\n");
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", script],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     await new Promise<void>((resolve, reject) => {
       child.stdout.on("data", (data: Buffer) => data.toString().includes("stored") && resolve());
       child.on("exit", (code) => reject(new Error(`child exited early with ${code}`)));
@@ -98,7 +139,12 @@ describe("call cache", () => {
     await exited;
     const cache = CallCache.open(path);
     try {
-      assert.deepEqual(cache.get("k1"), { content: "paid for", promptTokens: 3, completionTokens: 4, finishReason: "stop" });
+      assert.deepEqual(cache.get("k1"), {
+        content: "paid for",
+        promptTokens: 3,
+        completionTokens: 4,
+        finishReason: "stop",
+      });
     } finally {
       cache.close();
     }
@@ -116,8 +162,20 @@ describe("call cache", () => {
   });
 
   it("derives the key from canonical JSON, so key order does not matter", () => {
-    const a = callCacheKey({ model: "m", params: { temperature: 1, top_p: 0.5 }, messages: [{ role: "user", content: "x" }], jsonSchema: null, sampleKey: "s" });
-    const b = callCacheKey({ sampleKey: "s", jsonSchema: null, messages: [{ content: "x", role: "user" }], params: { top_p: 0.5, temperature: 1 }, model: "m" });
+    const a = callCacheKey({
+      model: "m",
+      params: { temperature: 1, top_p: 0.5 },
+      messages: [{ role: "user", content: "x" }],
+      jsonSchema: null,
+      sampleKey: "s",
+    });
+    const b = callCacheKey({
+      sampleKey: "s",
+      jsonSchema: null,
+      messages: [{ content: "x", role: "user" }],
+      params: { top_p: 0.5, temperature: 1 },
+      model: "m",
+    });
     assert.equal(a, b);
     assert.match(a, /^[0-9a-f]{64}$/);
   });
@@ -129,7 +187,10 @@ describe("call cache", () => {
     cache?.close();
     assert.ok(existsSync(join(dir, "runs/cache.sqlite")));
     assert.equal(openConfiguredCache({ cache: { enabled: false } }), null);
-    const flagged = openConfiguredCache({ cache: { enabled: false } }, { enabled: true, path: join(dir, "flag.sqlite") });
+    const flagged = openConfiguredCache(
+      { cache: { enabled: false } },
+      { enabled: true, path: join(dir, "flag.sqlite") },
+    );
     assert.equal(flagged?.path, join(dir, "flag.sqlite"));
     flagged?.close();
   });

@@ -5,18 +5,32 @@ import { resolveChatModel } from "../../src/llm/resolve-model.js";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { ScriptedChatModel } from "../fixtures/scripted-chat-model.js";
 
-const ask = (i: number) => ({ messages: [{ role: "user" as const, content: `q${i}` }], sampleKey: `s${i}` });
+const ask = (i: number) => ({
+  messages: [{ role: "user" as const, content: `q${i}` }],
+  sampleKey: `s${i}`,
+});
 
 describe("rate limit", () => {
   it("never has more than max_concurrency calls in flight, across every user of the model", async () => {
     const server = await startFakeOpenAIServer({ latencyMs: 25 });
     try {
-      const config = { models: { qwen: { provider: "openai-compatible" as const, model: "qwen", base_url: server.url, max_concurrency: 3 } } };
+      const config = {
+        models: {
+          qwen: {
+            provider: "openai-compatible" as const,
+            model: "qwen",
+            base_url: server.url,
+            max_concurrency: 3,
+          },
+        },
+      };
       const limiters = new RateLimiters();
       // Two agents resolving the same model share one queue.
       const client = await resolveChatModel("qwen", { config, limiters });
       const counselor = await resolveChatModel("qwen", { config, limiters });
-      const replies = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? client : counselor).complete(ask(i))));
+      const replies = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => (i % 2 ? client : counselor).complete(ask(i))),
+      );
       assert.equal(replies.length, 16);
       assert.equal(server.requests.length, 16);
       assert.equal(server.maxInFlight, 3);
@@ -34,12 +48,17 @@ describe("rate limit", () => {
     const server = await startFakeOpenAIServer({
       reply: async () => {
         if (++arrived === 6) release();
-        await Promise.race([allArrived, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+        await Promise.race([
+          allArrived,
+          new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+        ]);
         return "ok";
       },
     });
     try {
-      const model = await resolveChatModel(`openai-compatible:m@${server.url}`, { limiters: new RateLimiters() });
+      const model = await resolveChatModel(`openai-compatible:m@${server.url}`, {
+        limiters: new RateLimiters(),
+      });
       await Promise.all(Array.from({ length: 6 }, (_, i) => model.complete(ask(i))));
       assert.equal(server.maxInFlight, 6);
     } finally {
@@ -51,9 +70,15 @@ describe("rate limit", () => {
     mock.timers.enable({ apis: ["setTimeout", "setInterval", "Date"] });
     t.after(() => mock.timers.reset());
     const scripted = new ScriptedChatModel((request) => `answer ${request.sampleKey}`);
-    const model = withRateLimit(scripted, { requestsPerMinute: 2 }, { limiters: new RateLimiters() });
+    const model = withRateLimit(
+      scripted,
+      { requestsPerMinute: 2 },
+      { limiters: new RateLimiters() },
+    );
     const settled: string[] = [];
-    const calls = [0, 1, 2, 3].map((i) => model.complete(ask(i)).then((r) => settled.push(r.content)));
+    const calls = [0, 1, 2, 3].map((i) =>
+      model.complete(ask(i)).then((r) => settled.push(r.content)),
+    );
     const flush = async () => {
       for (let i = 0; i < 20; i++) await Promise.resolve();
     };
@@ -70,6 +95,14 @@ describe("rate limit", () => {
   });
 
   it("rejects a limit below 1 with the option's name", () => {
-    assert.throws(() => withRateLimit(new ScriptedChatModel([]), { maxConcurrency: 0 }, { limiters: new RateLimiters() }), /max_concurrency expects a whole number from 1 up, got 0/);
+    assert.throws(
+      () =>
+        withRateLimit(
+          new ScriptedChatModel([]),
+          { maxConcurrency: 0 },
+          { limiters: new RateLimiters() },
+        ),
+      /max_concurrency expects a whole number from 1 up, got 0/,
+    );
   });
 });

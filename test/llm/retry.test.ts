@@ -17,14 +17,25 @@ function fakeSleep(): { sleeps: number[]; options: RetryOptions } {
 
 /** A server that injects `faults` in order, then answers. */
 async function flaky(faults: Fault[], timeoutMs = 10_000) {
-  const server = await startFakeOpenAIServer({ reply: (body, ctx) => faults[ctx.routeIndex] ?? `ok after ${ctx.routeIndex}` });
-  const model = createOpenAICompatibleChatModel({ id: "m", model: "m", baseUrls: [server.url], apiKey: "k", timeoutMs });
+  const server = await startFakeOpenAIServer({
+    reply: (body, ctx) => faults[ctx.routeIndex] ?? `ok after ${ctx.routeIndex}`,
+  });
+  const model = createOpenAICompatibleChatModel({
+    id: "m",
+    model: "m",
+    baseUrls: [server.url],
+    apiKey: "k",
+    timeoutMs,
+  });
   return { server, model };
 }
 
 describe("retry middleware", () => {
   it("honours Retry-After: waits exactly the seconds the server asked for", async () => {
-    const { server, model } = await flaky([{ fault: "rate-limit", retryAfterSeconds: 7 }, { fault: "rate-limit", retryAfterSeconds: 2 }]);
+    const { server, model } = await flaky([
+      { fault: "rate-limit", retryAfterSeconds: 7 },
+      { fault: "rate-limit", retryAfterSeconds: 2 },
+    ]);
     const { sleeps, options } = fakeSleep();
     try {
       const reply = await withRetry(model, options).complete(ask);
@@ -36,7 +47,13 @@ describe("retry middleware", () => {
     }
   });
 
-  for (const fault of [{ fault: "server-error" }, { fault: "unavailable" }, { fault: "connection-reset" }, { fault: "truncated-json" }, { fault: "hang" }] as Fault[]) {
+  for (const fault of [
+    { fault: "server-error" },
+    { fault: "unavailable" },
+    { fault: "connection-reset" },
+    { fault: "truncated-json" },
+    { fault: "hang" },
+  ] as Fault[]) {
     it(`retries ${fault.fault} with full-jitter backoff and then succeeds`, async () => {
       const { server, model } = await flaky([fault, fault], fault.fault === "hang" ? 200 : 10_000);
       const { sleeps, options } = fakeSleep();
@@ -52,12 +69,19 @@ describe("retry middleware", () => {
     });
   }
 
-  for (const [fault, code] of [[{ fault: "bad-key" }, "MODEL_CALL_FAILED"], [{ fault: "bad-request" }, "MODEL_CALL_FAILED"], [{ fault: "quota" }, "QUOTA_EXHAUSTED"]] as [Fault, string][]) {
+  for (const [fault, code] of [
+    [{ fault: "bad-key" }, "MODEL_CALL_FAILED"],
+    [{ fault: "bad-request" }, "MODEL_CALL_FAILED"],
+    [{ fault: "quota" }, "QUOTA_EXHAUSTED"],
+  ] as [Fault, string][]) {
     it(`does not retry ${fault.fault}`, async () => {
       const { server, model } = await flaky([fault, fault]);
       const { sleeps, options } = fakeSleep();
       try {
-        await assert.rejects(withRetry(model, options).complete(ask), (e: unknown) => e instanceof ModelCallError && e.code === code);
+        await assert.rejects(
+          withRetry(model, options).complete(ask),
+          (e: unknown) => e instanceof ModelCallError && e.code === code,
+        );
         assert.deepEqual(sleeps, []);
         assert.equal(server.requests.length, 1);
       } finally {
@@ -70,9 +94,14 @@ describe("retry middleware", () => {
     const { server, model } = await flaky(Array(10).fill({ fault: "unavailable" }));
     const { sleeps, options } = fakeSleep();
     try {
-      const error = await withRetry(model, { ...options, maxAttempts: 3 }).complete(ask).catch((e: unknown) => e);
+      const error = await withRetry(model, { ...options, maxAttempts: 3 })
+        .complete(ask)
+        .catch((e: unknown) => e);
       assert.ok(error instanceof ModelCallError);
-      assert.equal(error.message, `m at ${server.url}: server error: 503 503 The server is overloaded or not ready yet. (gave up after 3 attempts)`);
+      assert.equal(
+        error.message,
+        `m at ${server.url}: server error: 503 503 The server is overloaded or not ready yet. (gave up after 3 attempts)`,
+      );
       assert.equal(server.requests.length, 3);
       assert.equal(sleeps.length, 2);
     } finally {
@@ -82,9 +111,13 @@ describe("retry middleware", () => {
 
   it("computes full-jitter delays: uniform below min(max, base·2^(n−1)), Retry-After capped", () => {
     const error = new ModelCallError("server", "x", { url: "u" });
-    const at = (attempt: number, random: number) => backoffDelay(attempt, error, { random: () => random, baseDelayMs: 500, maxDelayMs: 30_000 });
+    const at = (attempt: number, random: number) =>
+      backoffDelay(attempt, error, { random: () => random, baseDelayMs: 500, maxDelayMs: 30_000 });
     // by hand: ceilings 500, 1000, 2000, 4000, … capped at 30 000
-    assert.deepEqual([at(1, 0.999), at(2, 0.5), at(3, 0.25), at(7, 0.5), at(20, 0.5)], [499, 500, 500, 15_000, 15_000]);
+    assert.deepEqual(
+      [at(1, 0.999), at(2, 0.5), at(3, 0.25), at(7, 0.5), at(20, 0.5)],
+      [499, 500, 500, 15_000, 15_000],
+    );
     const limited = new ModelCallError("rate-limit", "x", { url: "u", retryAfterMs: 600_000 });
     assert.equal(backoffDelay(1, limited, { maxRetryAfterMs: 120_000 }), 120_000);
   });
@@ -96,7 +129,10 @@ describe("retry middleware", () => {
     const error = await model.complete(ask).catch((e: unknown) => e);
     assert.ok(error instanceof ModelCallError);
     assert.equal(error.code, "MODEL_CALL_FAILED");
-    assert.equal(error.message, `openai-compatible:qwen@${url} at ${url}: cannot connect (ECONNREFUSED); is the server running at this address? (gave up after 3 attempts)`);
+    assert.equal(
+      error.message,
+      `openai-compatible:qwen@${url} at ${url}: cannot connect (ECONNREFUSED); is the server running at this address? (gave up after 3 attempts)`,
+    );
     assert.equal(sleeps.length, 2);
   });
 

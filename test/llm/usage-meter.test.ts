@@ -5,7 +5,10 @@ import { UsageMeter } from "../../src/llm/usage-meter.js";
 import { resolveChatModel } from "../../src/llm/resolve-model.js";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 
-const ask = (content: string, sampleKey = "s") => ({ messages: [{ role: "user" as const, content }], sampleKey });
+const ask = (content: string, sampleKey = "s") => ({
+  messages: [{ role: "user" as const, content }],
+  sampleKey,
+});
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-12;
 
 describe("usage meter", () => {
@@ -13,7 +16,16 @@ describe("usage meter", () => {
     const server = await startFakeOpenAIServer();
     const cache = CallCache.open(":memory:");
     try {
-      const config = { models: { gpt: { provider: "openai-compatible" as const, model: "m", base_url: server.url, price: { prompt_per_million: 2.5, completion_per_million: 10 } } } };
+      const config = {
+        models: {
+          gpt: {
+            provider: "openai-compatible" as const,
+            model: "m",
+            base_url: server.url,
+            price: { prompt_per_million: 2.5, completion_per_million: 10 },
+          },
+        },
+      };
       const meter = new UsageMeter();
       const model = await resolveChatModel("gpt", { config, cache, meter });
       assert.equal(model.priceKnown, true);
@@ -28,7 +40,10 @@ describe("usage meter", () => {
       assert.equal(again.usage.cost_usd, 0);
       const total = meter.byModel()["gpt"]!;
       assert.ok(close(total.cost_usd, 1.725e-4));
-      assert.deepEqual({ ...total, cost_usd: 0 }, { prompt_tokens: 12, completion_tokens: 21, calls: 3, cached_calls: 1, cost_usd: 0 });
+      assert.deepEqual(
+        { ...total, cost_usd: 0 },
+        { prompt_tokens: 12, completion_tokens: 21, calls: 3, cached_calls: 1, cost_usd: 0 },
+      );
       assert.deepEqual(meter.unpricedModels(), []);
     } finally {
       cache.close();
@@ -46,7 +61,13 @@ describe("usage meter", () => {
       const reply = await model.complete(ask("hello"));
       assert.equal(reply.usage.cost_usd, 0);
       assert.deepEqual(meter.unpricedModels(), [spec]);
-      assert.deepEqual(meter.total(), { prompt_tokens: 3, completion_tokens: 6, calls: 1, cached_calls: 0, cost_usd: 0 });
+      assert.deepEqual(meter.total(), {
+        prompt_tokens: 3,
+        completion_tokens: 6,
+        calls: 1,
+        cached_calls: 0,
+        cost_usd: 0,
+      });
     } finally {
       await server.close();
     }

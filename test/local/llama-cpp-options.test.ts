@@ -20,7 +20,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const ask = { messages: [{ role: "user" as const, content: "hello" }], sampleKey: "k" };
 
 /** Asserts a PsysimError with this code whose message is one line matching `pattern`. */
-async function rejectsWith(promise: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
+async function rejectsWith(
+  promise: Promise<unknown>,
+  code: string,
+  pattern: RegExp,
+): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof PsysimError, `expected a PsysimError, got ${String(error)}`);
     assert.equal(error.code, code);
@@ -33,12 +37,24 @@ async function rejectsWith(promise: Promise<unknown>, code: string, pattern: Reg
 describe("llama-cpp provider: bad files and a missing package", () => {
   it("a missing file names the path and says to download a GGUF model", async () => {
     const path = join(dir, "nope.gguf");
-    await rejectsWith(createLlamaCppChatModel({ modelPath: path }).complete(ask), "NOT_FOUND", new RegExp(`llama-cpp:${path}: model file ${path} does not exist; download a GGUF model`));
-    await rejectsWith(createLlamaCppEmbeddingModel({ modelPath: path }).embed(["x"]), "NOT_FOUND", /does not exist/);
+    await rejectsWith(
+      createLlamaCppChatModel({ modelPath: path }).complete(ask),
+      "NOT_FOUND",
+      new RegExp(`llama-cpp:${path}: model file ${path} does not exist; download a GGUF model`),
+    );
+    await rejectsWith(
+      createLlamaCppEmbeddingModel({ modelPath: path }).embed(["x"]),
+      "NOT_FOUND",
+      /does not exist/,
+    );
   });
 
   it("a folder is not a model file", async () => {
-    await rejectsWith(createLlamaCppChatModel({ modelPath: dir }).complete(ask), "INPUT_INVALID", /is not a file; point model_path at the \.gguf file itself/);
+    await rejectsWith(
+      createLlamaCppChatModel({ modelPath: dir }).complete(ask),
+      "INPUT_INVALID",
+      /is not a file; point model_path at the \.gguf file itself/,
+    );
   });
 
   it("a file that is not GGUF is refused before llama.cpp sees it, showing its first bytes", async () => {
@@ -51,10 +67,21 @@ describe("llama-cpp provider: bad files and a missing package", () => {
     );
     const empty = join(dir, "empty.gguf");
     writeFileSync(empty, "");
-    await rejectsWith(createLlamaCppChatModel({ modelPath: empty }).complete(ask), "INPUT_INVALID", /starts with nothing/);
+    await rejectsWith(
+      createLlamaCppChatModel({ modelPath: empty }).complete(ask),
+      "INPUT_INVALID",
+      /starts with nothing/,
+    );
     const v1 = join(dir, "v1.gguf");
-    writeFileSync(v1, Buffer.concat([Buffer.from("GGUF"), Buffer.from([1, 0, 0, 0]), Buffer.alloc(16)]));
-    await rejectsWith(createLlamaCppChatModel({ modelPath: v1 }).complete(ask), "INPUT_INVALID", /GGUF version 1, which node-llama-cpp 3\.21\.1 cannot read/);
+    writeFileSync(
+      v1,
+      Buffer.concat([Buffer.from("GGUF"), Buffer.from([1, 0, 0, 0]), Buffer.alloc(16)]),
+    );
+    await rejectsWith(
+      createLlamaCppChatModel({ modelPath: v1 }).complete(ask),
+      "INPUT_INVALID",
+      /GGUF version 1, which node-llama-cpp 3\.21\.1 cannot read/,
+    );
   });
 
   it("a missing node-llama-cpp package says how to install it", async () => {
@@ -63,7 +90,9 @@ describe("llama-cpp provider: bad files and a missing package", () => {
     mkdirSync(importerDir);
     const importerFile = join(importerDir, "import-llama.mjs");
     writeFileSync(importerFile, 'export default () => import("node-llama-cpp");\n');
-    const { default: importer } = (await import(pathToFileURL(importerFile).href)) as { default: () => Promise<unknown> };
+    const { default: importer } = (await import(pathToFileURL(importerFile).href)) as {
+      default: () => Promise<unknown>;
+    };
     await assert.rejects(importer(), { code: "ERR_MODULE_NOT_FOUND" });
     const modelPath = tinyModelPath();
     await rejectsWith(
@@ -71,20 +100,39 @@ describe("llama-cpp provider: bad files and a missing package", () => {
       "NOT_FOUND",
       /need the optional package node-llama-cpp: run `npm install node-llama-cpp@3\.21\.1` \(about 730 MB\), or use an Ollama\/vLLM server/,
     );
-    await rejectsWith(createLlamaCppEmbeddingModel({ modelPath, importNodeLlamaCpp: importer }).embed(["x"]), "NOT_FOUND", /npm install node-llama-cpp@3\.21\.1/);
+    await rejectsWith(
+      createLlamaCppEmbeddingModel({ modelPath, importNodeLlamaCpp: importer }).embed(["x"]),
+      "NOT_FOUND",
+      /npm install node-llama-cpp@3\.21\.1/,
+    );
   });
 
   it("a package that is present but broken is reported as such, not as missing", async () => {
     const broken = () => Promise.reject(new Error("libllama.so: cannot open shared object file"));
-    await rejectsWith(createLlamaCppChatModel({ modelPath: tinyModelPath(), importNodeLlamaCpp: broken }).complete(ask), "MODEL_CALL_FAILED", /node-llama-cpp failed to load: libllama\.so: cannot open/);
+    await rejectsWith(
+      createLlamaCppChatModel({ modelPath: tinyModelPath(), importNodeLlamaCpp: broken }).complete(
+        ask,
+      ),
+      "MODEL_CALL_FAILED",
+      /node-llama-cpp failed to load: libllama\.so: cannot open/,
+    );
     const wrong = () => Promise.resolve({ default: {} });
-    await rejectsWith(createLlamaCppChatModel({ modelPath: tinyModelPath(), importNodeLlamaCpp: wrong }).complete(ask), "MODEL_CALL_FAILED", /has no getLlama\(\)/);
+    await rejectsWith(
+      createLlamaCppChatModel({ modelPath: tinyModelPath(), importNodeLlamaCpp: wrong }).complete(
+        ask,
+      ),
+      "MODEL_CALL_FAILED",
+      /has no getLlama\(\)/,
+    );
   });
 });
 
 describe("llama-cpp provider: options and config", () => {
   it("uses one thread on two cores or fewer, else half the logical CPUs, at most 16", () => {
-    assert.deepEqual([1, 2, 3, 4, 8, 12, 64].map((n) => defaultThreadCount(n)), [1, 1, 2, 2, 4, 6, 16]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 8, 12, 64].map((n) => defaultThreadCount(n)),
+      [1, 1, 2, 2, 4, 6, 16],
+    );
   });
 
   it("fills the documented defaults", () => {
@@ -104,9 +152,18 @@ describe("llama-cpp provider: options and config", () => {
   });
 
   it("asking for GPU layers selects a GPU; asking for a GPU offloads automatically", () => {
-    assert.deepEqual(pick(resolveLlamaCppOptions({ modelPath: "m.gguf", gpuLayers: 20 })), { gpu: "auto", gpuLayers: 20 });
-    assert.deepEqual(pick(resolveLlamaCppOptions({ modelPath: "m.gguf", gpu: "cuda" })), { gpu: "cuda", gpuLayers: "auto" });
-    assert.deepEqual(pick(resolveLlamaCppOptions({ modelPath: "m.gguf", gpuLayers: 0 })), { gpu: false, gpuLayers: 0 });
+    assert.deepEqual(pick(resolveLlamaCppOptions({ modelPath: "m.gguf", gpuLayers: 20 })), {
+      gpu: "auto",
+      gpuLayers: 20,
+    });
+    assert.deepEqual(pick(resolveLlamaCppOptions({ modelPath: "m.gguf", gpu: "cuda" })), {
+      gpu: "cuda",
+      gpuLayers: "auto",
+    });
+    assert.deepEqual(pick(resolveLlamaCppOptions({ modelPath: "m.gguf", gpuLayers: 0 })), {
+      gpu: false,
+      gpuLayers: 0,
+    });
   });
 
   it("rejects out-of-range settings when the model is created, in one line naming the setting", () => {
@@ -120,7 +177,11 @@ describe("llama-cpp provider: options and config", () => {
       [{ modelPath: "" }, /model_path is empty/],
     ];
     for (const [options, pattern] of bad) {
-      assert.throws(() => createLlamaCppChatModel({ modelPath: "m.gguf", id: "local", ...options }), (e: unknown) => e instanceof PsysimError && e.code === "CONFIG_INVALID" && pattern.test(e.message));
+      assert.throws(
+        () => createLlamaCppChatModel({ modelPath: "m.gguf", id: "local", ...options }),
+        (e: unknown) =>
+          e instanceof PsysimError && e.code === "CONFIG_INVALID" && pattern.test(e.message),
+      );
     }
   });
 
@@ -151,13 +212,42 @@ describe("llama-cpp provider: options and config", () => {
       chatTemplate: "templates/qwen.jinja",
     });
     const resolved = resolveLlamaCppOptions(options);
-    assert.deepEqual([resolved.modelPath, resolved.chatTemplate], ["/project/models/qwen.gguf", "/project/templates/qwen.jinja"]);
-    assert.equal(LlamaCppModelConfigSchema.safeParse({ provider: "llama-cpp", model_path: "m.gguf", gpu_layer: 10 }).success, false);
+    assert.deepEqual(
+      [resolved.modelPath, resolved.chatTemplate],
+      ["/project/models/qwen.gguf", "/project/templates/qwen.jinja"],
+    );
+    assert.equal(
+      LlamaCppModelConfigSchema.safeParse({
+        provider: "llama-cpp",
+        model_path: "m.gguf",
+        gpu_layer: 10,
+      }).success,
+      false,
+    );
     // The config is checked against the same ranges as the options, when the file is loaded.
-    for (const bad of [{ threads: 0 }, { parallel: 1.5 }, { top_p: 1.2 }, { gpu_layers: -1 }, { gpu: "tpu" }]) {
-      assert.equal(LlamaCppModelConfigSchema.safeParse({ provider: "llama-cpp", model_path: "m.gguf", ...bad }).success, false, JSON.stringify(bad));
+    for (const bad of [
+      { threads: 0 },
+      { parallel: 1.5 },
+      { top_p: 1.2 },
+      { gpu_layers: -1 },
+      { gpu: "tpu" },
+    ]) {
+      assert.equal(
+        LlamaCppModelConfigSchema.safeParse({ provider: "llama-cpp", model_path: "m.gguf", ...bad })
+          .success,
+        false,
+        JSON.stringify(bad),
+      );
     }
-    assert.equal(LlamaCppModelConfigSchema.safeParse({ provider: "llama-cpp", model_path: "m.gguf", gpu_layers: "max", gpu: false }).success, true);
+    assert.equal(
+      LlamaCppModelConfigSchema.safeParse({
+        provider: "llama-cpp",
+        model_path: "m.gguf",
+        gpu_layers: "max",
+        gpu: false,
+      }).success,
+      true,
+    );
   });
 });
 

@@ -40,7 +40,10 @@ describe("SlotPool", () => {
 
   it("gives the slot back when the task throws", async () => {
     const pool = new SlotPool(["only"]);
-    await assert.rejects(pool.use(async () => Promise.reject(new Error("boom"))), /boom/);
+    await assert.rejects(
+      pool.use(async () => Promise.reject(new Error("boom"))),
+      /boom/,
+    );
     assert.equal(pool.inUse, 0);
   });
 

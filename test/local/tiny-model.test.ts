@@ -4,7 +4,12 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { readGgufFileInfo } from "node-llama-cpp";
 import { encodeGguf } from "../fixtures/gguf-writer.js";
-import { buildTinyModel, TINY_HPARAMS, tinyModelPath, writeTinyModel } from "../fixtures/tiny-model.js";
+import {
+  buildTinyModel,
+  TINY_HPARAMS,
+  tinyModelPath,
+  writeTinyModel,
+} from "../fixtures/tiny-model.js";
 import { checkLlamaGguf, readGgufLayout } from "../fixtures/tiny-model-check.js";
 import { tempDir } from "../helpers.js";
 
@@ -19,15 +24,37 @@ describe("tiny random-weight GGUF fixture", () => {
     const info = await readGgufFileInfo(tinyModelPath());
     assert.equal(info.version, 3);
     assert.equal(info.metadata.general.architecture, "llama");
-    const llama = info.architectureMetadata as Record<string, unknown> & { attention: Record<string, unknown> };
+    const llama = info.architectureMetadata as Record<string, unknown> & {
+      attention: Record<string, unknown>;
+    };
     assert.deepEqual(
-      [llama.embedding_length, llama.block_count, llama.feed_forward_length, llama.attention.head_count, llama.context_length],
-      [TINY_HPARAMS.nEmbd, TINY_HPARAMS.nLayer, TINY_HPARAMS.nFf, TINY_HPARAMS.nHead, TINY_HPARAMS.nCtxTrain],
+      [
+        llama.embedding_length,
+        llama.block_count,
+        llama.feed_forward_length,
+        llama.attention.head_count,
+        llama.context_length,
+      ],
+      [
+        TINY_HPARAMS.nEmbd,
+        TINY_HPARAMS.nLayer,
+        TINY_HPARAMS.nFf,
+        TINY_HPARAMS.nHead,
+        TINY_HPARAMS.nCtxTrain,
+      ],
     );
     const tokens = info.metadata.tokenizer.ggml.tokens;
     assert.equal(new Set(tokens).size, tokens.length, "tokens are unique");
-    assert.ok(tokens.length > 300 && tokens.length < 1000, `a few hundred tokens, got ${tokens.length}`);
-    assert.ok(tokens.includes("<0x00>") && tokens.includes("<0xFF>") && tokens.includes("焦虑") && tokens.includes("▁feel"));
+    assert.ok(
+      tokens.length > 300 && tokens.length < 1000,
+      `a few hundred tokens, got ${tokens.length}`,
+    );
+    assert.ok(
+      tokens.includes("<0x00>") &&
+        tokens.includes("<0xFF>") &&
+        tokens.includes("焦虑") &&
+        tokens.includes("▁feel"),
+    );
     // 3 global tensors + 9 per layer
     assert.equal(info.tensorInfo?.length, 3 + 9 * TINY_HPARAMS.nLayer);
     assert.equal(typeof info.metadata.tokenizer.chat_template, "string");
@@ -49,7 +76,9 @@ describe("tiny random-weight GGUF fixture", () => {
     assert.equal(layout.dataStart % 32, 0);
     for (const tensor of layout.tensors) assert.equal(tensor.offset % 32, 0, tensor.name);
     const last = layout.tensors.at(-1)!;
-    assert.ok(layout.dataStart + last.offset + last.dims.reduce((a, b) => a * b, 1) * 4 <= layout.fileSize);
+    assert.ok(
+      layout.dataStart + last.offset + last.dims.reduce((a, b) => a * b, 1) * 4 <= layout.fileSize,
+    );
   });
 
   it("the checker reports each defect that would abort llama.cpp", () => {
@@ -59,14 +88,19 @@ describe("tiny random-weight GGUF fixture", () => {
       ["missing key llama.feed_forward_length"],
     );
     assert.deepEqual(
-      checkLlamaGguf(encoded((m) => m.metadata.set("llama.attention.head_count", { type: "i32", value: 4 }))),
+      checkLlamaGguf(
+        encoded((m) => m.metadata.set("llama.attention.head_count", { type: "i32", value: 4 })),
+      ),
       ["key llama.attention.head_count is i32, want u32"],
     );
     assert.deepEqual(
       checkLlamaGguf(
         encoded((m) => {
           const tokens = m.metadata.get("tokenizer.ggml.tokens")!.value as string[];
-          m.metadata.set("tokenizer.ggml.tokens", { type: "string[]", value: [...tokens.slice(0, -1), "▁feel"] });
+          m.metadata.set("tokenizer.ggml.tokens", {
+            type: "string[]",
+            value: [...tokens.slice(0, -1), "▁feel"],
+          });
         }),
       ),
       ['duplicate token "▁feel"'],
@@ -81,7 +115,9 @@ describe("tiny random-weight GGUF fixture", () => {
       ["tensor blk.1.ffn_up.weight is 128x64, want 64x128"],
     );
     assert.deepEqual(
-      checkLlamaGguf(encoded((m) => (m.tensors = m.tensors.filter((t) => t.name !== "blk.0.attn_k.weight")))),
+      checkLlamaGguf(
+        encoded((m) => (m.tensors = m.tensors.filter((t) => t.name !== "blk.0.attn_k.weight"))),
+      ),
       ["missing tensor blk.0.attn_k.weight"],
     );
     const truncated = encoded(() => {}).subarray(0, 200_000);

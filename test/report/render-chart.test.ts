@@ -16,19 +16,34 @@ describe("renderChart", () => {
     const dir = tempDir();
     const files = await renderChart(
       {
-        data: { values: [{ topic: "焦虑", n: 5 }, { topic: "抑郁", n: 3 }] },
+        data: {
+          values: [
+            { topic: "焦虑", n: 5 },
+            { topic: "抑郁", n: 3 },
+          ],
+        },
         mark: "bar",
-        encoding: { x: { field: "topic", type: "nominal" }, y: { field: "n", type: "quantitative" } },
+        encoding: {
+          x: { field: "topic", type: "nominal" },
+          y: { field: "n", type: "quantitative" },
+        },
       },
       join(dir, "topics"),
     );
     assert.deepEqual(files, { svg: join(dir, "topics.svg"), png: join(dir, "topics.png") });
     const svg = readFileSync(files.svg, "utf8");
     assert.match(svg, /^<svg/);
-    assert.ok(svg.includes(">焦虑<") && svg.includes(">抑郁<"), "axis labels keep their Chinese text");
+    assert.ok(
+      svg.includes(">焦虑<") && svg.includes(">抑郁<"),
+      "axis labels keep their Chinese text",
+    );
     assert.ok(svg.includes("Noto Sans CJK SC"), "the CJK font is named");
     assert.deepEqual(readFileSync(files.png).subarray(0, 8), PNG_SIGNATURE);
-    assert.deepEqual(readdirSync(dir).sort(), ["topics.png", "topics.svg"], "no temporary files are left");
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      ["topics.png", "topics.svg"],
+      "no temporary files are left",
+    );
   });
 
   it("draws different Chinese characters differently, so they are glyphs and not missing-glyph boxes", () => {

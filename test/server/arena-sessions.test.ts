@@ -4,23 +4,42 @@ import { parseBattle, parseDialogue } from "../../src/core/read-records.js";
 import { createBaselineChatModel } from "../../src/llm/providers/baseline.js";
 import { historyRef } from "../../src/arena/battle-history.js";
 import { ScriptedChatModel } from "../fixtures/scripted-chat-model.js";
-import { addAnnotator, ANNOTATOR_PASSWORD, ADMIN_PASSWORD, makePlatform, WebClient, zhCard } from "./helpers.js";
+import {
+  addAnnotator,
+  ANNOTATOR_PASSWORD,
+  ADMIN_PASSWORD,
+  makePlatform,
+  WebClient,
+  zhCard,
+} from "./helpers.js";
 
 const sessionPath = (location: string | null) => location!.replace(/#.*/, "");
 const sessionId = (location: string | null) => sessionPath(location).split("/").at(-1)!;
 const openTurn = (html: string) => Number(/name="turn" value="(\d+)"/.exec(html)?.[1]);
 
-async function annotatorSession(options: Parameters<typeof makePlatform>[0] = {}, mode: "arena" | "client" = "arena") {
+async function annotatorSession(
+  options: Parameters<typeof makePlatform>[0] = {},
+  mode: "arena" | "client" = "arena",
+) {
   const platform = await makePlatform(options);
   const alice = await addAnnotator(platform.store, "alice");
   platform.store.upsertRoleCards([zhCard("c1")]);
   const [a, b] = platform.engine.counselorNames();
-  platform.store.createAssignments([{ annotatorId: alice.id, cardId: "c1", counselorA: a!, counselorB: b!, mode }]);
+  platform.store.createAssignments([
+    { annotatorId: alice.id, cardId: "c1", counselorA: a!, counselorB: b!, mode },
+  ]);
   const web = new WebClient(platform.app);
   await web.login("alice", ANNOTATOR_PASSWORD);
   const assignment = platform.store.listAssignments({ annotatorId: alice.id })[0]!;
   const started = await web.post(`/assignments/${assignment.id}/start`);
-  return { ...platform, alice, web, assignment, id: sessionId(started.location), path: sessionPath(started.location) };
+  return {
+    ...platform,
+    alice,
+    web,
+    assignment,
+    id: sessionId(started.location),
+    path: sessionPath(started.location),
+  };
 }
 
 describe("human-judged arena (Algorithm 2 with a human supervisor)", () => {
@@ -32,7 +51,10 @@ describe("human-judged arena (Algorithm 2 with a human supervisor)", () => {
     while (page.text.includes("data-vote-form")) {
       assert.ok(!page.text.includes("baseline-a"));
       const turn = openTurn(page.text);
-      assert.equal((await web.post(`${path}/vote`, { turn: String(turn), pick: picks[votes % 4]! })).status, 303);
+      assert.equal(
+        (await web.post(`${path}/vote`, { turn: String(turn), pick: picks[votes % 4]! })).status,
+        303,
+      );
       votes++;
       page = await web.get(path);
       assert.ok(votes < 60, "the session never ended");
@@ -40,21 +62,48 @@ describe("human-judged arena (Algorithm 2 with a human supervisor)", () => {
     const session = store.getArenaSession(id)!;
     assert.equal(session.status, "finished");
     assert.equal(session.dialogue.ended_by, "termination_phrase");
-    assert.ok(page.text.includes("baseline-a") && page.text.includes("baseline-b"), "models are revealed after the end");
+    assert.ok(
+      page.text.includes("baseline-a") && page.text.includes("baseline-b"),
+      "models are revealed after the end",
+    );
     const battles = [...store.iterateBattles()];
-    const counselorTurns = session.dialogue.turns.map((t, i) => [t, i] as const).filter(([t]) => t.role === "counselor");
+    const counselorTurns = session.dialogue.turns
+      .map((t, i) => [t, i] as const)
+      .filter(([t]) => t.role === "counselor");
     assert.equal(battles.length, counselorTurns.length);
-    assert.deepEqual(battles.map((b) => b.turn), counselorTurns.map((_, k) => k + 1));
-    assert.deepEqual(battles.map((b) => b.history_ref), counselorTurns.map(([, i]) => historyRef(session.dialogue.turns.slice(0, i))));
+    assert.deepEqual(
+      battles.map((b) => b.turn),
+      counselorTurns.map((_, k) => k + 1),
+    );
+    assert.deepEqual(
+      battles.map((b) => b.history_ref),
+      counselorTurns.map(([, i]) => historyRef(session.dialogue.turns.slice(0, i))),
+    );
     // Each battle names the models in assignment order and maps the on-screen pick back to them.
     battles.forEach((battle, k) => {
       const pick = picks[k % 4]!;
-      const expected = pick === "A" ? (battle.order === "ab" ? "a" : "b") : pick === "B" ? (battle.order === "ab" ? "b" : "a") : pick;
-      assert.deepEqual([battle.model_a, battle.model_b, battle.judge, battle.winner], ["baseline-a", "baseline-b", "human:alice", expected]);
+      const expected =
+        pick === "A"
+          ? battle.order === "ab"
+            ? "a"
+            : "b"
+          : pick === "B"
+            ? battle.order === "ab"
+              ? "b"
+              : "a"
+            : pick;
+      assert.deepEqual(
+        [battle.model_a, battle.model_b, battle.judge, battle.winner],
+        ["baseline-a", "baseline-b", "human:alice", expected],
+      );
       const [turn] = counselorTurns[k]!;
-      if (battle.winner === "a" || battle.winner === "b") assert.equal(turn.content, battle.winner === "a" ? battle.response_a : battle.response_b);
+      if (battle.winner === "a" || battle.winner === "b")
+        assert.equal(turn.content, battle.winner === "a" ? battle.response_a : battle.response_b);
     });
-    assert.ok(new Set(battles.map((b) => b.order)).size === 2, "positions are shuffled across turns");
+    assert.ok(
+      new Set(battles.map((b) => b.order)).size === 2,
+      "positions are shuffled across turns",
+    );
   });
 
   it("stores a double-submitted vote once and keeps the first pick", async () => {
@@ -66,16 +115,26 @@ describe("human-judged arena (Algorithm 2 with a human supervisor)", () => {
     const battles = [...store.iterateBattles()];
     assert.equal(battles.length, 1);
     assert.equal(battles[0]!.winner, battles[0]!.order === "ab" ? "a" : "b");
-    assert.equal(store.getArenaSession(id)!.dialogue.turns.filter((t) => t.role === "counselor").length, 1);
+    assert.equal(
+      store.getArenaSession(id)!.dialogue.turns.filter((t) => t.role === "counselor").length,
+      1,
+    );
   });
 
   it("shows a failing model's error with a retry button and loses no earlier pick", async () => {
     let failing = false;
-    const flaky = new ScriptedChatModel((request) => {
-      if (failing) return new Error("upstream 503: model overloaded");
-      return request.messages.filter((m) => m.role === "user").length <= 1 ? "你好，今天想聊些什么？" : "听起来你很辛苦，能多说一点吗？";
-    }, { id: "flaky" });
-    const { web, store, id, path } = await annotatorSession({ counselors: { steady: createBaselineChatModel(), flaky } });
+    const flaky = new ScriptedChatModel(
+      (request) => {
+        if (failing) return new Error("upstream 503: model overloaded");
+        return request.messages.filter((m) => m.role === "user").length <= 1
+          ? "你好，今天想聊些什么？"
+          : "听起来你很辛苦，能多说一点吗？";
+      },
+      { id: "flaky" },
+    );
+    const { web, store, id, path } = await annotatorSession({
+      counselors: { steady: createBaselineChatModel(), flaky },
+    });
     const turn = openTurn((await web.get(path)).text);
     failing = true;
     await web.post(`${path}/vote`, { turn: String(turn), pick: "A" });
@@ -84,7 +143,11 @@ describe("human-judged arena (Algorithm 2 with a human supervisor)", () => {
     assert.ok(page.text.includes(`action="${path}/retry"`));
     assert.equal([...store.iterateBattles()].length, 1);
     const waiting = store.getArenaSession(id)!;
-    assert.equal(waiting.dialogue.turns.at(-1)!.role, "client", "the client's reply generated before the failure is kept");
+    assert.equal(
+      waiting.dialogue.turns.at(-1)!.role,
+      "client",
+      "the client's reply generated before the failure is kept",
+    );
     failing = false;
     await web.post(`${path}/retry`);
     const after = await web.get(path);
@@ -95,12 +158,21 @@ describe("human-judged arena (Algorithm 2 with a human supervisor)", () => {
 
   it("restarts a session (Figure 15) keeping the old one and its votes", async () => {
     const { web, store, id, path, assignment } = await annotatorSession();
-    await web.post(`${path}/vote`, { turn: String(openTurn((await web.get(path)).text)), pick: "tie" });
+    await web.post(`${path}/vote`, {
+      turn: String(openTurn((await web.get(path)).text)),
+      pick: "tie",
+    });
     const restarted = await web.post(`${path}/restart`);
     const fresh = sessionId(restarted.location);
     assert.notEqual(fresh, id);
     const sessions = store.listSessions({ assignmentId: assignment.id });
-    assert.deepEqual(sessions.map((s) => [s.id, s.status]).sort(), [[id, "restarted"], [fresh, "active"]].sort());
+    assert.deepEqual(
+      sessions.map((s) => [s.id, s.status]).sort(),
+      [
+        [id, "restarted"],
+        [fresh, "active"],
+      ].sort(),
+    );
     assert.equal([...store.iterateBattles()].length, 1);
   });
 
@@ -117,22 +189,34 @@ describe("human-judged arena (Algorithm 2 with a human supervisor)", () => {
     await web.post(`${path}/vote`, { turn: String(openTurn(page.text)), pick: "A" });
     await web.post(`${path}/leave`);
     const session = store.getArenaSession(id)!;
-    assert.deepEqual([session.status, session.dialogue.ended_by, session.dialogue.turns.map((t) => t.role)], ["finished", "client_exit", ["client", "counselor", "client", "counselor"]]);
+    assert.deepEqual(
+      [session.status, session.dialogue.ended_by, session.dialogue.turns.map((t) => t.role)],
+      ["finished", "client_exit", ["client", "counselor", "client", "counselor"]],
+    );
     assert.equal(session.dialogue.turns[2]!.speaker, "human:alice");
     assert.equal([...store.iterateBattles()].length, 2);
   });
 
   it("exports every battle and session as valid psysim JSONL records", async () => {
     const { web, store, path, app } = await annotatorSession();
-    await web.post(`${path}/vote`, { turn: String(openTurn((await web.get(path)).text)), pick: "A" });
+    await web.post(`${path}/vote`, {
+      turn: String(openTurn((await web.get(path)).text)),
+      pick: "A",
+    });
     const admin = new WebClient(app);
     await admin.login("admin", ADMIN_PASSWORD);
     const battles = (await admin.get("/admin/export/battles.jsonl")).text.trim().split("\n");
     const sessions = (await admin.get("/admin/export/sessions.jsonl")).text.trim().split("\n");
-    assert.deepEqual(battles.map((line, i) => parseBattle(JSON.parse(line), "battles.jsonl", i + 1)), [...store.iterateBattles()]);
+    assert.deepEqual(
+      battles.map((line, i) => parseBattle(JSON.parse(line), "battles.jsonl", i + 1)),
+      [...store.iterateBattles()],
+    );
     const dialogue = parseDialogue(JSON.parse(sessions[0]!), "sessions.jsonl", 1);
     assert.equal(sessions.length, 1);
-    assert.deepEqual((dialogue.meta as { annotation: { annotator: string; status: string } }).annotation.annotator, "alice");
+    assert.deepEqual(
+      (dialogue.meta as { annotation: { annotator: string; status: string } }).annotation.annotator,
+      "alice",
+    );
     assert.equal(dialogue.turns.length, 3);
   });
 });

@@ -11,7 +11,9 @@ import { ADMIN_PASSWORD, makePlatform } from "./helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = "test-output/server";
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing; install Debian's chromium and fonts-noto-cjk (see .ci/run) to run the browser tests`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is missing; install Debian's chromium and fonts-noto-cjk (see .ci/run) to run the browser tests`;
 
 /** The whole platform in a real Chromium over loopback: the admin's and an annotator's day. */
 describe("annotation platform in a real browser", { skip }, () => {
@@ -24,14 +26,25 @@ describe("annotation platform in a real browser", { skip }, () => {
     mkdirSync(SHOTS, { recursive: true });
     platform = await makePlatform({ dbFile: join(tempDir(), "annotations.sqlite"), maxTurns: 5 });
     server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: platform.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+      const s = serve({ fetch: platform.app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
+        resolve(s),
+      );
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       // Playwright gives each launch a fresh temporary profile (it refuses --user-data-dir here).
     });
   });
@@ -62,7 +75,10 @@ describe("annotation platform in a real browser", { skip }, () => {
     const link = await page.inputValue("#invite-link");
     assert.match(link, new RegExp(`^${base}/invite/[\\w-]{43}$`));
 
-    await page.setInputFiles('form[action="/admin/cards"] input[type="file"]', "examples/cards.zh.jsonl");
+    await page.setInputFiles(
+      'form[action="/admin/cards"] input[type="file"]',
+      "examples/cards.zh.jsonl",
+    );
     await page.click('form[action="/admin/cards"] button');
     await page.waitForSelector("text=10 role cards read");
 
@@ -97,7 +113,11 @@ describe("annotation platform in a real browser", { skip }, () => {
     // The next page has a new open turn, or none once the session has ended.
     // (A function, not a string: the page's CSP forbids string evaluation. No DOM types here, hence the cast.)
     await page.waitForFunction((t) => {
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document;
+      const doc = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { value: string } | null };
+        }
+      ).document;
       return (doc.querySelector('input[name="turn"]')?.value ?? "") !== t;
     }, turn);
   }
@@ -127,7 +147,10 @@ describe("annotation platform in a real browser", { skip }, () => {
       if (votes > 0) {
         // The vote panel stays put from turn to turn: no layout jump under the annotator's eyes.
         const box = await frame();
-        assert.ok(Math.abs(box.y + box.height - (firstPanel.y + firstPanel.height)) < 2, `panel moved: ${JSON.stringify([firstPanel, box])}`);
+        assert.ok(
+          Math.abs(box.y + box.height - (firstPanel.y + firstPanel.height)) < 2,
+          `panel moved: ${JSON.stringify([firstPanel, box])}`,
+        );
       }
       await vote(page, keys[votes % 4]!);
       votes++;
@@ -137,7 +160,9 @@ describe("annotation platform in a real browser", { skip }, () => {
     await page.screenshot({ path: `${SHOTS}/06-reveal-zh.png`, fullPage: true });
     const revealed = await page.textContent(".reveal");
     assert.ok(revealed!.includes("baseline-a") && revealed!.includes("baseline-b"));
-    const battles = [...platform.store.iterateBattles()].map((b, i) => parseBattle(b, "store", i + 1));
+    const battles = [...platform.store.iterateBattles()].map((b, i) =>
+      parseBattle(b, "store", i + 1),
+    );
     assert.equal(battles.length, votes);
     assert.ok(battles.every((b) => b.judge === "human:alice"));
 
@@ -161,7 +186,16 @@ describe("annotation platform in a real browser", { skip }, () => {
     await page.goto(`${base}/leaderboard`);
     await page.waitForSelector("#board-human");
     await page.screenshot({ path: `${SHOTS}/09-leaderboard-zh.png`, fullPage: true });
-    assert.equal(await page.locator("#board-human tbody tr").first().locator("td").first().textContent().then((t) => /^baseline-[ab]$/.test(t ?? "")), true);
+    assert.equal(
+      await page
+        .locator("#board-human tbody tr")
+        .first()
+        .locator("td")
+        .first()
+        .textContent()
+        .then((t) => /^baseline-[ab]$/.test(t ?? "")),
+      true,
+    );
     await context.close();
   });
 });

@@ -15,7 +15,10 @@ export const CHEAP_SCRYPT: ScryptParams = { N: 1024, r: 8, p: 1 };
 export const ADMIN_PASSWORD = "admin-password-1";
 export const ANNOTATOR_PASSWORD = "annotator-password-1";
 
-export function zhCard(id: string, complaint = "我最近总是睡不好，工作压力很大。我不知道该怎么办。"): RoleCard {
+export function zhCard(
+  id: string,
+  complaint = "我最近总是睡不好，工作压力很大。我不知道该怎么办。",
+): RoleCard {
   return normaliseRoleCard({ id, language: "zh", chief_complaint: complaint });
 }
 
@@ -35,11 +38,29 @@ export async function makePlatform(options: PlatformOptions = {}) {
     options.engine ??
     new SimulationSessionEngine({
       client: options.client ?? baseline,
-      counselors: new Map(Object.entries(counselors).map(([name, model]) => [name, arenaCounselor({ name, model: model.id, systemPrompt: { kind: "three-stage" }, sampling: {} }, model)])),
+      counselors: new Map(
+        Object.entries(counselors).map(([name, model]) => [
+          name,
+          arenaCounselor(
+            { name, model: model.id, systemPrompt: { kind: "three-stage" }, sampling: {} },
+            model,
+          ),
+        ]),
+      ),
       maxTurns: options.maxTurns ?? 50,
     });
-  const { app, sessions } = createApp({ store, engine, scrypt: CHEAP_SCRYPT, isBaseline: true, ...options });
-  const admin = store.createUser("admin", "admin", await hashPassword(ADMIN_PASSWORD, CHEAP_SCRYPT));
+  const { app, sessions } = createApp({
+    store,
+    engine,
+    scrypt: CHEAP_SCRYPT,
+    isBaseline: true,
+    ...options,
+  });
+  const admin = store.createUser(
+    "admin",
+    "admin",
+    await hashPassword(ADMIN_PASSWORD, CHEAP_SCRYPT),
+  );
   return { store, engine, app, sessions, admin };
 }
 
@@ -88,7 +109,12 @@ export class WebClient {
     const text = await res.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(text);
     if (token) this.csrf = token[1]!;
-    return { status: res.status, headers: res.headers, text, location: res.headers.get("location") };
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      location: res.headers.get("location"),
+    };
   }
 
   get(path: string): Promise<Reply> {
@@ -96,11 +122,20 @@ export class WebClient {
   }
 
   /** Posts a form; `_csrf` is filled in from the last page unless the test sets it. */
-  post(path: string, fields: Record<string, string | string[]> = {}, headers: Record<string, string> = {}): Promise<Reply> {
+  post(
+    path: string,
+    fields: Record<string, string | string[]> = {},
+    headers: Record<string, string> = {},
+  ): Promise<Reply> {
     const body = new URLSearchParams();
     if (!("_csrf" in fields)) body.append("_csrf", this.csrf);
-    for (const [k, v] of Object.entries(fields)) for (const one of ([] as string[]).concat(v)) body.append(k, one);
-    return this.request(path, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
+    for (const [k, v] of Object.entries(fields))
+      for (const one of ([] as string[]).concat(v)) body.append(k, one);
+    return this.request(path, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    });
   }
 
   async login(name: string, password: string): Promise<Reply> {

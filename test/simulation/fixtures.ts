@@ -11,8 +11,17 @@ export function card(id: string, language: "zh" | "en" = "zh"): RoleCard {
     occupation: language === "zh" ? "学生" : "student",
     marital_status: language === "zh" ? "单身" : "single",
     family_relationships: language === "zh" ? "与母亲关系紧张" : "tense with her mother",
-    big_five: { openness: "mid", conscientiousness: "mid", extraversion: "low", agreeableness: "high", neuroticism: "high" },
+    big_five: {
+      openness: "mid",
+      conscientiousness: "mid",
+      extraversion: "low",
+      agreeableness: "high",
+      neuroticism: "high",
+    },
     resistance: language === "zh" ? "中等" : "moderate",
-    chief_complaint: language === "zh" ? "我总是拖延。我和妈妈经常吵架。我不知道该怎么办。" : "I procrastinate all the time. I keep fighting with my mom. I don't know what to do.",
+    chief_complaint:
+      language === "zh"
+        ? "我总是拖延。我和妈妈经常吵架。我不知道该怎么办。"
+        : "I procrastinate all the time. I keep fighting with my mom. I don't know what to do.",
   };
 }

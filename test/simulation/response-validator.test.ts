@@ -1,13 +1,20 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ResponseValidator, hasEnumeration, countWords } from "../../src/simulation/response-validator.js";
+import {
+  ResponseValidator,
+  hasEnumeration,
+  countWords,
+} from "../../src/simulation/response-validator.js";
 
 describe("ResponseValidator (σ, paper §3.5)", () => {
   const zh = new ResponseValidator("zh");
   const en = new ResponseValidator("en", { maxEnglishWords: 10 });
 
   it("accepts a short single-line reply", () => {
-    assert.deepEqual(zh.check("听起来你最近压力很大，能说说发生了什么吗？"), { ok: true, reasons: [] });
+    assert.deepEqual(zh.check("听起来你最近压力很大，能说说发生了什么吗？"), {
+      ok: true,
+      reasons: [],
+    });
     assert.deepEqual(en.check("What happened after that?"), { ok: true, reasons: [] });
   });
 
@@ -19,23 +26,43 @@ describe("ResponseValidator (σ, paper §3.5)", () => {
   it("counts English length in words against the configured limit", () => {
     assert.equal(countWords("I can't believe it's already Monday, honestly."), 7);
     assert.equal(en.check("one two three four five six seven eight nine ten").ok, true);
-    assert.deepEqual(en.check("one two three four five six seven eight nine ten eleven"), { ok: false, reasons: ["too_long"] });
+    assert.deepEqual(en.check("one two three four five six seven eight nine ten eleven"), {
+      ok: false,
+      reasons: ["too_long"],
+    });
   });
 
   it("refuses newlines, empty replies, and reports every reason at once", () => {
     assert.deepEqual(zh.check("第一句。\n第二句。"), { ok: false, reasons: ["newline"] });
     assert.deepEqual(zh.check("   "), { ok: false, reasons: ["empty"] });
-    assert.deepEqual(zh.check("1. 先休息\n2. 再运动" + "好".repeat(200)), { ok: false, reasons: ["too_long", "newline", "enumeration"] });
+    assert.deepEqual(zh.check("1. 先休息\n2. 再运动" + "好".repeat(200)), {
+      ok: false,
+      reasons: ["too_long", "newline", "enumeration"],
+    });
   });
 
   it("recognises enumerations in their common forms", () => {
-    for (const text of ["你可以：1. 早点睡；2. 多运动。", "有两点：1、规律作息 2、适度运动", "（1）先觉察情绪", "①先休息", "一、先停下来", "• breathe slowly", "Try this: 1) rest, 2) walk."]) {
+    for (const text of [
+      "你可以：1. 早点睡；2. 多运动。",
+      "有两点：1、规律作息 2、适度运动",
+      "（1）先觉察情绪",
+      "①先休息",
+      "一、先停下来",
+      "• breathe slowly",
+      "Try this: 1) rest, 2) walk.",
+    ]) {
       assert.equal(hasEnumeration(text), true, text);
     }
   });
 
   it("does not mistake numbers in prose for an enumeration", () => {
-    for (const text of ["我今年20岁，去年2019.", "I moved here in 2019. It was hard.", "大概3.5个小时", "我考了第1名。", "马克·吐温说过"]) {
+    for (const text of [
+      "我今年20岁，去年2019.",
+      "I moved here in 2019. It was hard.",
+      "大概3.5个小时",
+      "我考了第1名。",
+      "马克·吐温说过",
+    ]) {
       assert.equal(hasEnumeration(text), false, text);
     }
   });

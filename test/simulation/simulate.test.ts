@@ -17,7 +17,11 @@ describe("simulate (batch runner)", () => {
     const cards = [card("a", "zh"), card("b", "en"), card("c", "zh")];
     const baseline = createBaselineChatModel();
     const events: SimulationEvent[] = [];
-    const summary = await simulate({ cards, out, concurrency: 2, seed: 7 }, { client: baseline, counselor: baseline }, (e) => events.push(e));
+    const summary = await simulate(
+      { cards, out, concurrency: 2, seed: 7 },
+      { client: baseline, counselor: baseline },
+      (e) => events.push(e),
+    );
     assert.equal(summary.completed, 3);
     assert.deepEqual(summary.failed, []);
     const dialogues = await readDialogues(out);
@@ -30,11 +34,15 @@ describe("simulate (batch runner)", () => {
       assert.equal(d.turns.at(-1)!.role, "counselor");
       assert.equal(d.ended_by, "termination_phrase");
       assert.equal(g.match(d.turns.at(-1)!.content), d.termination_phrase);
-      for (const t of d.turns.filter((t) => t.role === "counselor")) assert.ok(σ.check(t.content).ok, t.content);
+      for (const t of d.turns.filter((t) => t.role === "counselor"))
+        assert.ok(σ.check(t.content).ok, t.content);
       assert.equal(d.meta.client, "baseline");
       assert.equal(d.meta.baseline, true);
       assert.equal(d.meta.prompts?.counselor?.id, `counselor.${d.language}`);
-      assert.equal(d.meta.usage?.client?.calls, d.turns.filter((t) => t.role === "client").length - 1);
+      assert.equal(
+        d.meta.usage?.client?.calls,
+        d.turns.filter((t) => t.role === "client").length - 1,
+      );
     }
     assert.equal(events.filter((e) => e.type === "session-end").length, 3);
   });
@@ -42,8 +50,16 @@ describe("simulate (batch runner)", () => {
   it("is deterministic for a seed", async () => {
     const dir = tempDir();
     const baseline = createBaselineChatModel();
-    for (const name of ["x", "y"]) await simulate({ cards: [card("a"), card("b", "en")], out: join(dir, `${name}.jsonl`), seed: 3 }, { client: baseline, counselor: baseline });
-    const strip = (file: string) => readFileSync(join(dir, file), "utf8").replace(/"(started_at|finished_at)":"[^"]+"/g, "").split("\n").sort();
+    for (const name of ["x", "y"])
+      await simulate(
+        { cards: [card("a"), card("b", "en")], out: join(dir, `${name}.jsonl`), seed: 3 },
+        { client: baseline, counselor: baseline },
+      );
+    const strip = (file: string) =>
+      readFileSync(join(dir, file), "utf8")
+        .replace(/"(started_at|finished_at)":"[^"]+"/g, "")
+        .split("\n")
+        .sort();
     assert.deepEqual(strip("x.jsonl"), strip("y.jsonl"));
   });
 
@@ -65,16 +81,28 @@ describe("simulate (batch runner)", () => {
     const callsBefore = flaky.calls.length;
     const second = await simulate({ cards, out }, { client: baseline, counselor: flaky });
     assert.deepEqual([second.skipped, second.completed, second.failed.length], [2, 1, 0]);
-    assert.ok(flaky.calls.slice(callsBefore).every((c) => c.sampleKey.startsWith("bad/")), "finished sessions are not re-run");
+    assert.ok(
+      flaky.calls.slice(callsBefore).every((c) => c.sampleKey.startsWith("bad/")),
+      "finished sessions are not re-run",
+    );
     assert.deepEqual((await readDialogues(out)).map((d) => d.id).sort(), ["bad", "ok1", "ok2"]);
   });
 
   it("honours limit, language override and max turns", async () => {
     const out = join(tempDir(), "d.jsonl");
     const baseline = createBaselineChatModel();
-    const summary = await simulate({ cards: [card("a"), card("b"), card("c")], out, limit: 2, language: "en", maxTurns: 3 }, { client: baseline, counselor: baseline });
+    const summary = await simulate(
+      { cards: [card("a"), card("b"), card("c")], out, limit: 2, language: "en", maxTurns: 3 },
+      { client: baseline, counselor: baseline },
+    );
     assert.equal(summary.requested, 2);
     const dialogues = await readDialogues(out);
-    assert.deepEqual(dialogues.map((d) => [d.language, d.ended_by, d.turns.length]), [["en", "max_turns", 6], ["en", "max_turns", 6]]);
+    assert.deepEqual(
+      dialogues.map((d) => [d.language, d.ended_by, d.turns.length]),
+      [
+        ["en", "max_turns", 6],
+        ["en", "max_turns", 6],
+      ],
+    );
   });
 });

@@ -25,14 +25,24 @@ interface ArenaFlags {
 
 /** `battles.jsonl` → `battles.dialogues.jsonl`. */
 function defaultDialoguesOut(out: string): string {
-  return out.endsWith(".jsonl") ? `${out.slice(0, -".jsonl".length)}.dialogues.jsonl` : `${out}.dialogues.jsonl`;
+  return out.endsWith(".jsonl")
+    ? `${out.slice(0, -".jsonl".length)}.dialogues.jsonl`
+    : `${out}.dialogues.jsonl`;
 }
 
-type Numbers = { sessionsPerPair?: number; seed?: number; concurrency?: number; maxTurns?: number; judgeAttempts?: number; progressInterval?: number };
+type Numbers = {
+  sessionsPerPair?: number;
+  seed?: number;
+  concurrency?: number;
+  maxTurns?: number;
+  judgeAttempts?: number;
+  progressInterval?: number;
+};
 
 /** Numbers are parsed inside the action, so a bad value is reported by runAction as one line. */
 function numbersOf(flags: ArenaFlags): Numbers {
-  const positive = (flag: string, value: string | undefined) => (value === undefined ? undefined : parsePositiveInt(flag)(value));
+  const positive = (flag: string, value: string | undefined) =>
+    value === undefined ? undefined : parsePositiveInt(flag)(value);
   const n: Numbers = {};
   const put = <K extends keyof Numbers>(key: K, value: number | undefined) => {
     if (value !== undefined) n[key] = value;
@@ -54,10 +64,22 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
   const { ProgressBar, formatUsage } = await import("../progress.js");
   const arena = await import("../../arena/index.js");
 
-  if (flags.prompt !== "1" && flags.prompt !== "2") throw new PsysimError("INPUT_INVALID", `--prompt expects 1 (ethics principles, Figure 12) or 2 (counseling skills, Figure 13), got "${flags.prompt}"`);
-  if (flags.language !== undefined && flags.language !== "zh" && flags.language !== "en") throw new PsysimError("INPUT_INVALID", `--language expects zh or en, got "${flags.language}"`);
-  const names = flags.counselors.split(",").map((n) => n.trim()).filter(Boolean);
-  if (new Set(names).size < 2) throw new PsysimError("INPUT_INVALID", `--counselors needs at least two different names, got "${flags.counselors}"`);
+  if (flags.prompt !== "1" && flags.prompt !== "2")
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--prompt expects 1 (ethics principles, Figure 12) or 2 (counseling skills, Figure 13), got "${flags.prompt}"`,
+    );
+  if (flags.language !== undefined && flags.language !== "zh" && flags.language !== "en")
+    throw new PsysimError("INPUT_INVALID", `--language expects zh or en, got "${flags.language}"`);
+  const names = flags.counselors
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (new Set(names).size < 2)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--counselors needs at least two different names, got "${flags.counselors}"`,
+    );
   const cards = await readRoleCards(flags.cards);
   if (cards.length === 0) throw new PsysimError("INPUT_INVALID", `${flags.cards}: no role cards`);
   const dialoguesOut = flags.dialoguesOut ?? defaultDialoguesOut(flags.out);
@@ -65,12 +87,19 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
   const context = openModelContext({ config: flags.config, cache: flags.cache });
   try {
     const config = context.config;
-    const registry = arena.parseCounselorRegistry(config?.counselors, config?.source.file ?? "psysim.yaml", config?.source.dir ?? process.cwd());
+    const registry = arena.parseCounselorRegistry(
+      config?.counselors,
+      config?.source.file ?? "psysim.yaml",
+      config?.source.dir ?? process.cwd(),
+    );
     const templates = flags.prompts ? { overrideDir: flags.prompts } : {};
     const counselors = new Map<string, import("../../arena/index.js").ArenaCounselor>();
     for (const name of new Set(names)) {
       const entry = registry.get(name) ?? arena.adHocCounselor(name);
-      counselors.set(name, arena.arenaCounselor(entry, await context.chatModel(entry.model), templates));
+      counselors.set(
+        name,
+        arena.arenaCounselor(entry, await context.chatModel(entry.model), templates),
+      );
     }
     const sim = config?.simulation ?? {};
     const client = await context.chatModel(flags.client ?? sim.client ?? "baseline");
@@ -80,7 +109,10 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
     assertWritable(flags.out);
     assertWritable(dialoguesOut);
 
-    const bar = new ProgressBar("sessions", numbers.progressInterval ? { intervalMs: numbers.progressInterval } : {});
+    const bar = new ProgressBar(
+      "sessions",
+      numbers.progressInterval ? { intervalMs: numbers.progressInterval } : {},
+    );
     let summary: import("../../arena/index.js").ArenaSummary;
     try {
       summary = await arena.runArena(
@@ -91,7 +123,9 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
           dialoguesOut,
           prompt: Number(flags.prompt) as 1 | 2,
           bothOrders: flags.bothOrders ?? false,
-          ...(numbers.sessionsPerPair !== undefined ? { sessionsPerPair: numbers.sessionsPerPair } : {}),
+          ...(numbers.sessionsPerPair !== undefined
+            ? { sessionsPerPair: numbers.sessionsPerPair }
+            : {}),
           seed: numbers.seed ?? sim.seed,
           concurrency: numbers.concurrency,
           maxTurns: numbers.maxTurns ?? sim.max_turns,
@@ -101,8 +135,12 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
           maxAttempts: sim.validator?.max_attempts,
           exhaustedPolicy: sim.validator?.exhausted_policy,
           validator: {
-            ...(sim.validator?.max_chinese_chars ? { maxChineseChars: sim.validator.max_chinese_chars } : {}),
-            ...(sim.validator?.max_english_words ? { maxEnglishWords: sim.validator.max_english_words } : {}),
+            ...(sim.validator?.max_chinese_chars
+              ? { maxChineseChars: sim.validator.max_chinese_chars }
+              : {}),
+            ...(sim.validator?.max_english_words
+              ? { maxEnglishWords: sim.validator.max_english_words }
+              : {}),
           },
         },
         { client, judge, counselors },
@@ -111,7 +149,9 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
     } finally {
       bar.stop();
     }
-    const baseline = [client, judge, ...[...counselors.values()].map((c) => c.model)].some((m) => m.isBaseline);
+    const baseline = [client, judge, ...[...counselors.values()].map((c) => c.model)].some(
+      (m) => m.isBaseline,
+    );
     const lines = [
       `arena: ${summary.completed} session${summary.completed === 1 ? "" : "s"}, ${summary.battles} battles judged by ${summary.judge}${baseline ? " (includes the rule-based baseline, not an LLM)" : ""} → ${summary.out}, ${summary.dialoguesOut}`,
       `  ${summary.skipped} already finished (skipped), ${summary.failed.length} failed, ${summary.scheduled} scheduled; ${summary.unparsed} verdicts unparsed (recorded with winner null)`,
@@ -122,7 +162,10 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
     process.stdout.write(lines.join("\n") + "\n");
     if (summary.failed.length > 0) {
       const first = summary.failed[0]!;
-      throw new PsysimError("MODEL_CALL_FAILED", `${summary.failed.length} of ${summary.scheduled - summary.skipped} sessions failed (first: ${first.dialogueId}: ${first.error}); rerun the same command to retry them — finished calls replay from the cache`);
+      throw new PsysimError(
+        "MODEL_CALL_FAILED",
+        `${summary.failed.length} of ${summary.scheduled - summary.skipped} sessions failed (first: ${first.dialogueId}: ${first.error}); rerun the same command to retry them — finished calls replay from the cache`,
+      );
     }
   } finally {
     context.close();
@@ -133,23 +176,56 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
 export function register(program: Command): void {
   program
     .command("arena")
-    .description("Run the counselor arena (Algorithm 2): two counselors answer each turn, a supervisor picks, the pick continues; every comparison is a Battle. Resumable.")
-    .requiredOption("--counselors <names>", "comma-separated counselor names from counselors: in psysim.yaml, or model specs")
+    .description(
+      "Run the counselor arena (Algorithm 2): two counselors answer each turn, a supervisor picks, the pick continues; every comparison is a Battle. Resumable.",
+    )
+    .requiredOption(
+      "--counselors <names>",
+      "comma-separated counselor names from counselors: in psysim.yaml, or model specs",
+    )
     .requiredOption("--cards <file>", "role cards for the client (e.g. the held-out test split)")
-    .requiredOption("--judge <spec>", "supervisor model spec (baseline: a rule-based offline judge, not an LLM)")
+    .requiredOption(
+      "--judge <spec>",
+      "supervisor model spec (baseline: a rule-based offline judge, not an LLM)",
+    )
     .requiredOption("--out <file>", "battles JSONL (appended)")
-    .option("--dialogues-out <file>", "dialogues JSONL with both candidates per turn (default: <out>.dialogues.jsonl)")
-    .option("--client <spec>", "client model spec (default: config simulation.client, else baseline)")
+    .option(
+      "--dialogues-out <file>",
+      "dialogues JSONL with both candidates per turn (default: <out>.dialogues.jsonl)",
+    )
+    .option(
+      "--client <spec>",
+      "client model spec (default: config simulation.client, else baseline)",
+    )
     .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
-    .option("--prompt <1|2>", "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)", "2")
-    .option("--both-orders", "judge every comparison in both orders; a verdict that flips with the order is a tie")
-    .option("--sessions-per-pair <n>", "sessions per pair of counselors (default: each card once, pairs shared out evenly)")
-    .option("--seed <n>", "seed for pairings, card order, display order and continuations (default 0)")
+    .option(
+      "--prompt <1|2>",
+      "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)",
+      "2",
+    )
+    .option(
+      "--both-orders",
+      "judge every comparison in both orders; a verdict that flips with the order is a tie",
+    )
+    .option(
+      "--sessions-per-pair <n>",
+      "sessions per pair of counselors (default: each card once, pairs shared out evenly)",
+    )
+    .option(
+      "--seed <n>",
+      "seed for pairings, card order, display order and continuations (default 0)",
+    )
     .option("--concurrency <n>", "sessions in flight (default 8)")
     .option("--max-turns <n>", "T: most turns per session (default 50)")
     .option("--language <zh|en>", "force the session language (default: each card's)")
-    .option("--prompts <dir>", "folder of <name>.<language>.txt templates (supervisor-1, supervisor-2, client, counselor) overriding the built-in ones")
-    .option("--judge-attempts <n>", "supervisor calls per judgement before it is recorded as unparsed (default 2)")
+    .option(
+      "--prompts <dir>",
+      "folder of <name>.<language>.txt templates (supervisor-1, supervisor-2, client, counselor) overriding the built-in ones",
+    )
+    .option(
+      "--judge-attempts <n>",
+      "supervisor calls per judgement before it is recorded as unparsed (default 2)",
+    )
     .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
     .option("--no-cache", "do not cache model calls (a killed run then repeats its calls)")
     .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)")

@@ -25,17 +25,27 @@ interface SplitFlags {
 // Checked inside actions, so a bad value is one `psysim:` line like every other input error.
 function whole(flag: string, value: string, min: number): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n) || n < min) throw new PsysimError("INPUT_INVALID", `${flag} expects a whole number from ${min} up, got "${value}"`);
+  if (value.trim() === "" || !Number.isInteger(n) || n < min)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `${flag} expects a whole number from ${min} up, got "${value}"`,
+    );
   return n;
 }
 
 /** `psysim cards …`: client-pool tools (paper §3.4). */
 export function register(program: Command): void {
-  const cards = program.command("cards").description("Client pool tools: validate, build, split and summarise role cards (paper §3.4, Figure 8).");
+  const cards = program
+    .command("cards")
+    .description(
+      "Client pool tools: validate, build, split and summarise role cards (paper §3.4, Figure 8).",
+    );
 
   cards
     .command("validate")
-    .description("Check a role-card file (JSONL, JSON array or YAML) and list every bad record as file:line: field: reason.")
+    .description(
+      "Check a role-card file (JSONL, JSON array or YAML) and list every bad record as file:line: field: reason.",
+    )
     .argument("<file>", "role cards: JSONL, a JSON array or a YAML list")
     .addHelpText("after", "\nExamples:\n  psysim cards validate examples/cards.zh.jsonl\n")
     .action(
@@ -49,30 +59,53 @@ export function register(program: Command): void {
         for (const problem of result.problems) process.stderr.write(problem.message + "\n");
         const n = result.problems.length;
         const lines = new Set(result.problems.map((p) => p.line)).size;
-        throw new PsysimError("INPUT_INVALID", `${file}: ${n} problem${n === 1 ? "" : "s"} on ${lines} line${lines === 1 ? "" : "s"}; fix the lines above`);
+        throw new PsysimError(
+          "INPUT_INVALID",
+          `${file}: ${n} problem${n === 1 ? "" : "s"} on ${lines} line${lines === 1 ? "" : "s"}; fix the lines above`,
+        );
       }),
     );
 
   cards
     .command("build")
-    .description("Turn help-seeking posts into full nine-field role cards with an LLM (structured output, validated; paper §3.4, Figure 8). Resumable.")
-    .argument("<posts>", "posts: one per line (a line may be a JSON string), or a JSON array of strings")
-    .requiredOption("--model <spec>", "model spec or a name under models: in psysim.yaml (e.g. openai:gpt-4o)")
-    .requiredOption("--out <file>", "cards JSONL (appended card by card; posts already there are skipped on rerun)")
+    .description(
+      "Turn help-seeking posts into full nine-field role cards with an LLM (structured output, validated; paper §3.4, Figure 8). Resumable.",
+    )
+    .argument(
+      "<posts>",
+      "posts: one per line (a line may be a JSON string), or a JSON array of strings",
+    )
+    .requiredOption(
+      "--model <spec>",
+      "model spec or a name under models: in psysim.yaml (e.g. openai:gpt-4o)",
+    )
+    .requiredOption(
+      "--out <file>",
+      "cards JSONL (appended card by card; posts already there are skipped on rerun)",
+    )
     .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
     .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
     .option("--no-cache", "do not cache model calls")
     .option("--concurrency <n>", "posts in flight", "4")
     .option("--max-attempts <n>", "generations per post before it is reported as failed", "3")
     .option("--prompts <dir>", "folder with card-builder.<zh|en>.txt overriding psysim's prompts")
-    .option("--allow-failures", "exit 0 even when some posts could not be turned into cards (they are still listed)")
+    .option(
+      "--allow-failures",
+      "exit 0 even when some posts could not be turned into cards (they are still listed)",
+    )
     .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)")
-    .addHelpText("after", "\nExamples:\n  psysim cards build posts.txt --model openai:gpt-4o --out cards.jsonl\n  psysim cards build psyqa.json --model qwen --config psysim.yaml --out cards.jsonl --concurrency 16\n")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  psysim cards build posts.txt --model openai:gpt-4o --out cards.jsonl\n  psysim cards build psyqa.json --model qwen --config psysim.yaml --out cards.jsonl --concurrency 16\n",
+    )
     .action(
       runAction(async (postsFile: string, flags: BuildFlags) => {
         const concurrency = whole("--concurrency", flags.concurrency, 1);
         const maxAttempts = whole("--max-attempts", flags.maxAttempts, 1);
-        const interval = flags.progressInterval === undefined ? undefined : whole("--progress-interval", flags.progressInterval, 1);
+        const interval =
+          flags.progressInterval === undefined
+            ? undefined
+            : whole("--progress-interval", flags.progressInterval, 1);
         const { readPosts, buildCards } = await import("../../cards/index.js");
         const { assertWritable } = await import("../../core/jsonl.js");
         const { openModelContext } = await import("../../llm/model-context.js");
@@ -82,7 +115,11 @@ export function register(program: Command): void {
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const model = await context.chatModel(flags.model);
-          if (model.isBaseline) throw new PsysimError("MODEL_SPEC_INVALID", "the rule-based baseline cannot write role cards; cards build needs an LLM (--model openai:gpt-4o, ollama:qwen2.5:7b, …)");
+          if (model.isBaseline)
+            throw new PsysimError(
+              "MODEL_SPEC_INVALID",
+              "the rule-based baseline cannot write role cards; cards build needs an LLM (--model openai:gpt-4o, ollama:qwen2.5:7b, …)",
+            );
           assertWritable(flags.out);
           const bar = new ProgressBar("posts", interval ? { intervalMs: interval } : {});
           let summary;
@@ -113,7 +150,10 @@ export function register(program: Command): void {
               (summary.usage.calls ? `  usage: ${usage}\n` : ""),
           );
           if (summary.failed.length > 0 && !flags.allowFailures) {
-            throw new PsysimError("MODEL_CALL_FAILED", `${summary.failed.length} post${summary.failed.length === 1 ? "" : "s"} gave no valid card (listed above); rerun to retry them, or pass --allow-failures`);
+            throw new PsysimError(
+              "MODEL_CALL_FAILED",
+              `${summary.failed.length} post${summary.failed.length === 1 ? "" : "s"} gave no valid card (listed above); rerun to retry them, or pass --allow-failures`,
+            );
           }
         } finally {
           context.close();
@@ -123,43 +163,67 @@ export function register(program: Command): void {
 
   cards
     .command("split")
-    .description("Split a client pool into train and held-out test pools, the same on every run for a seed (paper: 1,000 and 100).")
+    .description(
+      "Split a client pool into train and held-out test pools, the same on every run for a seed (paper: 1,000 and 100).",
+    )
     .argument("<file>", "role cards: JSONL, a JSON array or a YAML list")
     .requiredOption("--test <n>", "cards in the test pool")
     .option("--seed <n>", "seed of the split", "1")
     .option("--out <file>", "write every card, with split set to train or test, to one JSONL file")
     .option("--train-out <file>", "write the training pool here")
     .option("--test-out <file>", "write the test pool here")
-    .addHelpText("after", "\nExamples:\n  psysim cards split pool.jsonl --test 100 --seed 7 --train-out train.jsonl --test-out test.jsonl\n  psysim cards split pool.jsonl --test 100 --out pool.split.jsonl\n")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  psysim cards split pool.jsonl --test 100 --seed 7 --train-out train.jsonl --test-out test.jsonl\n  psysim cards split pool.jsonl --test 100 --out pool.split.jsonl\n",
+    )
     .action(
       runAction(async (file: string, flags: SplitFlags) => {
         const testCount = whole("--test", flags.test, 1);
         const seed = whole("--seed", flags.seed, -(2 ** 31));
-        if (!flags.out && !flags.trainOut && !flags.testOut) throw new PsysimError("INPUT_INVALID", "cards split needs --out FILE, or --train-out FILE and --test-out FILE");
-        if (!flags.out && (!flags.trainOut || !flags.testOut)) throw new PsysimError("INPUT_INVALID", "give both --train-out and --test-out (or --out for one file with split set)");
+        if (!flags.out && !flags.trainOut && !flags.testOut)
+          throw new PsysimError(
+            "INPUT_INVALID",
+            "cards split needs --out FILE, or --train-out FILE and --test-out FILE",
+          );
+        if (!flags.out && (!flags.trainOut || !flags.testOut))
+          throw new PsysimError(
+            "INPUT_INVALID",
+            "give both --train-out and --test-out (or --out for one file with split set)",
+          );
         const { readRoleCards } = await import("../../core/read-records.js");
         const { writeJsonlAtomic } = await import("../../core/jsonl.js");
-        const { splitPool, summarisePool, formatPoolSummary } = await import("../../cards/index.js");
+        const { splitPool, summarisePool, formatPoolSummary } =
+          await import("../../cards/index.js");
         const cards = await readRoleCards(file);
         const split = splitPool(cards, testCount, seed);
         const written: string[] = [];
         if (flags.out) {
           const byId = new Map([...split.train, ...split.test].map((c) => [c.id, c]));
-          writeJsonlAtomic(flags.out, cards.map((c) => byId.get(c.id)!));
+          writeJsonlAtomic(
+            flags.out,
+            cards.map((c) => byId.get(c.id)!),
+          );
           written.push(formatPoolSummary(flags.out, summarisePool(cards)));
         }
         if (flags.trainOut && flags.testOut) {
           writeJsonlAtomic(flags.trainOut, split.train);
           writeJsonlAtomic(flags.testOut, split.test);
-          written.push(formatPoolSummary(flags.trainOut, summarisePool(split.train)), formatPoolSummary(flags.testOut, summarisePool(split.test)));
+          written.push(
+            formatPoolSummary(flags.trainOut, summarisePool(split.train)),
+            formatPoolSummary(flags.testOut, summarisePool(split.test)),
+          );
         }
-        process.stdout.write(`split ${split.train.length + split.test.length} cards: ${split.train.length} train, ${split.test.length} test (seed ${seed})\n${written.join("\n")}\n`);
+        process.stdout.write(
+          `split ${split.train.length + split.test.length} cards: ${split.train.length} train, ${split.test.length} test (seed ${seed})\n${written.join("\n")}\n`,
+        );
       }),
     );
 
   cards
     .command("stats")
-    .description("Summarise a client pool: field coverage, ages, languages, resistance levels, chief-complaint lengths.")
+    .description(
+      "Summarise a client pool: field coverage, ages, languages, resistance levels, chief-complaint lengths.",
+    )
     .argument("<file>", "role cards: JSONL, a JSON array or a YAML list")
     .option("--json", "print the numbers as JSON")
     .action(
@@ -167,7 +231,9 @@ export function register(program: Command): void {
         const { readRoleCards } = await import("../../core/read-records.js");
         const { poolStats, formatPoolStats } = await import("../../cards/index.js");
         const stats = poolStats(await readRoleCards(file));
-        process.stdout.write((flags.json ? JSON.stringify(stats, null, 2) : formatPoolStats(file, stats)) + "\n");
+        process.stdout.write(
+          (flags.json ? JSON.stringify(stats, null, 2) : formatPoolStats(file, stats)) + "\n",
+        );
       }),
     );
 }

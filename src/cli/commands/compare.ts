@@ -25,50 +25,118 @@ export function register(program: Command): void {
   judgeRunOptions(
     program
       .command("compare")
-    .description("Two dialogue datasets side by side: Table 1, and mean, sd, n, Welch p and Cohen's d for every metric computed (session shape; WAI with --wai; topic entropy with --topics).")
-    .argument("<a>", "first dialogue JSONL (e.g. real sessions)")
-    .argument("<b>", "second dialogue JSONL (e.g. simulated sessions)")
-    .option("--wai <judge>", "also rate both with WAI-O-S using this judge model (Figure 4)")
-    .option("--wai-mode <mode>", "per-item (paper, Figure 11) or batched", "per-item")
-    .option("--topics <judge>", "also label both datasets' topics with this judge model (Figure 3; entropy compared over rounds)")
-    .option("--topic-list <file>", "topic list replacing the 56 SMILE topics"),
+      .description(
+        "Two dialogue datasets side by side: Table 1, and mean, sd, n, Welch p and Cohen's d for every metric computed (session shape; WAI with --wai; topic entropy with --topics).",
+      )
+      .argument("<a>", "first dialogue JSONL (e.g. real sessions)")
+      .argument("<b>", "second dialogue JSONL (e.g. simulated sessions)")
+      .option("--wai <judge>", "also rate both with WAI-O-S using this judge model (Figure 4)")
+      .option("--wai-mode <mode>", "per-item (paper, Figure 11) or batched", "per-item")
+      .option(
+        "--topics <judge>",
+        "also label both datasets' topics with this judge model (Figure 3; entropy compared over rounds)",
+      )
+      .option("--topic-list <file>", "topic list replacing the 56 SMILE topics"),
   )
-    .option("--json <file>", "write the full result (input hashes, settings, per-session values, aggregates)")
-    .option("--plots <dir>", "write Figure 3 (with --topics) and Figure 4 (with --wai) for both datasets as SVG and PNG")
-    .addHelpText("after", "\nExamples:\n  psysim compare real.jsonl sim.jsonl\n  psysim compare real.jsonl sim.jsonl --wai openai:gpt-4o --topics openai:gpt-4o --json compare.json --plots plots/\n")
+    .option(
+      "--json <file>",
+      "write the full result (input hashes, settings, per-session values, aggregates)",
+    )
+    .option(
+      "--plots <dir>",
+      "write Figure 3 (with --topics) and Figure 4 (with --wai) for both datasets as SVG and PNG",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  psysim compare real.jsonl sim.jsonl\n  psysim compare real.jsonl sim.jsonl --wai openai:gpt-4o --topics openai:gpt-4o --json compare.json --plots plots/\n",
+    )
     .action(
       runAction(async (a: string, b: string, flags: CompareFlags) => {
-        if (flags.waiMode !== "per-item" && flags.waiMode !== "batched") throw new PsysimError("INPUT_INVALID", `--wai-mode expects per-item or batched, got "${flags.waiMode}"`);
+        if (flags.waiMode !== "per-item" && flags.waiMode !== "batched")
+          throw new PsysimError(
+            "INPUT_INVALID",
+            `--wai-mode expects per-item or batched, got "${flags.waiMode}"`,
+          );
         const evaluation = await import("../../evaluation/index.js");
         const report = await import("../../report/index.js");
         const { openModelContext } = await import("../../llm/model-context.js");
         const names: [string, string] = [report.datasetName(a), report.datasetName(b)];
         if (names[0] === names[1]) [names[0], names[1]] = [`${names[0]} (A)`, `${names[1]} (B)`];
         const needsJudge = flags.wai !== undefined || flags.topics !== undefined;
-        const context = needsJudge ? openModelContext({ config: flags.config, cache: flags.cache }) : undefined;
+        const context = needsJudge
+          ? openModelContext({ config: flags.config, cache: flags.cache })
+          : undefined;
         try {
           const common = {
-            rounds: flags.rounds, maxAttempts: flags.maxAttempts, concurrency: flags.concurrency, seed: flags.seed,
+            rounds: flags.rounds,
+            maxAttempts: flags.maxAttempts,
+            concurrency: flags.concurrency,
+            seed: flags.seed,
             ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
           };
-          const resolve = (spec: string) => evaluation.resolveJudge(spec, (s) => context!.chatModel(s));
+          const resolve = (spec: string) =>
+            evaluation.resolveJudge(spec, (s) => context!.chatModel(s));
           const progress = await progressBar("judge tasks (per dataset)");
-          const result = await evaluation.compareDatasets([a, b], names, {
-            ...(flags.wai && { wai: { ...common, judge: await resolve(flags.wai), mode: flags.waiMode as "per-item" | "batched", onProgress: progress.onProgress } }),
-            ...(flags.topics && { topics: { ...common, judge: await resolve(flags.topics), ...(flags.topicList && { topicsFile: flags.topicList }), onProgress: progress.onProgress } }),
-          }).finally(progress.stop);
+          const result = await evaluation
+            .compareDatasets([a, b], names, {
+              ...(flags.wai && {
+                wai: {
+                  ...common,
+                  judge: await resolve(flags.wai),
+                  mode: flags.waiMode as "per-item" | "batched",
+                  onProgress: progress.onProgress,
+                },
+              }),
+              ...(flags.topics && {
+                topics: {
+                  ...common,
+                  judge: await resolve(flags.topics),
+                  ...(flags.topicList && { topicsFile: flags.topicList }),
+                  onProgress: progress.onProgress,
+                },
+              }),
+            })
+            .finally(progress.stop);
           const { datasets, metrics } = result.aggregates;
           process.stdout.write(evaluation.formatStatsTable(datasets) + "\n\n");
-          process.stdout.write(report.formatComparisonTable(metrics.map((m) => ({ metric: m.unit === "round" ? `${m.metric} [n = rounds]` : m.metric, comparison: m.comparison })), names) + "\n");
+          process.stdout.write(
+            report.formatComparisonTable(
+              metrics.map((m) => ({
+                metric: m.unit === "round" ? `${m.metric} [n = rounds]` : m.metric,
+                comparison: m.comparison,
+              })),
+              names,
+            ) + "\n",
+          );
           process.stdout.write(await usageLine(result.usage));
           if (flags.json) report.writeJsonResult(flags.json, result);
           if (flags.plots) {
             const sessions = result.sessions;
-            if (sessions.wai) await report.renderChart(report.waiBoxplotSpec([{ name: names[0], sessions: sessions.wai[0] }, { name: names[1], sessions: sessions.wai[1] }]), join(flags.plots, "compare-wai"));
+            if (sessions.wai)
+              await report.renderChart(
+                report.waiBoxplotSpec([
+                  { name: names[0], sessions: sessions.wai[0] },
+                  { name: names[1], sessions: sessions.wai[1] },
+                ]),
+                join(flags.plots, "compare-wai"),
+              );
             if (datasets[0].topics && datasets[1].topics) {
-              const topicSettings = (result.settings["topics"] ?? {}) as { languages?: Record<string, number>[] };
-              const language = report.chartLanguage({ languages: topicSettings.languages?.[0] ?? {} });
-              await report.renderChart(report.topicBarsSpec([{ name: names[0], distribution: datasets[0].topics.distribution }, { name: names[1], distribution: datasets[1].topics.distribution }], language), join(flags.plots, "compare-topics"));
+              const topicSettings = (result.settings["topics"] ?? {}) as {
+                languages?: Record<string, number>[];
+              };
+              const language = report.chartLanguage({
+                languages: topicSettings.languages?.[0] ?? {},
+              });
+              await report.renderChart(
+                report.topicBarsSpec(
+                  [
+                    { name: names[0], distribution: datasets[0].topics.distribution },
+                    { name: names[1], distribution: datasets[1].topics.distribution },
+                  ],
+                  language,
+                ),
+                join(flags.plots, "compare-topics"),
+              );
             }
           }
         } finally {

@@ -34,20 +34,39 @@ function judgeOptions(command: Command): Command {
   return judgeRunOptions(
     command
       .requiredOption("--dialogues <file>", "dialogue JSONL")
-      .requiredOption("--judge <spec>", "judge model: a spec (openai:gpt-4o, openai-compatible:<model>@http://host/v1, …), a name from psysim.yaml, or baseline (rule-based, offline)"),
-  ).option("--json <file>", "write the full result (input hashes, settings, every rating, aggregates)");
+      .requiredOption(
+        "--judge <spec>",
+        "judge model: a spec (openai:gpt-4o, openai-compatible:<model>@http://host/v1, …), a name from psysim.yaml, or baseline (rule-based, offline)",
+      ),
+  ).option(
+    "--json <file>",
+    "write the full result (input hashes, settings, every rating, aggregates)",
+  );
 }
 
 /** How judge calls run (rounds, retries, concurrency, seed, templates, config, cache): shared by `eval` and `compare`. */
 export function judgeRunOptions(command: Command): Command {
   return command
-    .option("--rounds <n>", "independent rounds, averaged (paper: 3)", parsePositiveInt("--rounds"), 3)
-    .option("--max-attempts <n>", "calls per rating before it is recorded as missing", parsePositiveInt("--max-attempts"), 3)
+    .option(
+      "--rounds <n>",
+      "independent rounds, averaged (paper: 3)",
+      parsePositiveInt("--rounds"),
+      3,
+    )
+    .option(
+      "--max-attempts <n>",
+      "calls per rating before it is recorded as missing",
+      parsePositiveInt("--max-attempts"),
+      3,
+    )
     .option("--concurrency <n>", "judge calls in flight", parsePositiveInt("--concurrency"), 8)
     .option("--seed <n>", "seed for the judge's sampling", parseInteger("--seed"), 1)
     .option("--prompts <dir>", "folder of template overrides (<name>.<zh|en>.txt)")
     .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
-    .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite); reruns replay finished calls")
+    .option(
+      "--cache <file>",
+      "SQLite call cache (default .psysim/cache.sqlite); reruns replay finished calls",
+    )
     .option("--no-cache", "do not cache judge calls (an interrupted run then repeats them)");
 }
 
@@ -55,14 +74,21 @@ export function judgeRunOptions(command: Command): Command {
  * psysim's progress bar (ETA; periodic lines without a TTY) driven by a library
  * `onProgress(done, total)`; a new `done = 0` (the next dataset) restarts it.
  */
-export async function progressBar(unit: string): Promise<{ onProgress: (done: number, total: number) => void; stop: () => void }> {
+export async function progressBar(
+  unit: string,
+): Promise<{ onProgress: (done: number, total: number) => void; stop: () => void }> {
   const { ProgressBar } = await import("../progress.js");
   const bar = new ProgressBar(unit);
-  return { onProgress: (done, total) => (done === 0 ? bar.start(total) : bar.tick()), stop: () => bar.stop() };
+  return {
+    onProgress: (done, total) => (done === 0 ? bar.start(total) : bar.tick()),
+    stop: () => bar.stop(),
+  };
 }
 
 /** The closing summary line: what the judge cost, cached calls included. */
-export async function usageLine(usage: import("../../core/usage.js").UsageByRole | undefined): Promise<string> {
+export async function usageLine(
+  usage: import("../../core/usage.js").UsageByRole | undefined,
+): Promise<string> {
   const { formatUsage } = await import("../progress.js");
   const text = usage ? formatUsage(usage) : "";
   return text ? `usage: ${text}\n` : "";
@@ -70,19 +96,35 @@ export async function usageLine(usage: import("../../core/usage.js").UsageByRole
 
 /** `psysim eval fidelity|topics|wai`: the paper's §4 metrics. */
 export function register(program: Command): void {
-  const evaluate = program.command("eval").description("Evaluate simulated sessions as the paper does (§4): client fidelity, topic diversity, WAI-O-S.");
+  const evaluate = program
+    .command("eval")
+    .description(
+      "Evaluate simulated sessions as the paper does (§4): client fidelity, topic diversity, WAI-O-S.",
+    );
 
   evaluate
     .command("fidelity")
-    .description("Vocabulary overlap (Eq. 1) and semantic consistency (Eq. 2) with each session's card, against a seeded random-mapping control.")
+    .description(
+      "Vocabulary overlap (Eq. 1) and semantic consistency (Eq. 2) with each session's card, against a seeded random-mapping control.",
+    )
     .requiredOption("--dialogues <file>", "dialogue JSONL")
     .requiredOption("--cards <file>", "the role cards the sessions were simulated from")
-    .option("--embeddings <model>", "embedding model for Eq. 2: a spec such as openai-compatible:http://127.0.0.1:8000/v1 (model BAAI/bge-m3 by default), lexical-baseline (offline, not a neural embedding) or none", "lexical-baseline")
+    .option(
+      "--embeddings <model>",
+      "embedding model for Eq. 2: a spec such as openai-compatible:http://127.0.0.1:8000/v1 (model BAAI/bge-m3 by default), lexical-baseline (offline, not a neural embedding) or none",
+      "lexical-baseline",
+    )
     .option("--seed <n>", "seed of the random-mapping derangement", parseInteger("--seed"), 1)
     .option("--batch-size <n>", "texts per embedding request", parsePositiveInt("--batch-size"), 32)
-    .option("--stop-words <file>", "words to leave out of Eq. 1, one per line (recorded in the output)")
+    .option(
+      "--stop-words <file>",
+      "words to leave out of Eq. 1, one per line (recorded in the output)",
+    )
     .option("--config <file>", "psysim.yaml, for embedding models named there")
-    .option("--json <file>", "write the full result (input hashes, settings, per-session values, aggregates)")
+    .option(
+      "--json <file>",
+      "write the full result (input hashes, settings, per-session values, aggregates)",
+    )
     .option("--plots <dir>", "write Figure 2 histograms as SVG and PNG")
     .addHelpText(
       "after",
@@ -91,9 +133,13 @@ export function register(program: Command): void {
     .action(
       runAction(async (flags: FidelityFlags) => {
         const { fidelityReport, embeddingModelFor } = await import("../../evaluation/index.js");
-        const { formatComparisonTable, writeFidelityCharts, writeJsonResult } = await import("../../report/index.js");
+        const { formatComparisonTable, writeFidelityCharts, writeJsonResult } =
+          await import("../../report/index.js");
         const { loadConfig } = await import("../../config/index.js");
-        const embedding = await embeddingModelFor(flags.embeddings, { batchSize: flags.batchSize, ...(flags.config && { config: loadConfig(flags.config) }) });
+        const embedding = await embeddingModelFor(flags.embeddings, {
+          batchSize: flags.batchSize,
+          ...(flags.config && { config: loadConfig(flags.config) }),
+        });
         const progress = await progressBar("texts embedded");
         const result = await fidelityReport({
           dialogues: flags.dialogues,
@@ -104,38 +150,78 @@ export function register(program: Command): void {
           ...(flags.stopWords && { stopWords: flags.stopWords }),
           onProgress: progress.onProgress,
         }).finally(progress.stop);
-        const label = embedding ? `${embedding.id}${embedding.isBaseline ? ", baseline" : ""}` : null;
-        const rows = [{ metric: "vocabulary overlap (Eq. 1)", comparison: result.aggregates.overlap }];
-        if (result.aggregates.cosine) rows.push({ metric: `cosine (Eq. 2, ${label})`, comparison: result.aggregates.cosine });
-        process.stdout.write(formatComparisonTable(rows, ["true mapping", "random mapping"]) + "\n");
+        const label = embedding
+          ? `${embedding.id}${embedding.isBaseline ? ", baseline" : ""}`
+          : null;
+        const rows = [
+          { metric: "vocabulary overlap (Eq. 1)", comparison: result.aggregates.overlap },
+        ];
+        if (result.aggregates.cosine)
+          rows.push({ metric: `cosine (Eq. 2, ${label})`, comparison: result.aggregates.cosine });
+        process.stdout.write(
+          formatComparisonTable(rows, ["true mapping", "random mapping"]) + "\n",
+        );
         if (flags.json) writeJsonResult(flags.json, result);
         if (flags.plots) await writeFidelityCharts(result.sessions, flags.plots, label);
       }),
     );
 
   judgeOptions(evaluate.command("topics"))
-    .description("Client-topic diversity (§4.1): the judge labels each session's client turns with topics (multi-label); entropy in bits per round, mean ± sd over rounds.")
-    .option("--topics <file>", "topic list (.txt one a line, or JSON/YAML of {id, en, zh}); default the 56 SMILE topics")
+    .description(
+      "Client-topic diversity (§4.1): the judge labels each session's client turns with topics (multi-label); entropy in bits per round, mean ± sd over rounds.",
+    )
+    .option(
+      "--topics <file>",
+      "topic list (.txt one a line, or JSON/YAML of {id, en, zh}); default the 56 SMILE topics",
+    )
     .option("--plots <dir>", "write the Figure 3 topic distribution as SVG and PNG")
-    .addHelpText("after", "\nExamples:\n  psysim eval topics --dialogues sim.jsonl --judge openai:gpt-4o --json topics.json --plots plots/\n  psysim eval topics --dialogues sim.jsonl --judge baseline   # offline, rule-based\n")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  psysim eval topics --dialogues sim.jsonl --judge openai:gpt-4o --json topics.json --plots plots/\n  psysim eval topics --dialogues sim.jsonl --judge baseline   # offline, rule-based\n",
+    )
     .action(
       runAction(async (flags: JudgeFlags & { topics?: string }) => {
         const { topicsReport, resolveJudge } = await import("../../evaluation/index.js");
-        const { chartLanguage, datasetName, formatTopicsSummary, renderChart, topicBarsSpec, writeJsonResult } = await import("../../report/index.js");
+        const {
+          chartLanguage,
+          datasetName,
+          formatTopicsSummary,
+          renderChart,
+          topicBarsSpec,
+          writeJsonResult,
+        } = await import("../../report/index.js");
         const { openModelContext } = await import("../../llm/model-context.js");
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
           const progress = await progressBar("session-rounds labelled");
           const result = await topicsReport(flags.dialogues, {
-            judge, rounds: flags.rounds, maxAttempts: flags.maxAttempts, concurrency: flags.concurrency, seed: flags.seed,
+            judge,
+            rounds: flags.rounds,
+            maxAttempts: flags.maxAttempts,
+            concurrency: flags.concurrency,
+            seed: flags.seed,
             ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
             ...(flags.topics && { topicsFile: flags.topics }),
             onProgress: progress.onProgress,
           }).finally(progress.stop);
-          process.stdout.write(formatTopicsSummary(result) + "\n" + (await usageLine(result.usage)));
+          process.stdout.write(
+            formatTopicsSummary(result) + "\n" + (await usageLine(result.usage)),
+          );
           if (flags.json) writeJsonResult(flags.json, result);
-          if (flags.plots) await renderChart(topicBarsSpec([{ name: datasetName(flags.dialogues), distribution: result.aggregates.distribution }], chartLanguage(result.settings)), join(flags.plots, "topics"));
+          if (flags.plots)
+            await renderChart(
+              topicBarsSpec(
+                [
+                  {
+                    name: datasetName(flags.dialogues),
+                    distribution: result.aggregates.distribution,
+                  },
+                ],
+                chartLanguage(result.settings),
+              ),
+              join(flags.plots, "topics"),
+            );
         } finally {
           context.close();
         }
@@ -143,28 +229,51 @@ export function register(program: Command): void {
     );
 
   judgeOptions(evaluate.command("wai"))
-    .description("WAI-O-S (§4.2.1): an LLM observer rates the 12 items (Goal, Task, Bond; items 4 and 10 reversed) in independent rounds.")
-    .option("--mode <mode>", "per-item: one call per item with its guideline (the paper's Figure 11); batched: all 12 in one structured call", "per-item")
+    .description(
+      "WAI-O-S (§4.2.1): an LLM observer rates the 12 items (Goal, Task, Bond; items 4 and 10 reversed) in independent rounds.",
+    )
+    .option(
+      "--mode <mode>",
+      "per-item: one call per item with its guideline (the paper's Figure 11); batched: all 12 in one structured call",
+      "per-item",
+    )
     .option("--plots <dir>", "write Figure 4 box plots as SVG and PNG")
-    .addHelpText("after", "\nExamples:\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --json wai.json --plots plots/\n  psysim eval wai --dialogues sim.jsonl --judge vllm-qwen --mode batched --rounds 3\n")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --json wai.json --plots plots/\n  psysim eval wai --dialogues sim.jsonl --judge vllm-qwen --mode batched --rounds 3\n",
+    )
     .action(
       runAction(async (flags: JudgeFlags & { mode: string }) => {
-        if (flags.mode !== "per-item" && flags.mode !== "batched") throw new PsysimError("INPUT_INVALID", `--mode expects per-item or batched, got "${flags.mode}"`);
+        if (flags.mode !== "per-item" && flags.mode !== "batched")
+          throw new PsysimError(
+            "INPUT_INVALID",
+            `--mode expects per-item or batched, got "${flags.mode}"`,
+          );
         const { waiReport, resolveJudge } = await import("../../evaluation/index.js");
-        const { datasetName, formatWaiSummary, renderChart, waiBoxplotSpec, writeJsonResult } = await import("../../report/index.js");
+        const { datasetName, formatWaiSummary, renderChart, waiBoxplotSpec, writeJsonResult } =
+          await import("../../report/index.js");
         const { openModelContext } = await import("../../llm/model-context.js");
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
           const progress = await progressBar("ratings");
           const result = await waiReport(flags.dialogues, {
-            judge, mode: flags.mode, rounds: flags.rounds, maxAttempts: flags.maxAttempts, concurrency: flags.concurrency, seed: flags.seed,
+            judge,
+            mode: flags.mode,
+            rounds: flags.rounds,
+            maxAttempts: flags.maxAttempts,
+            concurrency: flags.concurrency,
+            seed: flags.seed,
             ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
             onProgress: progress.onProgress,
           }).finally(progress.stop);
           process.stdout.write(formatWaiSummary(result) + "\n" + (await usageLine(result.usage)));
           if (flags.json) writeJsonResult(flags.json, result);
-          if (flags.plots) await renderChart(waiBoxplotSpec([{ name: datasetName(flags.dialogues), sessions: result.sessions }]), join(flags.plots, "wai"));
+          if (flags.plots)
+            await renderChart(
+              waiBoxplotSpec([{ name: datasetName(flags.dialogues), sessions: result.sessions }]),
+              join(flags.plots, "wai"),
+            );
         } finally {
           context.close();
         }

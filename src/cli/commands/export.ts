@@ -22,13 +22,21 @@ interface ExportFlags {
 // Options are checked inside the action, so a bad value is one `psysim:` line like every other input error.
 function parseRatio(value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n >= 1) throw new PsysimError("INPUT_INVALID", `--val-ratio expects a number from 0 up to (not including) 1, got "${value}"`);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n >= 1)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--val-ratio expects a number from 0 up to (not including) 1, got "${value}"`,
+    );
   return n;
 }
 
 function parseWhole(flag: string, value: string, min: number): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n) || n < min) throw new PsysimError("INPUT_INVALID", `${flag} expects a whole number from ${min} up, got "${value}"`);
+  if (value.trim() === "" || !Number.isInteger(n) || n < min)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `${flag} expects a whole number from ${min} up, got "${value}"`,
+    );
   return n;
 }
 
@@ -36,21 +44,64 @@ function parseWhole(flag: string, value: string, min: number): number {
 export function register(program: Command): void {
   program
     .command("export")
-    .description("Turn dialogues into fine-tuning data (one sample per counselor turn, paper §5.1), or arena battles into DPO preference pairs.")
-    .argument("<input>", "dialogues JSONL (psysim simulate) or battles JSONL (psysim arena); detected from the records")
-    .addOption(new Option("--format <format>", "output format").choices(["llamafactory", "openai", "sharegpt", "alpaca", "dpo"]).makeOptionMandatory())
-    .requiredOption("--out <dir>", "output folder (created; files are replaced only when the export succeeds)")
-    .option("--system-prompt <paper|none|file>", "system prompt on every sample: the paper's counselor prompt (Figure 9) in the session's language, none, or a text file", "paper")
-    .option("--prompt-dir <dir>", "folder of prompt template overrides (counselor.<lang>.txt) for --system-prompt paper")
-    .option("--val-ratio <ratio>", "share of sessions held out for validation, whole sessions only", "0.001")
-    .option("--max-history <n>", "keep at most n earlier client–counselor exchanges in each sample (default: all)")
+    .description(
+      "Turn dialogues into fine-tuning data (one sample per counselor turn, paper §5.1), or arena battles into DPO preference pairs.",
+    )
+    .argument(
+      "<input>",
+      "dialogues JSONL (psysim simulate) or battles JSONL (psysim arena); detected from the records",
+    )
+    .addOption(
+      new Option("--format <format>", "output format")
+        .choices(["llamafactory", "openai", "sharegpt", "alpaca", "dpo"])
+        .makeOptionMandatory(),
+    )
+    .requiredOption(
+      "--out <dir>",
+      "output folder (created; files are replaced only when the export succeeds)",
+    )
+    .option(
+      "--system-prompt <paper|none|file>",
+      "system prompt on every sample: the paper's counselor prompt (Figure 9) in the session's language, none, or a text file",
+      "paper",
+    )
+    .option(
+      "--prompt-dir <dir>",
+      "folder of prompt template overrides (counselor.<lang>.txt) for --system-prompt paper",
+    )
+    .option(
+      "--val-ratio <ratio>",
+      "share of sessions held out for validation, whole sessions only",
+      "0.001",
+    )
+    .option(
+      "--max-history <n>",
+      "keep at most n earlier client–counselor exchanges in each sample (default: all)",
+    )
     .option("--seed <n>", "seed of the validation split", "1")
-    .option("--name <name>", "prefix of the files and LLaMA-Factory dataset names (default psysim, or psysim_dpo)")
-    .option("--backbone <model>", "model to fine-tune, for the llamafactory training YAML", "Qwen/Qwen2-7B-Instruct")
+    .option(
+      "--name <name>",
+      "prefix of the files and LLaMA-Factory dataset names (default psysim, or psysim_dpo)",
+    )
+    .option(
+      "--backbone <model>",
+      "model to fine-tune, for the llamafactory training YAML",
+      "Qwen/Qwen2-7B-Instruct",
+    )
     .option("--template <name>", "LLaMA-Factory chat template (default: inferred from --backbone)")
-    .addOption(new Option("--precision <p>", "16-bit training precision in the YAML").choices(["bf16", "fp16"]).default("bf16"))
-    .option("--dialogues <files...>", "dpo: the dialogue files the battles were fought in (their turns are the history)")
-    .option("--drop-flagged", "leave replies flagged by σ or the anomaly filter out, instead of only reporting them")
+    .addOption(
+      new Option("--precision <p>", "16-bit training precision in the YAML")
+        .choices(["bf16", "fp16"])
+        .default("bf16"),
+    )
+    .option(
+      "--dialogues <files...>",
+      "dpo: the dialogue files the battles were fought in (their turns are the history)",
+    )
+    .option(
+      "--drop-flagged",
+      "leave replies flagged by σ or the anomaly filter out, instead of only reporting them",
+    )
     .option("--no-sigma", "do not re-check target replies with the response validator σ")
     .addHelpText(
       "after",
@@ -68,16 +119,31 @@ report <name>_hygiene.json. Dropped sessions are listed as file:line: field: rea
       runAction(async (input: string, flags: ExportFlags) => {
         const valRatio = parseRatio(flags.valRatio);
         const seed = parseWhole("--seed", flags.seed, -(2 ** 31));
-        const maxHistory = flags.maxHistory === undefined ? undefined : parseWhole("--max-history", flags.maxHistory, 0);
+        const maxHistory =
+          flags.maxHistory === undefined
+            ? undefined
+            : parseWhole("--max-history", flags.maxHistory, 0);
         const lib = await import("../../export/index.js");
         const { ResponseValidator } = await import("../../simulation/response-validator.js");
         const kind = await lib.detectExportInput(input);
-        if (flags.format === "dpo" && kind !== "battles") throw new PsysimError("INPUT_INVALID", `${input} holds dialogues; --format dpo reads arena battles (use llamafactory, openai, sharegpt or alpaca for dialogues)`);
-        if (flags.format !== "dpo" && kind !== "dialogues") throw new PsysimError("INPUT_INVALID", `${input} holds arena battles; export them with --format dpo --dialogues <arena dialogues>`);
+        if (flags.format === "dpo" && kind !== "battles")
+          throw new PsysimError(
+            "INPUT_INVALID",
+            `${input} holds dialogues; --format dpo reads arena battles (use llamafactory, openai, sharegpt or alpaca for dialogues)`,
+          );
+        if (flags.format !== "dpo" && kind !== "dialogues")
+          throw new PsysimError(
+            "INPUT_INVALID",
+            `${input} holds arena battles; export them with --format dpo --dialogues <arena dialogues>`,
+          );
         const systemPrompt = lib.systemPromptChoice(flags.systemPrompt, flags.promptDir);
         const validators = new Map<string, InstanceType<typeof ResponseValidator>>();
         const checkReply = flags.sigma
-          ? (reply: string, language: "zh" | "en") => (validators.get(language) ?? validators.set(language, new ResponseValidator(language)).get(language)!).check(reply).reasons
+          ? (reply: string, language: "zh" | "en") =>
+              (
+                validators.get(language) ??
+                validators.set(language, new ResponseValidator(language)).get(language)!
+              ).check(reply).reasons
           : undefined;
         const common = {
           input,
@@ -91,8 +157,16 @@ report <name>_hygiene.json. Dropped sessions are listed as file:line: field: rea
         };
         let report;
         if (flags.format === "dpo") {
-          if (!flags.dialogues?.length) throw new PsysimError("INPUT_INVALID", "--format dpo needs --dialogues <file...>: the arena dialogues whose turns are the battles' history");
-          report = await lib.exportBattles({ ...common, dialogues: flags.dialogues, name: flags.name ?? "psysim_dpo" });
+          if (!flags.dialogues?.length)
+            throw new PsysimError(
+              "INPUT_INVALID",
+              "--format dpo needs --dialogues <file...>: the arena dialogues whose turns are the battles' history",
+            );
+          report = await lib.exportBattles({
+            ...common,
+            dialogues: flags.dialogues,
+            name: flags.name ?? "psysim_dpo",
+          });
         } else {
           report = await lib.exportDialogues({
             ...common,
@@ -103,8 +177,11 @@ report <name>_hygiene.json. Dropped sessions are listed as file:line: field: rea
             precision: flags.precision,
           });
         }
-        for (const d of report.records.dropped_records) process.stderr.write(`${d.message} (skipped)\n`);
-        process.stdout.write(`${lib.formatExportReport(report)}\nwrote ${report.files.map((f) => `${flags.out.replace(/\/$/, "")}/${f}`).join(", ")}\n`);
+        for (const d of report.records.dropped_records)
+          process.stderr.write(`${d.message} (skipped)\n`);
+        process.stdout.write(
+          `${lib.formatExportReport(report)}\nwrote ${report.files.map((f) => `${flags.out.replace(/\/$/, "")}/${f}`).join(", ")}\n`,
+        );
       }),
     );
 }

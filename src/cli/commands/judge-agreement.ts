@@ -24,8 +24,15 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
   // Numbers are parsed here, inside runAction, so a bad value is reported as one line.
   const seed = parseInteger("--seed")(flags.seed);
   const concurrency = parsePositiveInt("--concurrency")(flags.concurrency);
-  const judgeAttempts = flags.judgeAttempts === undefined ? undefined : parsePositiveInt("--judge-attempts")(flags.judgeAttempts);
-  if (flags.prompt !== "1" && flags.prompt !== "2") throw new PsysimError("INPUT_INVALID", `--prompt expects 1 (ethics principles, Figure 12) or 2 (counseling skills, Figure 13), got "${flags.prompt}"`);
+  const judgeAttempts =
+    flags.judgeAttempts === undefined
+      ? undefined
+      : parsePositiveInt("--judge-attempts")(flags.judgeAttempts);
+  if (flags.prompt !== "1" && flags.prompt !== "2")
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--prompt expects 1 (ethics principles, Figure 12) or 2 (counseling skills, Figure 13), got "${flags.prompt}"`,
+    );
   const { readDialogues } = await import("../../core/read-records.js");
   const { JsonlAppender, assertWritable } = await import("../../core/jsonl.js");
   const { writeJsonResult } = await import("../../report/json-result.js");
@@ -44,7 +51,9 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
     const supervisor = new arena.Supervisor({
       model: resolved.isBaseline ? arena.baselineSupervisorModel() : resolved,
       prompt,
-      templates: Object.fromEntries(languages.map((l) => [l, arena.loadSupervisorTemplate(prompt, l, templates)])),
+      templates: Object.fromEntries(
+        languages.map((l) => [l, arena.loadSupervisorTemplate(prompt, l, templates)]),
+      ),
       ...(judgeAttempts ? { maxAttempts: judgeAttempts } : {}),
     });
     if (flags.out) assertWritable(flags.out);
@@ -66,7 +75,12 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
       out?.close();
     }
     const a = result.agreement;
-    const labels = [...new Set([...Object.keys(a.confusion), ...Object.values(a.confusion).flatMap((row) => Object.keys(row))])].sort();
+    const labels = [
+      ...new Set([
+        ...Object.keys(a.confusion),
+        ...Object.values(a.confusion).flatMap((row) => Object.keys(row)),
+      ]),
+    ].sort();
     const lines = [
       `judge-agreement: ${result.judge}${resolved.isBaseline ? " (rule-based baseline, not an LLM)" : ""} against ${result.referenceJudges.join(", ")}`,
       `  accuracy ${percent(a.accuracy)} (${a.agreed} of ${a.compared} agree; ${a.missing} unparsed, left out), Cohen's κ ${a.kappa === null ? "n/a" : a.kappa.toFixed(3)}`,
@@ -78,7 +92,13 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
     process.stdout.write(lines.join("\n") + "\n");
     if (flags.json) {
       const { judged, ...summary } = result;
-      writeJsonResult(flags.json, { schema: "psysim.judge-agreement/1", inputs: { battles: flags.battles, dialogues: flags.dialogues }, settings: { prompt, both_orders: flags.bothOrders ?? false, seed }, ...summary, battles_judged: judged.length });
+      writeJsonResult(flags.json, {
+        schema: "psysim.judge-agreement/1",
+        inputs: { battles: flags.battles, dialogues: flags.dialogues },
+        settings: { prompt, both_orders: flags.bothOrders ?? false, seed },
+        ...summary,
+        battles_judged: judged.length,
+      });
     }
   } finally {
     context.close();
@@ -89,21 +109,45 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
 export function register(program: Command): void {
   program
     .command("judge-agreement")
-    .description("Re-judge human-labelled battles with an LLM supervisor and report accuracy, Cohen's κ and position flips (the paper: 60.8–64.4%).")
-    .requiredOption("--battles <file>", "human-labelled battles JSONL (e.g. exported from psysim serve)")
-    .requiredOption("--dialogues <file>", "the dialogues those battles belong to (for each battle's history)")
+    .description(
+      "Re-judge human-labelled battles with an LLM supervisor and report accuracy, Cohen's κ and position flips (the paper: 60.8–64.4%).",
+    )
+    .requiredOption(
+      "--battles <file>",
+      "human-labelled battles JSONL (e.g. exported from psysim serve)",
+    )
+    .requiredOption(
+      "--dialogues <file>",
+      "the dialogues those battles belong to (for each battle's history)",
+    )
     .requiredOption("--judge <spec>", "supervisor model spec (baseline: rule-based, not an LLM)")
-    .option("--prompt <1|2>", "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)", "2")
+    .option(
+      "--prompt <1|2>",
+      "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)",
+      "2",
+    )
     .option("--both-orders", "judge each battle in both orders; a flip is a tie (and is counted)")
-    .option("--out <file>", "append the supervisor's verdicts as battles (rate them with psysim ratings)")
+    .option(
+      "--out <file>",
+      "append the supervisor's verdicts as battles (rate them with psysim ratings)",
+    )
     .option("--json <file>", "write the full result as JSON")
     .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
-    .option("--prompts <dir>", "folder of supervisor-<1|2>.<language>.txt templates overriding the built-in ones")
+    .option(
+      "--prompts <dir>",
+      "folder of supervisor-<1|2>.<language>.txt templates overriding the built-in ones",
+    )
     .option("--seed <n>", "seed for the display order", "0")
     .option("--concurrency <n>", "judgements in flight", "8")
-    .option("--judge-attempts <n>", "supervisor calls per judgement before it counts as unparsed (default 2)")
+    .option(
+      "--judge-attempts <n>",
+      "supervisor calls per judgement before it counts as unparsed (default 2)",
+    )
     .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
     .option("--no-cache", "do not cache model calls")
-    .addHelpText("after", "\nExamples:\n  psysim judge-agreement --battles human.jsonl --dialogues human.dialogues.jsonl --judge openai:gpt-4o --prompt 2 --both-orders\n")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  psysim judge-agreement --battles human.jsonl --dialogues human.dialogues.jsonl --judge openai:gpt-4o --prompt 2 --both-orders\n",
+    )
     .action(runAction(runJudgeAgreement));
 }

@@ -16,7 +16,11 @@ interface RatingsFlags {
 function parseNonNegative(flag: string, integer: boolean): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new PsysimError("INPUT_INVALID", `${flag} expects ${integer ? "a whole number" : "a number"} from 0 up, got "${value}"`);
+    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
+      throw new PsysimError(
+        "INPUT_INVALID",
+        `${flag} expects ${integer ? "a whole number" : "a number"} from 0 up, got "${value}"`,
+      );
     return n;
   };
 }
@@ -25,23 +29,41 @@ function parseNonNegative(flag: string, integer: boolean): (value: string) => nu
 export function register(program: Command): void {
   program
     .command("ratings")
-    .description("Rank counselors from arena battles: Bradley–Terry with bootstrap intervals and ranks, online Elo, battle counts, upvotes, judge bias.")
-    .argument("<battles...>", "battle JSONL files (psysim.battle/1), e.g. from psysim arena or the annotation platform")
-    .option("--bootstrap <rounds>", "bootstrap rounds for the 95% intervals (0: no intervals)", "1000")
+    .description(
+      "Rank counselors from arena battles: Bradley–Terry with bootstrap intervals and ranks, online Elo, battle counts, upvotes, judge bias.",
+    )
+    .argument(
+      "<battles...>",
+      "battle JSONL files (psysim.battle/1), e.g. from psysim arena or the annotation platform",
+    )
+    .option(
+      "--bootstrap <rounds>",
+      "bootstrap rounds for the 95% intervals (0: no intervals)",
+      "1000",
+    )
     .option("--anchor <model=rating>", "pin one model's rating (default: the mean rating is 1000)")
     .option("--seed <n>", "bootstrap seed", "0")
-    .option("--pseudo-ties <n>", "virtual tied battles per pair, used only when the data leave no finite fit (a model never lost)", "1")
+    .option(
+      "--pseudo-ties <n>",
+      "virtual tied battles per pair, used only when the data leave no finite fit (a model never lost)",
+      "1",
+    )
     .option("--by <field>", "split the leaderboard: judge (llm, human, baseline)")
     .option("--json <file>", "write the full result (input hashes, settings, every table) as JSON")
-    .option("--plots <dir>", "write ratings with intervals (Figure 6) and the battle-count heatmap (Figure 14) as SVG and PNG")
+    .option(
+      "--plots <dir>",
+      "write ratings with intervals (Figure 6) and the battle-count heatmap (Figure 14) as SVG and PNG",
+    )
     .addHelpText(
       "after",
       "\nBattles with no verdict (winner null) count as meetings, never as wins. A tie or both_bad is half a win.\n\nExamples:\n  psysim ratings battles.jsonl\n  psysim ratings llm.jsonl human.jsonl --by judge --anchor MeChat=1000 --json ratings.json --plots plots/\n",
     )
     .action(
       runAction(async (files: string[], flags: RatingsFlags) => {
-        if (flags.by !== undefined && flags.by !== "judge") throw new PsysimError("INPUT_INVALID", `--by accepts only "judge", got "${flags.by}"`);
-        const { ratingsReport, writeRatingsCharts, formatLeaderboard } = await import("../../arena/index.js");
+        if (flags.by !== undefined && flags.by !== "judge")
+          throw new PsysimError("INPUT_INVALID", `--by accepts only "judge", got "${flags.by}"`);
+        const { ratingsReport, writeRatingsCharts, formatLeaderboard } =
+          await import("../../arena/index.js");
         const { writeJsonResult } = await import("../../report/json-result.js");
         const result = await ratingsReport({
           files,
@@ -51,7 +73,9 @@ export function register(program: Command): void {
           pseudoTies: parseNonNegative("--pseudo-ties", false)(flags.pseudoTies),
           ...(flags.anchor ? { anchor: flags.anchor } : {}),
         });
-        const text = Object.entries(result.leaderboards).map(([name, board]) => formatLeaderboard(board, name === "all" ? "Leaderboard" : `Judge: ${name}`));
+        const text = Object.entries(result.leaderboards).map(([name, board]) =>
+          formatLeaderboard(board, name === "all" ? "Leaderboard" : `Judge: ${name}`),
+        );
         process.stdout.write(text.join("\n\n") + "\n");
         if (flags.json) writeJsonResult(flags.json, result);
         if (flags.plots) await writeRatingsCharts(result, flags.plots);

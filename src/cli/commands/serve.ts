@@ -16,12 +16,28 @@ interface ServeFlags {
 export function register(program: Command): void {
   program
     .command("serve")
-    .description("Run the annotation platform: counselors judge pairs of counselor models in the browser (Algorithm 2 with a human supervisor)")
-    .option("--config <file>", "psysim.yaml with counselors: (and optionally serve:) (default: ./psysim.yaml when present)")
-    .option("--db <file>", "SQLite database of accounts, assignments, sessions and votes (default .psysim/annotations.sqlite)")
-    .option("--port <n>", "port to listen on (default 8787; 0 picks a free one)", parseInteger("--port"))
+    .description(
+      "Run the annotation platform: counselors judge pairs of counselor models in the browser (Algorithm 2 with a human supervisor)",
+    )
+    .option(
+      "--config <file>",
+      "psysim.yaml with counselors: (and optionally serve:) (default: ./psysim.yaml when present)",
+    )
+    .option(
+      "--db <file>",
+      "SQLite database of accounts, assignments, sessions and votes (default .psysim/annotations.sqlite)",
+    )
+    .option(
+      "--port <n>",
+      "port to listen on (default 8787; 0 picks a free one)",
+      parseInteger("--port"),
+    )
     .option("--host <address>", "address to listen on (default 127.0.0.1)")
-    .option("--seed <n>", "seed for candidate positions, tie continuations and random pairs (default 0)", parseInteger("--seed"))
+    .option(
+      "--seed <n>",
+      "seed for candidate positions, tie continuations and random pairs (default 0)",
+      parseInteger("--seed"),
+    )
     .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
     .option("--no-cache", "do not cache model calls")
     .option("--secure-cookies", "mark cookies Secure; use when the platform is served over HTTPS")
@@ -38,7 +54,8 @@ Examples:
     )
     .action(
       runAction(async (flags: ServeFlags) => {
-        if (flags.port !== undefined && (flags.port < 0 || flags.port > 65535)) throw new PsysimError("INPUT_INVALID", `--port expects 0 to 65535, got ${flags.port}`);
+        if (flags.port !== undefined && (flags.port < 0 || flags.port > 65535))
+          throw new PsysimError("INPUT_INVALID", `--port expects 0 to 65535, got ${flags.port}`);
         const { startServer } = await import("../../server/serve.js");
         const server = await startServer({
           ...(flags.config !== undefined ? { config: flags.config } : {}),
@@ -51,9 +68,15 @@ Examples:
         });
         const out = process.stdout;
         out.write(`psysim serve: listening on ${server.url}\n`);
-        out.write(`counselors: ${server.counselors.join(", ")}${server.isBaseline ? " (includes the rule-based baseline, not an LLM)" : ""}\n`);
-        if (server.admin.kind === "created") out.write(`admin account "${server.admin.name}" created from PSYSIM_ADMIN_PASSWORD\n`);
-        if (server.admin.kind === "setup-token") out.write(`no admin yet: open ${server.url}/setup?token=${server.admin.token} to create one (the link works once)\n`);
+        out.write(
+          `counselors: ${server.counselors.join(", ")}${server.isBaseline ? " (includes the rule-based baseline, not an LLM)" : ""}\n`,
+        );
+        if (server.admin.kind === "created")
+          out.write(`admin account "${server.admin.name}" created from PSYSIM_ADMIN_PASSWORD\n`);
+        if (server.admin.kind === "setup-token")
+          out.write(
+            `no admin yet: open ${server.url}/setup?token=${server.admin.token} to create one (the link works once)\n`,
+          );
         await new Promise<void>((resolve) => {
           const stop = () => {
             out.write("psysim serve: shutting down\n");

@@ -25,20 +25,45 @@ export function register(program: Command): void {
     .description("Simulate counseling sessions (Algorithm 1) for every role card; resumable")
     .requiredOption("--cards <file>", "role cards: JSONL, JSON array or YAML")
     .requiredOption("--out <file>", "dialogues JSONL (appended; finished ids are skipped on rerun)")
-    .option("--client <spec>", "client model spec (default: config simulation.client, else baseline)")
-    .option("--counselor <spec>", "counselor model spec (default: config simulation.counselor, else baseline)")
+    .option(
+      "--client <spec>",
+      "client model spec (default: config simulation.client, else baseline)",
+    )
+    .option(
+      "--counselor <spec>",
+      "counselor model spec (default: config simulation.counselor, else baseline)",
+    )
     .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
-    .option("--concurrency <n>", "sessions in flight (default 16)", parsePositiveInt("--concurrency"))
-    .option("--max-turns <n>", "T: most turns per session (default 50)", parsePositiveInt("--max-turns"))
+    .option(
+      "--concurrency <n>",
+      "sessions in flight (default 16)",
+      parsePositiveInt("--concurrency"),
+    )
+    .option(
+      "--max-turns <n>",
+      "T: most turns per session (default 50)",
+      parsePositiveInt("--max-turns"),
+    )
     .option("--limit <n>", "simulate only the first N cards", parsePositiveInt("--limit"))
     .option("--seed <n>", "seed for every random choice (default 0)", parseInteger("--seed"))
     .option("--language <zh|en>", "force the session language (default: each card's)")
-    .option("--prompts <dir>", "folder of <name>.<language>.txt templates overriding the built-in ones")
-    .option("--max-attempts <n>", "counselor generations per turn before the exhaustion policy (default 5)", parsePositiveInt("--max-attempts"))
+    .option(
+      "--prompts <dir>",
+      "folder of <name>.<language>.txt templates overriding the built-in ones",
+    )
+    .option(
+      "--max-attempts <n>",
+      "counselor generations per turn before the exhaustion policy (default 5)",
+      parsePositiveInt("--max-attempts"),
+    )
     .option("--exhausted-policy <policy>", "accept_last | truncate | fail (default accept_last)")
     .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
     .option("--no-cache", "do not cache model calls (a killed run then repeats its calls)")
-    .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)", parsePositiveInt("--progress-interval"))
+    .option(
+      "--progress-interval <ms>",
+      "progress line period without a TTY (default 5000)",
+      parsePositiveInt("--progress-interval"),
+    )
     .addHelpText(
       "after",
       `
@@ -47,10 +72,12 @@ Examples:
   psysim simulate --cards cards.jsonl --out runs/gpt4.jsonl --client openai:gpt-4o --counselor openai:gpt-4o --concurrency 32
   psysim simulate --cards cards.jsonl --out runs/qwen.jsonl --config psysim.yaml --client qwen --counselor qwen --max-turns 30`,
     )
-    .action(runAction(async (flags: SimulateFlags) => {
-      const { runSimulateCommand } = await import("../run-simulate.js");
-      await runSimulateCommand(flags);
-    }));
+    .action(
+      runAction(async (flags: SimulateFlags) => {
+        const { runSimulateCommand } = await import("../run-simulate.js");
+        await runSimulateCommand(flags);
+      }),
+    );
 }
 
 export type { SimulateFlags };

@@ -5,9 +5,14 @@ import { runAction } from "../run-action.js";
 export function register(program: Command): void {
   program
     .command("stats")
-    .description("Table 1 statistics of dialogue files side by side: sessions, turns, utterances, utterance length, how sessions ended.")
+    .description(
+      "Table 1 statistics of dialogue files side by side: sessions, turns, utterances, utterance length, how sessions ended.",
+    )
     .argument("<files...>", "dialogue JSONL files (psysim.dialogue/1)")
-    .option("--json <file>", "also write the full result (input hashes, per-session counts, aggregates) as JSON")
+    .option(
+      "--json <file>",
+      "also write the full result (input hashes, per-session counts, aggregates) as JSON",
+    )
     .addHelpText(
       "after",
       "\nA turn is one client utterance answered by the counselor. Lengths are characters for Chinese\nand words for English (the header says which).\n\nExamples:\n  psysim stats sim.jsonl\n  psysim stats real.jsonl sim.jsonl --json stats.json\n",

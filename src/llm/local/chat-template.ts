@@ -9,7 +9,11 @@ import type { NodeLlamaCpp } from "./node-llama-cpp-loader.js";
  * a Jinja template, or the path of a `.jinja` file. Without one, node-llama-cpp reads
  * the template stored in the GGUF (`tokenizer.chat_template`).
  */
-export function resolveChatTemplate(lib: NodeLlamaCpp, override: string, spec: string): ChatWrapper {
+export function resolveChatTemplate(
+  lib: NodeLlamaCpp,
+  override: string,
+  spec: string,
+): ChatWrapper {
   if (override.includes("{%") || override.includes("{{")) return jinja(lib, override, spec);
   if ((lib.specializedChatWrapperTypeNames as readonly string[]).includes(override)) {
     const name = override as SpecializedChatWrapperTypeName;
@@ -20,7 +24,10 @@ export function resolveChatTemplate(lib: NodeLlamaCpp, override: string, spec: s
     try {
       template = readFileSync(override, "utf8");
     } catch (error) {
-      throw new PsysimError("NOT_FOUND", `${spec}: chat_template file ${override} cannot be read: ${(error as Error).message}`);
+      throw new PsysimError(
+        "NOT_FOUND",
+        `${spec}: chat_template file ${override} cannot be read: ${(error as Error).message}`,
+      );
     }
     return jinja(lib, template, spec);
   }
@@ -34,6 +41,9 @@ function jinja(lib: NodeLlamaCpp, template: string, spec: string): ChatWrapper {
   try {
     return new lib.JinjaTemplateChatWrapper({ template });
   } catch (error) {
-    throw new PsysimError("CONFIG_INVALID", `${spec}: chat_template is not a usable Jinja chat template: ${(error as Error).message}`);
+    throw new PsysimError(
+      "CONFIG_INVALID",
+      `${spec}: chat_template is not a usable Jinja chat template: ${(error as Error).message}`,
+    );
   }
 }

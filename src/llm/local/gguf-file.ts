@@ -12,9 +12,16 @@ const SUPPORTED_VERSIONS = new Set([2, 3]);
 export async function assertGgufModelFile(path: string, spec: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (!info) {
-    throw new PsysimError("NOT_FOUND", `${spec}: model file ${path} does not exist; download a GGUF model (e.g. Qwen2.5-7B-Instruct-GGUF) and point model_path at the .gguf file`);
+    throw new PsysimError(
+      "NOT_FOUND",
+      `${spec}: model file ${path} does not exist; download a GGUF model (e.g. Qwen2.5-7B-Instruct-GGUF) and point model_path at the .gguf file`,
+    );
   }
-  if (!info.isFile()) throw new PsysimError("INPUT_INVALID", `${spec}: ${path} is not a file; point model_path at the .gguf file itself`);
+  if (!info.isFile())
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `${spec}: ${path} is not a file; point model_path at the .gguf file itself`,
+    );
   const header = Buffer.alloc(8);
   const handle = await open(path, "r");
   let bytesRead: number;
@@ -24,7 +31,10 @@ export async function assertGgufModelFile(path: string, spec: string): Promise<v
     await handle.close();
   }
   if (bytesRead < 8 || header.toString("latin1", 0, 4) !== "GGUF") {
-    const seen = header.subarray(0, bytesRead).toString("hex").replace(/(..)(?!$)/g, "$1 ");
+    const seen = header
+      .subarray(0, bytesRead)
+      .toString("hex")
+      .replace(/(..)(?!$)/g, "$1 ");
     throw new PsysimError(
       "INPUT_INVALID",
       `${spec}: ${path} is not a GGUF model file (starts with ${seen || "nothing"}, want "GGUF"); convert the model with llama.cpp's convert_hf_to_gguf.py or download a .gguf build`,
@@ -32,6 +42,9 @@ export async function assertGgufModelFile(path: string, spec: string): Promise<v
   }
   const version = header.readUInt32LE(4);
   if (!SUPPORTED_VERSIONS.has(version)) {
-    throw new PsysimError("INPUT_INVALID", `${spec}: ${path} is GGUF version ${version}, which node-llama-cpp 3.21.1 cannot read (it reads versions 2 and 3); re-convert the model with a current llama.cpp`);
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `${spec}: ${path} is GGUF version ${version}, which node-llama-cpp 3.21.1 cannot read (it reads versions 2 and 3); re-convert the model with a current llama.cpp`,
+    );
   }
 }

@@ -1,4 +1,10 @@
-import type { ChatHistoryItem, ChatWrapper, LlamaChat, LlamaContext, LlamaGrammar } from "node-llama-cpp";
+import type {
+  ChatHistoryItem,
+  ChatWrapper,
+  LlamaChat,
+  LlamaContext,
+  LlamaGrammar,
+} from "node-llama-cpp";
 import { PsysimError } from "../../core/errors.js";
 import type { ChatMessage } from "../chat-model.js";
 import { resolveChatTemplate } from "./chat-template.js";
@@ -39,7 +45,9 @@ interface Slot {
 
 function toHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = messages.map((m) =>
-    m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content },
+    m.role === "assistant"
+      ? { type: "model", response: [m.content] }
+      : { type: m.role, text: m.content },
   );
   history.push({ type: "model", response: [] }); // the reply to generate
   return history;
@@ -62,7 +70,13 @@ function templateOf(loaded: LoadedLlamaModel): ChatWrapper {
 
 function sharedPrefix(a: readonly ChatMessage[], b: readonly ChatMessage[]): number {
   let n = 0;
-  while (n < a.length && n < b.length && a[n]!.role === b[n]!.role && a[n]!.content === b[n]!.content) n++;
+  while (
+    n < a.length &&
+    n < b.length &&
+    a[n]!.role === b[n]!.role &&
+    a[n]!.content === b[n]!.content
+  )
+    n++;
   return n;
 }
 
@@ -84,9 +98,15 @@ export class LlamaChatEngine {
     private readonly spec: string,
   ) {}
 
-  static async create(loaded: LoadedLlamaModel, settings: ChatEngineSettings): Promise<LlamaChatEngine> {
+  static async create(
+    loaded: LoadedLlamaModel,
+    settings: ChatEngineSettings,
+  ): Promise<LlamaChatEngine> {
     const { lib, model } = loaded;
-    const wrapper = settings.chatTemplate === undefined ? templateOf(loaded) : resolveChatTemplate(lib, settings.chatTemplate, settings.spec);
+    const wrapper =
+      settings.chatTemplate === undefined
+        ? templateOf(loaded)
+        : resolveChatTemplate(lib, settings.chatTemplate, settings.spec);
     let context: LlamaContext;
     try {
       context = await model.createContext({
@@ -103,7 +123,10 @@ export class LlamaChatEngine {
     }
     const slots: Slot[] = [];
     for (let i = 0; i < settings.parallel; i++) {
-      const chat = new lib.LlamaChat({ contextSequence: context.getSequence(), chatWrapper: wrapper });
+      const chat = new lib.LlamaChat({
+        contextSequence: context.getSequence(),
+        chatWrapper: wrapper,
+      });
       slots.push({ chat, lastMessages: [] });
     }
     return new LlamaChatEngine(loaded, context, wrapper, new SlotPool(slots), settings.spec);
@@ -124,7 +147,10 @@ export class LlamaChatEngine {
     return contextText.tokenize(this.loaded.model.tokenizer).length;
   }
 
-  async generate(messages: readonly ChatMessage[], settings: GenerateSettings): Promise<Generation> {
+  async generate(
+    messages: readonly ChatMessage[],
+    settings: GenerateSettings,
+  ): Promise<Generation> {
     const promptTokens = this.countPromptTokens(messages);
     const room = this.context.contextSize - promptTokens;
     if (room < 1) {
@@ -170,7 +196,9 @@ export class LlamaChatEngine {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      grammar = this.loaded.llama.createGrammarForJsonSchema(schema as never).catch(() => undefined);
+      grammar = this.loaded.llama
+        .createGrammarForJsonSchema(schema as never)
+        .catch(() => undefined);
       this.grammars.set(key, grammar);
     }
     return grammar;

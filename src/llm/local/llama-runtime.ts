@@ -2,7 +2,11 @@ import type { Llama, LlamaModel } from "node-llama-cpp";
 import { PsysimError } from "../../core/errors.js";
 import type { ResolvedLlamaCppOptions } from "../providers/llama-cpp-options.js";
 import { assertGgufModelFile } from "./gguf-file.js";
-import { loadNodeLlamaCpp, type NodeLlamaCpp, type NodeLlamaCppImporter } from "./node-llama-cpp-loader.js";
+import {
+  loadNodeLlamaCpp,
+  type NodeLlamaCpp,
+  type NodeLlamaCppImporter,
+} from "./node-llama-cpp-loader.js";
 
 export type LlamaGpu = false | "auto" | "cuda" | "vulkan" | "metal";
 export type LlamaGpuLayers = number | "auto" | "max";
@@ -50,9 +54,18 @@ async function getLlamaFor(lib: NodeLlamaCpp, gpu: LlamaGpu, threads: number): P
   const llama = await loadOnce(`llama|${gpu}`, async () => {
     try {
       // build "never": use the prebuilt binaries; never compile or download at run time.
-      return await lib.getLlama({ gpu, maxThreads: threads, build: "never", logLevel: lib.LlamaLogLevel.error });
+      return await lib.getLlama({
+        gpu,
+        maxThreads: threads,
+        build: "never",
+        logLevel: lib.LlamaLogLevel.error,
+      });
     } catch (error) {
-      throw new PsysimError("MODEL_CALL_FAILED", `node-llama-cpp could not start llama.cpp (gpu: ${gpu}): ${(error as Error).message}; reinstall node-llama-cpp or set gpu: false`, { cause: error });
+      throw new PsysimError(
+        "MODEL_CALL_FAILED",
+        `node-llama-cpp could not start llama.cpp (gpu: ${gpu}): ${(error as Error).message}; reinstall node-llama-cpp or set gpu: false`,
+        { cause: error },
+      );
     }
   });
   // maxThreads is the budget split among contexts evaluating at once; grow it to the largest request.
@@ -67,9 +80,16 @@ export async function loadLlamaModel(load: LlamaModelLoad): Promise<LoadedLlamaM
   const key = `model|${load.modelPath}|gpu=${load.gpu}|layers=${load.gpuLayers}`;
   const model = await loadOnce(key, async () => {
     try {
-      return await llama.loadModel({ modelPath: load.modelPath, gpuLayers: load.gpu === false ? 0 : load.gpuLayers });
+      return await llama.loadModel({
+        modelPath: load.modelPath,
+        gpuLayers: load.gpu === false ? 0 : load.gpuLayers,
+      });
     } catch (error) {
-      throw new PsysimError("MODEL_CALL_FAILED", `${load.spec}: llama.cpp could not load ${load.modelPath}: ${(error as Error).message}`, { cause: error });
+      throw new PsysimError(
+        "MODEL_CALL_FAILED",
+        `${load.spec}: llama.cpp could not load ${load.modelPath}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   });
   return { lib, llama, model, key };
@@ -89,7 +109,8 @@ export async function disposeLlamaCppModels(): Promise<void> {
   loaded.clear();
   for (const [, entry] of entries) {
     const value = await entry.catch(() => undefined);
-    if (value && typeof (value as Disposable).dispose === "function") await (value as Disposable).dispose();
+    if (value && typeof (value as Disposable).dispose === "function")
+      await (value as Disposable).dispose();
   }
 }
 

@@ -11,14 +11,19 @@ const importPackage: NodeLlamaCppImporter = () => import("node-llama-cpp");
 
 function isMissingPackage(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && String((error as Error).message).includes("node-llama-cpp");
+  return (
+    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    String((error as Error).message).includes("node-llama-cpp")
+  );
 }
 
 /**
  * node-llama-cpp is an optional peer dependency (about 730 MB of native binaries):
  * imported only when a local model is used, so users who never run one never install it.
  */
-export async function loadNodeLlamaCpp(importer: NodeLlamaCppImporter = importPackage): Promise<NodeLlamaCpp> {
+export async function loadNodeLlamaCpp(
+  importer: NodeLlamaCppImporter = importPackage,
+): Promise<NodeLlamaCpp> {
   let loaded: unknown;
   try {
     loaded = await importer();
@@ -30,10 +35,17 @@ export async function loadNodeLlamaCpp(importer: NodeLlamaCppImporter = importPa
         { cause: error },
       );
     }
-    throw new PsysimError("MODEL_CALL_FAILED", `node-llama-cpp failed to load: ${(error as Error).message}; reinstall it with \`npm install node-llama-cpp@${NODE_LLAMA_CPP_VERSION}\``, { cause: error });
+    throw new PsysimError(
+      "MODEL_CALL_FAILED",
+      `node-llama-cpp failed to load: ${(error as Error).message}; reinstall it with \`npm install node-llama-cpp@${NODE_LLAMA_CPP_VERSION}\``,
+      { cause: error },
+    );
   }
   if (typeof (loaded as { getLlama?: unknown } | null)?.getLlama !== "function") {
-    throw new PsysimError("MODEL_CALL_FAILED", `the installed node-llama-cpp has no getLlama(); install node-llama-cpp@${NODE_LLAMA_CPP_VERSION}`);
+    throw new PsysimError(
+      "MODEL_CALL_FAILED",
+      `the installed node-llama-cpp has no getLlama(); install node-llama-cpp@${NODE_LLAMA_CPP_VERSION}`,
+    );
   }
   return loaded as NodeLlamaCpp;
 }

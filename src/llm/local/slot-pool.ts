@@ -70,7 +70,11 @@ export class SlotPool<T> {
   }
 
   /** Runs `task` holding a slot, and always gives the slot back. */
-  async use<R>(task: (slot: T) => Promise<R>, preference?: (slot: T) => number, signal?: AbortSignal): Promise<R> {
+  async use<R>(
+    task: (slot: T) => Promise<R>,
+    preference?: (slot: T) => number,
+    signal?: AbortSignal,
+  ): Promise<R> {
     const slot = await this.acquire(preference, signal);
     try {
       return await task(slot);

@@ -13,7 +13,12 @@ interface TransformersModule {
     task: "feature-extraction",
     model: string,
     options: { local_files_only: boolean; dtype?: string },
-  ): Promise<(texts: string[], options: { pooling: "mean" | "cls"; normalize: boolean }) => Promise<{ tolist(): number[][] }>>;
+  ): Promise<
+    (
+      texts: string[],
+      options: { pooling: "mean" | "cls"; normalize: boolean },
+    ) => Promise<{ tolist(): number[][] }>
+  >;
 }
 
 export type TransformersImporter = () => Promise<unknown>;
@@ -37,13 +42,17 @@ const PACKAGE = "@huggingface/transformers";
 
 function isMissingPackage(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && String((error as Error).message).includes(PACKAGE);
+  return (
+    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    String((error as Error).message).includes(PACKAGE)
+  );
 }
 
 async function loadTransformers(importer: TransformersImporter): Promise<TransformersModule> {
   try {
     const loaded = (await importer()) as Partial<TransformersModule> | null;
-    if (!loaded?.env || typeof loaded.pipeline !== "function") throw new Error("it has no env and pipeline exports");
+    if (!loaded?.env || typeof loaded.pipeline !== "function")
+      throw new Error("it has no env and pipeline exports");
     return loaded as TransformersModule;
   } catch (error) {
     if (isMissingPackage(error)) {
@@ -53,15 +62,27 @@ async function loadTransformers(importer: TransformersImporter): Promise<Transfo
         { cause: error },
       );
     }
-    throw new PsysimError("MODEL_CALL_FAILED", `${PACKAGE} failed to load: ${(error as Error).message}`, { cause: error });
+    throw new PsysimError(
+      "MODEL_CALL_FAILED",
+      `${PACKAGE} failed to load: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
 async function assertModelFolder(dir: string, id: string): Promise<void> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) throw new PsysimError("NOT_FOUND", `${id}: model folder ${dir} does not exist; export the model to ONNX (e.g. with optimum) into a local folder`);
+  if (!info?.isDirectory())
+    throw new PsysimError(
+      "NOT_FOUND",
+      `${id}: model folder ${dir} does not exist; export the model to ONNX (e.g. with optimum) into a local folder`,
+    );
   const config = await stat(join(dir, "config.json")).catch(() => undefined);
-  if (!config?.isFile()) throw new PsysimError("INPUT_INVALID", `${id}: ${dir} has no config.json; point at the folder of an exported model (config.json, tokenizer.json, onnx/model.onnx)`);
+  if (!config?.isFile())
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `${id}: ${dir} has no config.json; point at the folder of an exported model (config.json, tokenizer.json, onnx/model.onnx)`,
+    );
 }
 
 /**
@@ -70,7 +91,9 @@ async function assertModelFolder(dir: string, id: string): Promise<void> {
  * error. UNVERIFIED: the package is not installed in psysim's test environment, so this is
  * exercised only against a stand-in for the package's interface.
  */
-export function createTransformersEmbeddingModel(options: TransformersEmbeddingOptions): EmbeddingModel {
+export function createTransformersEmbeddingModel(
+  options: TransformersEmbeddingOptions,
+): EmbeddingModel {
   const id = options.id ?? `transformers:${options.modelDir}`;
   const dir = resolve(options.baseDir ?? process.cwd(), options.modelDir);
   const importer = options.importTransformers ?? (() => import(PACKAGE));
@@ -83,7 +106,10 @@ export function createTransformersEmbeddingModel(options: TransformersEmbeddingO
     lib.env.allowLocalModels = true;
     // The package looks models up by name under localModelPath.
     lib.env.localModelPath = dirname(dir);
-    return lib.pipeline("feature-extraction", basename(dir), { local_files_only: true, ...(options.dtype ? { dtype: options.dtype } : {}) });
+    return lib.pipeline("feature-extraction", basename(dir), {
+      local_files_only: true,
+      ...(options.dtype ? { dtype: options.dtype } : {}),
+    });
   }
 
   return {

@@ -1,5 +1,12 @@
 import type { ChatModel, ChatRequest, ChatResponse } from "../chat-model.js";
-import { ModelCallError, classifyHttpStatus, describeFailure, networkErrorCode, parseRetryAfter, type ModelFailureKind } from "../model-call-error.js";
+import {
+  ModelCallError,
+  classifyHttpStatus,
+  describeFailure,
+  networkErrorCode,
+  parseRetryAfter,
+  type ModelFailureKind,
+} from "../model-call-error.js";
 
 export interface HttpBotOptions {
   /** The model spec as the user wrote it. */
@@ -20,18 +27,34 @@ export interface HttpBotOptions {
  */
 export function createHttpBotChatModel(options: HttpBotOptions): ChatModel {
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const fail = (kind: ModelFailureKind, detail: string, extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) =>
-    new ModelCallError(kind, `${options.id} at ${options.url}: ${describeFailure(kind, detail, options.keyEnv)}`, { url: options.url, ...extra });
+  const fail = (
+    kind: ModelFailureKind,
+    detail: string,
+    extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) =>
+    new ModelCallError(
+      kind,
+      `${options.id} at ${options.url}: ${describeFailure(kind, detail, options.keyEnv)}`,
+      { url: options.url, ...extra },
+    );
 
   async function complete(request: ChatRequest): Promise<ChatResponse> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: "application/json",
+    };
     if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
     let text: string;
     let response: Response;
     try {
-      response = await fetch(options.url, { method: "POST", headers, body: JSON.stringify({ messages: request.messages }), signal });
+      response = await fetch(options.url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ messages: request.messages }),
+        signal,
+      });
       text = await response.text();
     } catch (error) {
       if (request.signal?.aborted) throw fail("aborted", "", { cause: error });
@@ -41,14 +64,29 @@ export function createHttpBotChatModel(options: HttpBotOptions): ChatModel {
     const body = parseJson(text);
     if (!response.ok) {
       const retryAfterMs = parseRetryAfter(response.headers);
-      throw fail(classifyHttpStatus(response.status, body), `${response.status} ${text.slice(0, 120)}`, {
-        status: response.status,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      });
+      throw fail(
+        classifyHttpStatus(response.status, body),
+        `${response.status} ${text.slice(0, 120)}`,
+        {
+          status: response.status,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        },
+      );
     }
-    const reply = typeof body === "object" && body !== null ? (body as { response?: unknown }).response : undefined;
-    if (typeof reply !== "string") throw fail("malformed", `expected a JSON object with a string "response", got ${JSON.stringify(text.slice(0, 80))}`);
-    return { content: reply, usage: { prompt_tokens: 0, completion_tokens: 0, calls: 1, cached_calls: 0, cost_usd: 0 }, finishReason: "stop" };
+    const reply =
+      typeof body === "object" && body !== null
+        ? (body as { response?: unknown }).response
+        : undefined;
+    if (typeof reply !== "string")
+      throw fail(
+        "malformed",
+        `expected a JSON object with a string "response", got ${JSON.stringify(text.slice(0, 80))}`,
+      );
+    return {
+      content: reply,
+      usage: { prompt_tokens: 0, completion_tokens: 0, calls: 1, cached_calls: 0, cost_usd: 0 },
+      finishReason: "stop",
+    };
   }
 
   return { id: options.id, complete };

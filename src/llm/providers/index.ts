@@ -18,11 +18,16 @@ export interface ProviderContext {
   baseDir?: string;
 }
 
-type Factory<P extends ModelProvider> = (config: Extract<ModelConfig, { provider: P }>, context: ProviderContext) => ChatModel | Promise<ChatModel>;
+type Factory<P extends ModelProvider> = (
+  config: Extract<ModelConfig, { provider: P }>,
+  context: ProviderContext,
+) => ChatModel | Promise<ChatModel>;
 
-const urls = (value: string | string[] | undefined, fallback: string): string[] => (value === undefined ? [fallback] : Array.isArray(value) ? value : [value]);
+const urls = (value: string | string[] | undefined, fallback: string): string[] =>
+  value === undefined ? [fallback] : Array.isArray(value) ? value : [value];
 
-const maybe = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+const maybe = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 
 /**
  * One factory per provider. Heavy providers are imported on first use (`await import`),
@@ -32,26 +37,51 @@ export const chatProviders: { [P in ModelProvider]: Factory<P> } = {
   openai: (c, { id, sampling, env }) => {
     const keyEnv = c.api_key_env ?? "OPENAI_API_KEY";
     return createOpenAICompatibleChatModel({
-      id, model: c.model, baseUrls: [c.base_url ?? OPENAI_BASE_URL], apiKey: requireApiKey(env, keyEnv, id), keyEnv, sampling,
-      ...maybe("timeoutMs", c.timeout_ms), ...maybe("stream", c.stream), ...maybe("balance", c.balance),
+      id,
+      model: c.model,
+      baseUrls: [c.base_url ?? OPENAI_BASE_URL],
+      apiKey: requireApiKey(env, keyEnv, id),
+      keyEnv,
+      sampling,
+      ...maybe("timeoutMs", c.timeout_ms),
+      ...maybe("stream", c.stream),
+      ...maybe("balance", c.balance),
     });
   },
   // Without api_key_env no key is sent: OPENAI_API_KEY is never handed to another host.
   "openai-compatible": (c, { id, sampling, env }) =>
     createOpenAICompatibleChatModel({
-      id, model: c.model, baseUrls: urls(c.base_url, ""), apiKey: optionalApiKey(env, c.api_key_env, id, "EMPTY"), sampling,
-      ...maybe("keyEnv", c.api_key_env), ...maybe("timeoutMs", c.timeout_ms), ...maybe("stream", c.stream), ...maybe("balance", c.balance),
+      id,
+      model: c.model,
+      baseUrls: urls(c.base_url, ""),
+      apiKey: optionalApiKey(env, c.api_key_env, id, "EMPTY"),
+      sampling,
+      ...maybe("keyEnv", c.api_key_env),
+      ...maybe("timeoutMs", c.timeout_ms),
+      ...maybe("stream", c.stream),
+      ...maybe("balance", c.balance),
     }),
   ollama: (c, { id, sampling }) =>
     createOpenAICompatibleChatModel({
-      id, model: c.model, baseUrls: urls(c.base_url, OLLAMA_BASE_URL), apiKey: "ollama", sampling,
-      ...maybe("timeoutMs", c.timeout_ms), ...maybe("stream", c.stream), ...maybe("balance", c.balance),
+      id,
+      model: c.model,
+      baseUrls: urls(c.base_url, OLLAMA_BASE_URL),
+      apiKey: "ollama",
+      sampling,
+      ...maybe("timeoutMs", c.timeout_ms),
+      ...maybe("stream", c.stream),
+      ...maybe("balance", c.balance),
     }),
   "http-bot": (c, { id, env }) =>
     createHttpBotChatModel({
-      id, url: c.url,
-      ...maybe("apiKey", c.api_key_env === undefined ? undefined : requireApiKey(env, c.api_key_env, id)),
-      ...maybe("keyEnv", c.api_key_env), ...maybe("timeoutMs", c.timeout_ms),
+      id,
+      url: c.url,
+      ...maybe(
+        "apiKey",
+        c.api_key_env === undefined ? undefined : requireApiKey(env, c.api_key_env, id),
+      ),
+      ...maybe("keyEnv", c.api_key_env),
+      ...maybe("timeoutMs", c.timeout_ms),
     }),
   "llama-cpp": async (c, { id, sampling, baseDir }) => {
     const { createLlamaCppChatModel, llamaCppOptionsFromConfig } = await import("./llama-cpp.js");
@@ -62,7 +92,13 @@ export const chatProviders: { [P in ModelProvider]: Factory<P> } = {
 };
 
 /** Builds the bare provider model for a configuration (no retry, limits, cache or metering). */
-export async function createProviderModel(config: ModelConfig, context: ProviderContext): Promise<ChatModel> {
-  const factory = chatProviders[config.provider] as (config: ModelConfig, context: ProviderContext) => ChatModel | Promise<ChatModel>;
+export async function createProviderModel(
+  config: ModelConfig,
+  context: ProviderContext,
+): Promise<ChatModel> {
+  const factory = chatProviders[config.provider] as (
+    config: ModelConfig,
+    context: ProviderContext,
+  ) => ChatModel | Promise<ChatModel>;
   return factory(config, context);
 }

@@ -6,7 +6,10 @@ import { SlotPool } from "../local/slot-pool.js";
 import { resolveLlamaCppOptions, type LlamaCppModelOptions } from "./llama-cpp-options.js";
 
 /** The options of a local embedding model: those of a chat model minus sampling, parallelism and chat format. */
-export type LlamaCppEmbeddingOptions = Omit<LlamaCppModelOptions, "sampling" | "parallel" | "chatTemplate">;
+export type LlamaCppEmbeddingOptions = Omit<
+  LlamaCppModelOptions,
+  "sampling" | "parallel" | "chatTemplate"
+>;
 
 interface EmbeddingEngine {
   context: LlamaEmbeddingContext;
@@ -22,20 +25,32 @@ interface EmbeddingEngine {
  * does not need them normalised. An empty text embeds as the zero vector. A text longer than the context is an error, never truncated
  * silently: truncation would change the score.
  */
-export function createLlamaCppEmbeddingModel(options: LlamaCppEmbeddingOptions): EmbeddingModel & { dimensions(): Promise<number> } {
+export function createLlamaCppEmbeddingModel(
+  options: LlamaCppEmbeddingOptions,
+): EmbeddingModel & { dimensions(): Promise<number> } {
   const o = resolveLlamaCppOptions(options);
 
   async function engine(): Promise<EmbeddingEngine> {
     const loaded = await loadCheckedModel(o);
-    return loadOnce(`${loaded.key}|embedding|ctx=${o.contextSize ?? "auto"}|threads=${o.threads}`, async () => {
-      let context: LlamaEmbeddingContext;
-      try {
-        context = await loaded.model.createEmbeddingContext({ contextSize: o.contextSize ?? { max: 8192 }, threads: o.threads });
-      } catch (error) {
-        throw new PsysimError("MODEL_CALL_FAILED", `${o.id}: llama.cpp could not create an embedding context: ${(error as Error).message}`, { cause: error });
-      }
-      return { context, turn: new SlotPool([context]), dispose: () => context.dispose() };
-    });
+    return loadOnce(
+      `${loaded.key}|embedding|ctx=${o.contextSize ?? "auto"}|threads=${o.threads}`,
+      async () => {
+        let context: LlamaEmbeddingContext;
+        try {
+          context = await loaded.model.createEmbeddingContext({
+            contextSize: o.contextSize ?? { max: 8192 },
+            threads: o.threads,
+          });
+        } catch (error) {
+          throw new PsysimError(
+            "MODEL_CALL_FAILED",
+            `${o.id}: llama.cpp could not create an embedding context: ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+        return { context, turn: new SlotPool([context]), dispose: () => context.dispose() };
+      },
+    );
   }
 
   return {
@@ -47,21 +62,29 @@ export function createLlamaCppEmbeddingModel(options: LlamaCppEmbeddingOptions):
       const { context, turn } = await engine();
       const vectors: number[][] = [];
       for (const [i, text] of texts.entries()) {
-        const vector = await turn.use(async () => {
-          try {
-            return (await context.getEmbeddingFor(text)).vector;
-          } catch (error) {
-            if (!/longer than the usable context/i.test((error as Error).message)) throw error;
-            throw new PsysimError(
-              "MODEL_CALL_FAILED",
-              `${o.id}: text ${i + 1} has ${context.calculateInputLength(text)} tokens, more than the embedding context holds; raise context_size or embed shorter texts`,
-              { cause: error },
-            );
-          }
-        }, undefined, callOptions.signal);
+        const vector = await turn.use(
+          async () => {
+            try {
+              return (await context.getEmbeddingFor(text)).vector;
+            } catch (error) {
+              if (!/longer than the usable context/i.test((error as Error).message)) throw error;
+              throw new PsysimError(
+                "MODEL_CALL_FAILED",
+                `${o.id}: text ${i + 1} has ${context.calculateInputLength(text)} tokens, more than the embedding context holds; raise context_size or embed shorter texts`,
+                { cause: error },
+              );
+            }
+          },
+          undefined,
+          callOptions.signal,
+        );
         // llama.cpp gives no vector for a text without tokens; the zero vector keeps every row
         // the same width and makes cosine undefined (null), which is what an empty text deserves.
-        vectors.push(vector.length === 0 ? new Array<number>(context.model.embeddingVectorSize).fill(0) : [...vector]);
+        vectors.push(
+          vector.length === 0
+            ? new Array<number>(context.model.embeddingVectorSize).fill(0)
+            : [...vector],
+        );
       }
       return vectors;
     },

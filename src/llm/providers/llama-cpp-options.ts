@@ -48,7 +48,12 @@ export interface ResolvedLlamaCppOptions {
   importNodeLlamaCpp: NodeLlamaCppImporter | undefined;
 }
 
-export const LLAMA_CPP_DEFAULTS = { parallel: 4, temperature: 0.7, max_tokens: 512, seed: 0 } as const;
+export const LLAMA_CPP_DEFAULTS = {
+  parallel: 4,
+  temperature: 0.7,
+  max_tokens: 512,
+  seed: 0,
+} as const;
 
 interface Limit {
   int?: boolean;
@@ -71,10 +76,17 @@ const LIMITS = {
 function check(id: string, name: keyof typeof LIMITS, value: number | undefined): void {
   if (value === undefined) return;
   const rule: Limit = LIMITS[name];
-  const ok = Number.isFinite(value) && (!rule.int || Number.isInteger(value)) && value >= rule.min && (rule.max === undefined || value <= rule.max);
+  const ok =
+    Number.isFinite(value) &&
+    (!rule.int || Number.isInteger(value)) &&
+    value >= rule.min &&
+    (rule.max === undefined || value <= rule.max);
   if (!ok) {
     const range = rule.max === undefined ? `≥ ${rule.min}` : `from ${rule.min} to ${rule.max}`;
-    throw new PsysimError("CONFIG_INVALID", `${id}: ${name} must be ${rule.int ? "a whole number" : "a number"} ${range}, got ${value}`);
+    throw new PsysimError(
+      "CONFIG_INVALID",
+      `${id}: ${name} must be ${rule.int ? "a whole number" : "a number"} ${range}, got ${value}`,
+    );
   }
 }
 
@@ -91,7 +103,11 @@ function isTemplateFile(template: string | undefined): template is string {
 /** Validates options eagerly (a typo fails at startup, not after the model loads) and fills the defaults. */
 export function resolveLlamaCppOptions(options: LlamaCppModelOptions): ResolvedLlamaCppOptions {
   const id = options.id ?? `llama-cpp:${options.modelPath}`;
-  if (!options.modelPath) throw new PsysimError("CONFIG_INVALID", `${id}: model_path is empty; give the path of a .gguf file`);
+  if (!options.modelPath)
+    throw new PsysimError(
+      "CONFIG_INVALID",
+      `${id}: model_path is empty; give the path of a .gguf file`,
+    );
   const s = options.sampling ?? {};
   check(id, "context_size", options.contextSize);
   check(id, "threads", options.threads);
@@ -117,7 +133,9 @@ export function resolveLlamaCppOptions(options: LlamaCppModelOptions): ResolvedL
       max_tokens: s.max_tokens ?? LLAMA_CPP_DEFAULTS.max_tokens,
       seed: s.seed ?? LLAMA_CPP_DEFAULTS.seed,
     },
-    chatTemplate: isTemplateFile(options.chatTemplate) ? resolve(options.baseDir ?? process.cwd(), options.chatTemplate) : options.chatTemplate,
+    chatTemplate: isTemplateFile(options.chatTemplate)
+      ? resolve(options.baseDir ?? process.cwd(), options.chatTemplate)
+      : options.chatTemplate,
     importNodeLlamaCpp: options.importNodeLlamaCpp,
   };
 }
@@ -140,7 +158,11 @@ export const LlamaCppModelConfigSchema = z.strictObject({
 export type LlamaCppModelConfig = z.infer<typeof LlamaCppModelConfigSchema>;
 
 /** Maps a config entry (already parsed by the config schema) to options; `name` is its key under `models:`. */
-export function llamaCppOptionsFromConfig(config: LlamaCppModelConfig, name: string, baseDir?: string): LlamaCppModelOptions {
+export function llamaCppOptionsFromConfig(
+  config: LlamaCppModelConfig,
+  name: string,
+  baseDir?: string,
+): LlamaCppModelOptions {
   const sampling: SamplingParams = {};
   if (config.temperature !== undefined) sampling.temperature = config.temperature;
   if (config.top_p !== undefined) sampling.top_p = config.top_p;

@@ -4,9 +4,16 @@ import type { ChatModel, ChatRequest, ChatResponse } from "../chat-model.js";
 import { ModelCallError } from "../model-call-error.js";
 import { LlamaChatEngine } from "../local/llama-chat-engine.js";
 import { loadCheckedModel, loadOnce } from "../local/llama-runtime.js";
-import { resolveLlamaCppOptions, type LlamaCppModelOptions, type ResolvedLlamaCppOptions } from "./llama-cpp-options.js";
+import {
+  resolveLlamaCppOptions,
+  type LlamaCppModelOptions,
+  type ResolvedLlamaCppOptions,
+} from "./llama-cpp-options.js";
 
-export { createLlamaCppEmbeddingModel, type LlamaCppEmbeddingOptions } from "./llama-cpp-embedding.js";
+export {
+  createLlamaCppEmbeddingModel,
+  type LlamaCppEmbeddingOptions,
+} from "./llama-cpp-embedding.js";
 export {
   LLAMA_CPP_DEFAULTS,
   LlamaCppModelConfigSchema,
@@ -33,7 +40,13 @@ async function engineFor(o: ResolvedLlamaCppOptions): Promise<LlamaChatEngine> {
   const loaded = await loadCheckedModel(o);
   const key = `${loaded.key}|chat|ctx=${o.contextSize ?? "auto"}|parallel=${o.parallel}|threads=${o.threads}|template=${o.chatTemplate ?? ""}`;
   return loadOnce(key, () =>
-    LlamaChatEngine.create(loaded, { contextSize: o.contextSize, parallel: o.parallel, threads: o.threads, chatTemplate: o.chatTemplate, spec: o.id }),
+    LlamaChatEngine.create(loaded, {
+      contextSize: o.contextSize,
+      parallel: o.parallel,
+      threads: o.threads,
+      chatTemplate: o.chatTemplate,
+      spec: o.id,
+    }),
   );
 }
 
@@ -68,13 +81,27 @@ export function createLlamaCppChatModel(options: LlamaCppModelOptions): LlamaCpp
         });
         return {
           content: generation.content,
-          usage: { prompt_tokens: generation.promptTokens, completion_tokens: generation.completionTokens, calls: 1, cached_calls: 0, cost_usd: 0 },
+          usage: {
+            prompt_tokens: generation.promptTokens,
+            completion_tokens: generation.completionTokens,
+            calls: 1,
+            cached_calls: 0,
+            cost_usd: 0,
+          },
           finishReason: generation.finishReason,
         };
       } catch (error) {
-        if (request.signal?.aborted) throw new ModelCallError("aborted", `${o.id}: call aborted`, { url: o.modelPath, cause: error });
+        if (request.signal?.aborted)
+          throw new ModelCallError("aborted", `${o.id}: call aborted`, {
+            url: o.modelPath,
+            cause: error,
+          });
         if (error instanceof PsysimError) throw error;
-        throw new PsysimError("MODEL_CALL_FAILED", `${o.id}: llama.cpp generation failed: ${(error as Error).message}`, { cause: error });
+        throw new PsysimError(
+          "MODEL_CALL_FAILED",
+          `${o.id}: llama.cpp generation failed: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
     },
   };

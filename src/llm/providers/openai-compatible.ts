@@ -1,5 +1,8 @@
 import OpenAI from "openai";
-import type { ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
+import type {
+  ChatCompletionCreateParamsBase,
+  ChatCompletionCreateParamsNonStreaming,
+} from "openai/resources/chat/completions";
 import type { ChatModel, ChatRequest, ChatResponse, SamplingParams } from "../chat-model.js";
 import { ModelCallError } from "../model-call-error.js";
 import { fromOpenAIError } from "./openai-error.js";
@@ -42,14 +45,28 @@ export function createOpenAICompatibleChatModel(options: OpenAICompatibleOptions
     url,
     client: new OpenAI({ baseURL: url, apiKey: options.apiKey, timeout, maxRetries: 0 }),
   }));
-  const pool = new ReplicaPool(replicas, options.balance === undefined ? {} : { strategy: options.balance });
-  const site = (url: string) => ({ id: options.id, url, ...(options.keyEnv === undefined ? {} : { keyEnv: options.keyEnv }) });
+  const pool = new ReplicaPool(
+    replicas,
+    options.balance === undefined ? {} : { strategy: options.balance },
+  );
+  const site = (url: string) => ({
+    id: options.id,
+    url,
+    ...(options.keyEnv === undefined ? {} : { keyEnv: options.keyEnv }),
+  });
 
   async function callReplica(replica: Replica, request: ChatRequest): Promise<ChatResponse> {
     const body = requestBody(options.model, { ...options.sampling, ...request.params }, request);
     try {
-      const reply = options.stream ? await streamed(replica.client, body, request.signal) : await plain(replica.client, body, request.signal);
-      if (typeof reply === "string") throw new ModelCallError("malformed", `${options.id} at ${replica.url}: malformed response: ${reply}`, { url: replica.url });
+      const reply = options.stream
+        ? await streamed(replica.client, body, request.signal)
+        : await plain(replica.client, body, request.signal);
+      if (typeof reply === "string")
+        throw new ModelCallError(
+          "malformed",
+          `${options.id} at ${replica.url}: malformed response: ${reply}`,
+          { url: replica.url },
+        );
       return reply;
     } catch (error) {
       throw fromOpenAIError(error, site(replica.url));
@@ -66,7 +83,11 @@ export function createOpenAICompatibleChatModel(options: OpenAICompatibleOptions
   };
 }
 
-function requestBody(model: string, params: SamplingParams, request: ChatRequest): ChatCompletionCreateParamsBase {
+function requestBody(
+  model: string,
+  params: SamplingParams,
+  request: ChatRequest,
+): ChatCompletionCreateParamsBase {
   const body: ChatCompletionCreateParamsBase = { model, messages: request.messages };
   if (params.temperature !== undefined) body.temperature = params.temperature;
   if (params.top_p !== undefined) body.top_p = params.top_p;
@@ -74,26 +95,55 @@ function requestBody(model: string, params: SamplingParams, request: ChatRequest
   if (params.max_tokens !== undefined) body.max_tokens = params.max_tokens;
   if (params.seed !== undefined) body.seed = params.seed;
   if (request.jsonSchema) {
-    body.response_format = { type: "json_schema", json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema } };
+    body.response_format = {
+      type: "json_schema",
+      json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema },
+    };
   }
   return body;
 }
 
-function usageOf(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): ChatResponse["usage"] {
-  return { prompt_tokens: usage?.prompt_tokens ?? 0, completion_tokens: usage?.completion_tokens ?? 0, calls: 1, cached_calls: 0, cost_usd: 0 };
+function usageOf(
+  usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined,
+): ChatResponse["usage"] {
+  return {
+    prompt_tokens: usage?.prompt_tokens ?? 0,
+    completion_tokens: usage?.completion_tokens ?? 0,
+    calls: 1,
+    cached_calls: 0,
+    cost_usd: 0,
+  };
 }
 
 /** The reply, or why the body was not a usable completion. */
-async function plain(client: OpenAI, body: ChatCompletionCreateParamsBase, signal?: AbortSignal): Promise<ChatResponse | string> {
-  const completion = await client.chat.completions.create(body as ChatCompletionCreateParamsNonStreaming, signal ? { signal } : {});
+async function plain(
+  client: OpenAI,
+  body: ChatCompletionCreateParamsBase,
+  signal?: AbortSignal,
+): Promise<ChatResponse | string> {
+  const completion = await client.chat.completions.create(
+    body as ChatCompletionCreateParamsNonStreaming,
+    signal ? { signal } : {},
+  );
   const choice = completion.choices?.[0];
   if (typeof choice?.message?.content !== "string") return "no message content in the reply";
-  return { content: choice.message.content, usage: usageOf(completion.usage), ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}) };
+  return {
+    content: choice.message.content,
+    usage: usageOf(completion.usage),
+    ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
+  };
 }
 
 /** Assembles a streamed reply; a stream that ends without a finish reason was cut off. */
-async function streamed(client: OpenAI, body: ChatCompletionCreateParamsBase, signal?: AbortSignal): Promise<ChatResponse | string> {
-  const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, signal ? { signal } : {});
+async function streamed(
+  client: OpenAI,
+  body: ChatCompletionCreateParamsBase,
+  signal?: AbortSignal,
+): Promise<ChatResponse | string> {
+  const stream = await client.chat.completions.create(
+    { ...body, stream: true, stream_options: { include_usage: true } },
+    signal ? { signal } : {},
+  );
   let content = "";
   let finishReason: string | undefined;
   let usage: ChatResponse["usage"] | undefined;

@@ -28,17 +28,40 @@ interface Replica {
 export function createOpenAIEmbeddingModel(options: OpenAIEmbeddingOptions): EmbeddingModel {
   const batchSize = options.batchSize ?? 64;
   const pool = new ReplicaPool(
-    options.baseUrls.map((url): Replica => ({ url, client: new OpenAI({ baseURL: url, apiKey: options.apiKey, timeout: options.timeoutMs ?? 120_000, maxRetries: 0 }) })),
+    options.baseUrls.map((url): Replica => ({
+      url,
+      client: new OpenAI({
+        baseURL: url,
+        apiKey: options.apiKey,
+        timeout: options.timeoutMs ?? 120_000,
+        maxRetries: 0,
+      }),
+    })),
   );
-  const site = (url: string) => ({ id: options.id, url, ...(options.keyEnv === undefined ? {} : { keyEnv: options.keyEnv }) });
+  const site = (url: string) => ({
+    id: options.id,
+    url,
+    ...(options.keyEnv === undefined ? {} : { keyEnv: options.keyEnv }),
+  });
 
-  async function embedBatch(replica: Replica, batch: string[], signal?: AbortSignal): Promise<number[][]> {
+  async function embedBatch(
+    replica: Replica,
+    batch: string[],
+    signal?: AbortSignal,
+  ): Promise<number[][]> {
     try {
-      const result = await replica.client.embeddings.create({ model: options.model, input: batch }, signal ? { signal } : {});
+      const result = await replica.client.embeddings.create(
+        { model: options.model, input: batch },
+        signal ? { signal } : {},
+      );
       const vectors: (number[] | undefined)[] = new Array(batch.length);
       for (const item of result.data ?? []) vectors[item.index] = item.embedding;
       if (vectors.some((v) => !Array.isArray(v)) || result.data.length !== batch.length) {
-        throw new ModelCallError("malformed", `${options.id} at ${replica.url}: malformed response: expected ${batch.length} embeddings, got ${result.data?.length ?? 0}`, { url: replica.url });
+        throw new ModelCallError(
+          "malformed",
+          `${options.id} at ${replica.url}: malformed response: expected ${batch.length} embeddings, got ${result.data?.length ?? 0}`,
+          { url: replica.url },
+        );
       }
       return vectors as number[][];
     } catch (error) {
@@ -53,7 +76,12 @@ export function createOpenAIEmbeddingModel(options: OpenAIEmbeddingOptions): Emb
       for (let start = 0; start < texts.length; start += batchSize) {
         const batch = texts.slice(start, start + batchSize);
         const vectors = await retrying(
-          () => pool.run((replica) => embedBatch(replica, batch, embedOptions.signal), (e) => e instanceof ModelCallError && ["connection", "timeout", "server"].includes(e.kind)),
+          () =>
+            pool.run(
+              (replica) => embedBatch(replica, batch, embedOptions.signal),
+              (e) =>
+                e instanceof ModelCallError && ["connection", "timeout", "server"].includes(e.kind),
+            ),
           options.retry,
           embedOptions.signal,
         );

@@ -1,5 +1,12 @@
 import OpenAI from "openai";
-import { ModelCallError, classifyHttpStatus, describeFailure, networkErrorCode, parseRetryAfter, type ModelFailureKind } from "../model-call-error.js";
+import {
+  ModelCallError,
+  classifyHttpStatus,
+  describeFailure,
+  networkErrorCode,
+  parseRetryAfter,
+  type ModelFailureKind,
+} from "../model-call-error.js";
 
 /** Where a call went, for messages: `<model id> at <url>`. */
 export interface CallSite {
@@ -37,7 +44,12 @@ export function fromOpenAIError(error: unknown, site: CallSite): ModelCallError 
     detail = networkErrorCode(error) ?? firstLine(String(error));
   }
   const message = `${site.id} at ${site.url}: ${describeFailure(kind, detail, site.keyEnv)}`;
-  return new ModelCallError(kind, message, { url: site.url, cause: error, ...(status === undefined ? {} : { status }), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  return new ModelCallError(kind, message, {
+    url: site.url,
+    cause: error,
+    ...(status === undefined ? {} : { status }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
 }
 
 function firstLine(text: string): string {

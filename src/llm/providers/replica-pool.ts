@@ -39,7 +39,10 @@ export class ReplicaPool<T> {
     return this.replicas.length;
   }
 
-  async run<R>(call: (replica: T) => Promise<R>, isReplicaFailure: (error: unknown) => boolean): Promise<R> {
+  async run<R>(
+    call: (replica: T) => Promise<R>,
+    isReplicaFailure: (error: unknown) => boolean,
+  ): Promise<R> {
     const tried = new Set<Replica<T>>();
     for (;;) {
       const replica = this.pick(tried);
@@ -61,7 +64,9 @@ export class ReplicaPool<T> {
   private pick(tried: ReadonlySet<Replica<T>>): Replica<T> {
     const now = this.now();
     const n = this.replicas.length;
-    const order = Array.from({ length: n }, (_, i) => this.replicas[(this.cursor + i) % n]!).filter((r) => !tried.has(r));
+    const order = Array.from({ length: n }, (_, i) => this.replicas[(this.cursor + i) % n]!).filter(
+      (r) => !tried.has(r),
+    );
     const healthy = order.filter((r) => r.downUntil <= now);
     const candidates = healthy.length > 0 ? healthy : order;
     let best = candidates[0]!;

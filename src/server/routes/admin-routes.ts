@@ -35,7 +35,10 @@ async function readUpload<T>(c: Context, read: (file: string) => Promise<T>): Pr
   const file = (await c.req.parseBody())["file"];
   if (!(file instanceof File)) throw new PsysimError("INPUT_INVALID", "choose a file to upload");
   const ext = extname(file.name).toLowerCase();
-  const name = basename(file.name).replace(/[^\w.-]/g, "_").slice(0, 80) || "upload";
+  const name =
+    basename(file.name)
+      .replace(/[^\w.-]/g, "_")
+      .slice(0, 80) || "upload";
   const dir = mkdtempSync(join(tmpdir(), "psysim-upload-"));
   try {
     const path = join(dir, UPLOAD_EXTENSIONS.has(ext) ? name : `${name}.jsonl`);
@@ -43,7 +46,8 @@ async function readUpload<T>(c: Context, read: (file: string) => Promise<T>): Pr
     try {
       return await read(path);
     } catch (error) {
-      if (error instanceof PsysimError) throw new PsysimError(error.code, error.message.split(`${dir}/`).join(""));
+      if (error instanceof PsysimError)
+        throw new PsysimError(error.code, error.message.split(`${dir}/`).join(""));
       throw error;
     }
   } finally {
@@ -92,25 +96,41 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
       ...(notice ? { notice } : {}),
     };
   };
-  const render = (c: Context<AuthEnv>, notice?: AdminView["notice"], status: 200 | 400 = 200) => c.html(adminPage(pageContext(c), view(notice)), status);
+  const render = (c: Context<AuthEnv>, notice?: AdminView["notice"], status: 200 | 400 = 200) =>
+    c.html(adminPage(pageContext(c), view(notice)), status);
   const problem = (c: Context<AuthEnv>, text: string) => render(c, { text, isProblem: true }, 400);
 
   app.get("/", (c) => render(c));
 
   app.post("/invites", async (c) => {
     const name = String((await c.req.parseBody())["name"] ?? "").trim();
-    if (!validName(name)) return problem(c, `"${name}": a user name uses letters, digits, '_', '.' and '-' (at most 64)`);
+    if (!validName(name))
+      return problem(
+        c,
+        `"${name}": a user name uses letters, digits, '_', '.' and '-' (at most 64)`,
+      );
     if (store.findLogin(name)) return problem(c, `"${name}" already has an account`);
     const token = randomToken();
-    store.createInvite({ tokenHash: tokenHash(token), name, role: "annotator", createdBy: c.get("user")!.id, expiresAt: new Date(options.now().getTime() + options.inviteTtlMs).toISOString() });
-    return render(c, { text: t(c.get("lang"), "inviteCreated", { name }), link: `${new URL(c.req.url).origin}/invite/${token}` });
+    store.createInvite({
+      tokenHash: tokenHash(token),
+      name,
+      role: "annotator",
+      createdBy: c.get("user")!.id,
+      expiresAt: new Date(options.now().getTime() + options.inviteTtlMs).toISOString(),
+    });
+    return render(c, {
+      text: t(c.get("lang"), "inviteCreated", { name }),
+      link: `${new URL(c.req.url).origin}/invite/${token}`,
+    });
   });
 
   app.post("/cards", async (c) => {
     try {
       const cards = await readUpload(c, readRoleCards);
       const { added, replaced } = store.upsertRoleCards(cards);
-      return render(c, { text: `${cards.length} role cards read: ${added} added, ${replaced} replaced` });
+      return render(c, {
+        text: `${cards.length} role cards read: ${added} added, ${replaced} replaced`,
+      });
     } catch (error) {
       if (error instanceof PsysimError) return problem(c, error.message);
       throw error;
@@ -121,7 +141,9 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
     try {
       const battles = await readUpload(c, readBattles);
       const { added, skipped } = store.importBattles(battles);
-      return render(c, { text: `${battles.length} battles read: ${added} added, ${skipped} already present` });
+      return render(c, {
+        text: `${battles.length} battles read: ${added} added, ${skipped} already present`,
+      });
     } catch (error) {
       if (error instanceof PsysimError) return problem(c, error.message);
       throw error;
@@ -130,22 +152,33 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
 
   app.post("/assignments", async (c) => {
     const body = await c.req.parseBody({ all: true });
-    const one = (key: string) => (Array.isArray(body[key]) ? String((body[key] as unknown[])[0]) : typeof body[key] === "string" ? (body[key] as string) : "");
+    const one = (key: string) =>
+      Array.isArray(body[key])
+        ? String((body[key] as unknown[])[0])
+        : typeof body[key] === "string"
+          ? (body[key] as string)
+          : "";
     const annotator = store.getUser(Number(one("annotator")));
     if (!annotator || annotator.role !== "annotator") return problem(c, "choose an annotator");
     const mode = one("mode") as AssignmentMode;
     if (mode !== "arena" && mode !== "client") return problem(c, "mode must be arena or client");
     const names = engine.counselorNames();
-    const chosen = body["card"] === undefined ? [] : ([] as unknown[]).concat(body["card"]).map(String);
+    const chosen =
+      body["card"] === undefined ? [] : ([] as unknown[]).concat(body["card"]).map(String);
     const cardIds = one("all_cards") ? store.listRoleCards().map((card) => card.id) : chosen;
     if (cardIds.length === 0) return problem(c, "choose at least one role card");
     const missing = cardIds.find((id) => !store.getRoleCard(id));
     if (missing) return problem(c, `no role card ${missing}; import it first`);
-    const random = new SeededRandom(deriveSeed(options.seed, `pairs/${annotator.id}/${store.listAssignments().length}`));
+    const random = new SeededRandom(
+      deriveSeed(options.seed, `pairs/${annotator.id}/${store.listAssignments().length}`),
+    );
     const assignments: NewAssignment[] = [];
     for (const cardId of cardIds) {
-      const [a, b] = one("random_pair") ? random.shuffle(names).slice(0, 2) : [one("counselor_a"), one("counselor_b")];
-      if (!a || !b || !names.includes(a) || !names.includes(b)) return problem(c, `counselors must be two of: ${names.join(", ")}`);
+      const [a, b] = one("random_pair")
+        ? random.shuffle(names).slice(0, 2)
+        : [one("counselor_a"), one("counselor_b")];
+      if (!a || !b || !names.includes(a) || !names.includes(b))
+        return problem(c, `counselors must be two of: ${names.join(", ")}`);
       if (a === b) return problem(c, "choose two different counselors");
       assignments.push({ annotatorId: annotator.id, cardId, counselorA: a, counselorB: b, mode });
     }
@@ -165,7 +198,11 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
     const records = Object.hasOwn(exports, name) ? exports[name] : undefined;
     if (!records) throw new HTTPException(404, { message: "unknown export" });
     return new Response(jsonlStream(records), {
-      headers: { "content-type": "application/x-ndjson; charset=utf-8", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
+      headers: {
+        "content-type": "application/x-ndjson; charset=utf-8",
+        "content-disposition": `attachment; filename="${name}"`,
+        "cache-control": "no-store",
+      },
     });
   });
 

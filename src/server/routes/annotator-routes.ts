@@ -14,13 +14,18 @@ async function field(c: Context, name: string): Promise<string> {
 }
 
 /** The annotator's pages: their own assignments and sessions only; anyone else's are "not found". */
-export function annotatorRoutes(store: AnnotationStore, sessions: ArenaSessions, engine: SessionEngine): Hono<AuthEnv> {
+export function annotatorRoutes(
+  store: AnnotationStore,
+  sessions: ArenaSessions,
+  engine: SessionEngine,
+): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.use("*", requireUser());
 
   const ownAssignment = (c: Context<AuthEnv>) => {
     const assignment = store.getAssignment(Number(c.req.param("id")));
-    if (!assignment || assignment.annotatorId !== c.get("user")!.id) throw new HTTPException(404, { message: "no such assignment" });
+    if (!assignment || assignment.annotatorId !== c.get("user")!.id)
+      throw new HTTPException(404, { message: "no such assignment" });
     return assignment;
   };
 
@@ -28,7 +33,8 @@ export function annotatorRoutes(store: AnnotationStore, sessions: ArenaSessions,
   const session = (c: Context<AuthEnv>, access: "read" | "write"): ArenaSession => {
     const user = c.get("user")!;
     const found = store.getArenaSession(c.req.param("id") ?? "");
-    const allowed = found && (found.annotatorId === user.id || (access === "read" && user.role === "admin"));
+    const allowed =
+      found && (found.annotatorId === user.id || (access === "read" && user.role === "admin"));
     if (!found || !allowed) throw new HTTPException(404, { message: "no such session" });
     return found;
   };
@@ -40,14 +46,21 @@ export function annotatorRoutes(store: AnnotationStore, sessions: ArenaSessions,
     if (user.role === "admin") return c.redirect("/admin", 303);
     const rows = store.listAssignments({ annotatorId: user.id }).map((assignment) => {
       const all = store.listSessions({ assignmentId: assignment.id });
-      return { assignment, card: store.getRoleCard(assignment.cardId), latest: all.at(-1) ?? null, finishedSessions: all.filter((s) => s.status === "finished").length };
+      return {
+        assignment,
+        card: store.getRoleCard(assignment.cardId),
+        latest: all.at(-1) ?? null,
+        finishedSessions: all.filter((s) => s.status === "finished").length,
+      };
     });
     return c.html(assignmentsPage(pageContext(c), rows));
   });
 
   app.post("/assignments/:id/start", async (c) => {
     const assignment = ownAssignment(c);
-    const active = store.listSessions({ assignmentId: assignment.id }).find((s) => s.status === "active");
+    const active = store
+      .listSessions({ assignmentId: assignment.id })
+      .find((s) => s.status === "active");
     const started = active ?? (await sessions.start(assignment, c.get("user")!));
     return back(c, started.id);
   });
@@ -64,16 +77,28 @@ export function annotatorRoutes(store: AnnotationStore, sessions: ArenaSessions,
       const battle = store.battleForTurn(found.id, (i + 1) / 2);
       if (battle) battles.set(i, battle);
     });
-    return c.html(sessionPage(pageContext(c), { session: found, assignment, card, maxTurns: engine.maxTurns, battles }));
+    return c.html(
+      sessionPage(pageContext(c), {
+        session: found,
+        assignment,
+        card,
+        maxTurns: engine.maxTurns,
+        battles,
+      }),
+    );
   });
 
   app.post("/sessions/:id/vote", async (c) => {
     const found = session(c, "write");
     const pick = (await field(c, "pick")) as Pick;
     const turn = Number(await field(c, "turn"));
-    if (!PICKS.includes(pick) || !Number.isInteger(turn)) throw new HTTPException(400, { message: "a vote needs a turn and a pick (A, B, tie or both_bad)" });
+    if (!PICKS.includes(pick) || !Number.isInteger(turn))
+      throw new HTTPException(400, {
+        message: "a vote needs a turn and a pick (A, B, tie or both_bad)",
+      });
     const result = sessions.vote(found.id, c.get("user") as User, turn, pick);
-    if (result.kind === "recorded" && result.session.status === "active") sessions.advanceInBackground(found.id);
+    if (result.kind === "recorded" && result.session.status === "active")
+      sessions.advanceInBackground(found.id);
     return back(c, found.id);
   });
 
@@ -84,7 +109,11 @@ export function annotatorRoutes(store: AnnotationStore, sessions: ArenaSessions,
 
   app.post("/sessions/:id/restart", async (c) => {
     const found = session(c, "write");
-    const fresh = await sessions.restart(found, store.getAssignment(found.assignmentId)!, c.get("user")!);
+    const fresh = await sessions.restart(
+      found,
+      store.getAssignment(found.assignmentId)!,
+      c.get("user")!,
+    );
     return back(c, fresh.id);
   });
 

@@ -1,7 +1,12 @@
 import { Hono, type Context } from "hono";
 import type { AnnotationStore } from "../annotation-store.js";
 import type { LoginRateLimit } from "../login-rate-limit.js";
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword, type ScryptParams } from "../password.js";
+import {
+  hashPassword,
+  MIN_PASSWORD_LENGTH,
+  verifyPassword,
+  type ScryptParams,
+} from "../password.js";
 import { tokenHash } from "../tokens.js";
 import { loginPage, messagePage, passwordPage } from "../views/auth-pages.js";
 import { t } from "../views/i18n.js";
@@ -14,7 +19,8 @@ export interface AuthRouteOptions extends WebAuthOptions {
 }
 
 function clientAddress(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
+    ?.incoming;
   return incoming?.socket?.remoteAddress ?? "in-process";
 }
 
@@ -29,7 +35,9 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
   /** Compared against when the account does not exist, so a wrong name costs as long as a wrong password. */
   let decoyHash: Promise<string> | undefined;
 
-  app.get("/login", (c) => (c.get("user") ? c.redirect("/", 303) : c.html(loginPage(pageContext(c)))));
+  app.get("/login", (c) =>
+    c.get("user") ? c.redirect("/", 303) : c.html(loginPage(pageContext(c))),
+  );
 
   app.post("/login", async (c) => {
     const page = pageContext(c);
@@ -39,7 +47,13 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
     const wait = options.rateLimit.retryAfterMs(keys);
     if (wait > 0) {
       c.header("Retry-After", String(Math.ceil(wait / 1000)));
-      return c.html(loginPage(page, { name, error: t(page.lang, "tooManyAttempts", { minutes: Math.ceil(wait / 60_000) }) }), 429);
+      return c.html(
+        loginPage(page, {
+          name,
+          error: t(page.lang, "tooManyAttempts", { minutes: Math.ceil(wait / 60_000) }),
+        }),
+        429,
+      );
     }
     const login = store.findLogin(name);
     decoyHash ??= hashPassword("decoy password never used", options.scrypt);
@@ -61,16 +75,45 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
   app.get("/setup", (c) => {
     const page = pageContext(c);
     const token = c.req.query("token") ?? "";
-    return c.html(passwordPage(page, { title: t(page.lang, "setupTitle"), help: t(page.lang, "setupHelp"), action: "/setup", token, name: "admin", nameEditable: true }));
+    return c.html(
+      passwordPage(page, {
+        title: t(page.lang, "setupTitle"),
+        help: t(page.lang, "setupHelp"),
+        action: "/setup",
+        token,
+        name: "admin",
+        nameEditable: true,
+      }),
+    );
   });
 
   app.post("/setup", async (c) => {
     const page = pageContext(c);
-    const [token, name, password] = [await field(c, "token"), (await field(c, "name")).trim(), await field(c, "password")];
-    const form = { title: t(page.lang, "setupTitle"), help: t(page.lang, "setupHelp"), action: "/setup", token, name, nameEditable: true };
-    if (password.length < MIN_PASSWORD_LENGTH || !validName(name)) return c.html(passwordPage(page, { ...form, error: t(page.lang, "passwordTooShort") }), 400);
-    const user = store.consumeSetupToken(tokenHash(token), name, await hashPassword(password, options.scrypt));
-    if (!user) return c.html(messagePage(page, t(page.lang, "setupTitle"), t(page.lang, "setupInvalid")), 403);
+    const [token, name, password] = [
+      await field(c, "token"),
+      (await field(c, "name")).trim(),
+      await field(c, "password"),
+    ];
+    const form = {
+      title: t(page.lang, "setupTitle"),
+      help: t(page.lang, "setupHelp"),
+      action: "/setup",
+      token,
+      name,
+      nameEditable: true,
+    };
+    if (password.length < MIN_PASSWORD_LENGTH || !validName(name))
+      return c.html(passwordPage(page, { ...form, error: t(page.lang, "passwordTooShort") }), 400);
+    const user = store.consumeSetupToken(
+      tokenHash(token),
+      name,
+      await hashPassword(password, options.scrypt),
+    );
+    if (!user)
+      return c.html(
+        messagePage(page, t(page.lang, "setupTitle"), t(page.lang, "setupInvalid")),
+        403,
+      );
     signIn(c, options, user);
     return c.redirect("/admin", 303);
   });
@@ -79,8 +122,21 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
     const page = pageContext(c);
     const token = c.req.param("token");
     const invite = store.findOpenInvite(tokenHash(token), options.now().toISOString());
-    if (!invite) return c.html(messagePage(page, t(page.lang, "inviteTitle"), t(page.lang, "inviteInvalid")), 404);
-    return c.html(passwordPage(page, { title: t(page.lang, "inviteTitle"), help: t(page.lang, "inviteHelp"), action: `/invite/${token}`, token, name: invite.name, nameEditable: false }));
+    if (!invite)
+      return c.html(
+        messagePage(page, t(page.lang, "inviteTitle"), t(page.lang, "inviteInvalid")),
+        404,
+      );
+    return c.html(
+      passwordPage(page, {
+        title: t(page.lang, "inviteTitle"),
+        help: t(page.lang, "inviteHelp"),
+        action: `/invite/${token}`,
+        token,
+        name: invite.name,
+        nameEditable: false,
+      }),
+    );
   });
 
   app.post("/invite/:token", async (c) => {
@@ -88,13 +144,32 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
     const token = c.req.param("token");
     const password = await field(c, "password");
     const invite = store.findOpenInvite(tokenHash(token), options.now().toISOString());
-    if (!invite) return c.html(messagePage(page, t(page.lang, "inviteTitle"), t(page.lang, "inviteInvalid")), 404);
+    if (!invite)
+      return c.html(
+        messagePage(page, t(page.lang, "inviteTitle"), t(page.lang, "inviteInvalid")),
+        404,
+      );
     if (password.length < MIN_PASSWORD_LENGTH) {
-      const form = { title: t(page.lang, "inviteTitle"), help: t(page.lang, "inviteHelp"), action: `/invite/${token}`, token, name: invite.name, nameEditable: false };
+      const form = {
+        title: t(page.lang, "inviteTitle"),
+        help: t(page.lang, "inviteHelp"),
+        action: `/invite/${token}`,
+        token,
+        name: invite.name,
+        nameEditable: false,
+      };
       return c.html(passwordPage(page, { ...form, error: t(page.lang, "passwordTooShort") }), 400);
     }
-    const user = store.acceptInvite(tokenHash(token), await hashPassword(password, options.scrypt), options.now().toISOString());
-    if (!user) return c.html(messagePage(page, t(page.lang, "inviteTitle"), t(page.lang, "inviteInvalid")), 409);
+    const user = store.acceptInvite(
+      tokenHash(token),
+      await hashPassword(password, options.scrypt),
+      options.now().toISOString(),
+    );
+    if (!user)
+      return c.html(
+        messagePage(page, t(page.lang, "inviteTitle"), t(page.lang, "inviteInvalid")),
+        409,
+      );
     signIn(c, options, user);
     return c.redirect("/", 303);
   });

@@ -11,13 +11,17 @@ import { pageContext, requireUser, type AuthEnv } from "../web-auth.js";
  * The leaderboard, for the admin only: annotators judging while they can see standings
  * would be nudged by them. Human and imported LLM battles are rated apart (by judge kind).
  */
-export function leaderboardRoutes(store: AnnotationStore, options: { rounds: number; seed: number }): Hono<AuthEnv> {
+export function leaderboardRoutes(
+  store: AnnotationStore,
+  options: { rounds: number; seed: number },
+): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.use("*", requireUser("admin"));
   app.get("/", (c) => {
     const battles = [...store.iterateBattles()];
     const groups = new Map<string, Battle[]>();
-    for (const b of battles) groups.set(judgeKind(b.judge), [...(groups.get(judgeKind(b.judge)) ?? []), b]);
+    for (const b of battles)
+      groups.set(judgeKind(b.judge), [...(groups.get(judgeKind(b.judge)) ?? []), b]);
     const boards: LeaderboardView["boards"] = [...groups.entries()]
       .sort(([x], [y]) => (x < y ? -1 : 1))
       .map(([kind, group]) => {
@@ -28,7 +32,13 @@ export function leaderboardRoutes(store: AnnotationStore, options: { rounds: num
           throw error;
         }
       });
-    return c.html(leaderboardPage(pageContext(c), { boards, agreements: itemAgreements(battles), rounds: options.rounds }));
+    return c.html(
+      leaderboardPage(pageContext(c), {
+        boards,
+        agreements: itemAgreements(battles),
+        rounds: options.rounds,
+      }),
+    );
   });
   return app;
 }

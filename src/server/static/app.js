@@ -28,8 +28,12 @@ document.addEventListener("DOMContentLoaded", () => {
     document.addEventListener("keydown", (event) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target;
-      if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
-      const keys = { "1": "a", "2": "b", "3": "t", "4": "x" };
+      if (
+        target instanceof HTMLElement &&
+        (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+      )
+        return;
+      const keys = { 1: "a", 2: "b", 3: "t", 4: "x" };
       const key = keys[event.key] || event.key.toLowerCase();
       const button = voteForm.querySelector(`button[data-key="${key}"]`);
       if (!button) return;

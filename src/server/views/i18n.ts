@@ -109,10 +109,12 @@ const en: Record<MessageKey, string> = {
   tooManyAttempts: "Too many attempts; try again in {minutes} minutes.",
   setupTitle: "Create the admin account",
   setupHelp: "This is the first start. Choose the admin's user name and password.",
-  setupInvalid: "This one-time link is invalid or already used. Use the link the server printed when it started.",
+  setupInvalid:
+    "This one-time link is invalid or already used. Use the link the server printed when it started.",
   inviteTitle: "Accept invitation",
   inviteHelp: "You are invited to join as an annotator (counselor). Choose a password.",
-  inviteInvalid: "This invitation is invalid, expired or already used. Ask the admin for a new link.",
+  inviteInvalid:
+    "This invitation is invalid, expired or already used. Ask the admin for a new link.",
   passwordTooShort: "The password needs at least 10 characters.",
   createAccount: "Create account",
   myAssignments: "My assignments",
@@ -130,7 +132,8 @@ const en: Record<MessageKey, string> = {
   start: "Start",
   resume: "Resume",
   restart: "Restart",
-  restartConfirm: "Restarting keeps the choices you made, but marks this session as restarted. Restart?",
+  restartConfirm:
+    "Restarting keeps the choices you made, but marks this session as restarted. Restart?",
   view: "View",
   turnOf: "Turn {turn} · at most {max}",
   votesSoFar: "{n} votes so far",
@@ -196,11 +199,20 @@ const en: Record<MessageKey, string> = {
 const TABLES: Record<UiLanguage, Record<MessageKey, string>> = { zh, en };
 
 /** A message in the interface language, with `{name}` placeholders filled (values are escaped later by the template). */
-export function t(lang: UiLanguage, key: MessageKey, values: Record<string, string | number> = {}): string {
-  return TABLES[lang][key].replace(/\{(\w+)\}/g, (_m, name: string) => String(values[name] ?? `{${name}}`));
+export function t(
+  lang: UiLanguage,
+  key: MessageKey,
+  values: Record<string, string | number> = {},
+): string {
+  return TABLES[lang][key].replace(/\{(\w+)\}/g, (_m, name: string) =>
+    String(values[name] ?? `{${name}}`),
+  );
 }
 
-export function pickUiLanguage(cookie: string | undefined, acceptLanguage: string | undefined): UiLanguage {
+export function pickUiLanguage(
+  cookie: string | undefined,
+  acceptLanguage: string | undefined,
+): UiLanguage {
   if (cookie === "zh" || cookie === "en") return cookie;
   return /^\s*en\b/i.test(acceptLanguage ?? "") ? "en" : "zh";
 }

@@ -13,9 +13,24 @@ export function cardLabel(card: RoleCard): string {
 export function roleCardDetails(card: RoleCard): Markup {
   const lang = card.language;
   const fields = isFullRoleCard(card)
-    ? (["gender", "age", "education", "occupation", "marital_status", "family_relationships", "resistance", "chief_complaint"] as const).map((f) => [f, String(card[f])] as const)
+    ? (
+        [
+          "gender",
+          "age",
+          "education",
+          "occupation",
+          "marital_status",
+          "family_relationships",
+          "resistance",
+          "chief_complaint",
+        ] as const
+      ).map((f) => [f, String(card[f])] as const)
     : ([["chief_complaint", card.chief_complaint]] as const);
   return html`<dl class="role-card" lang="${lang === "zh" ? "zh-CN" : "en"}">
-  ${fields.map(([field, value]) => html`<dt>${ROLE_CARD_LABELS[lang][field]}</dt><dd>${value}</dd>`)}
-</dl>`;
+    ${fields.map(
+      ([field, value]) =>
+        html`<dt>${ROLE_CARD_LABELS[lang][field]}</dt>
+          <dd>${value}</dd>`,
+    )}
+  </dl>`;
 }
