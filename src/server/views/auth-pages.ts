@@ -16,28 +16,15 @@ export function loginPage(
     page,
     t(lang, "login"),
     html`<section class="narrow card-box">
-      <h1>${t(lang, "login")}</h1>
-      ${problem(options.error)}
-      <form method="post" action="/login">
-        ${csrfField(page)}
-        <label
-          >${t(lang, "name")}<input
-            name="name"
-            autocomplete="username"
-            required
-            autofocus
-            value="${options.name ?? ""}"
-        /></label>
-        <label
-          >${t(lang, "password")}<input
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-        /></label>
-        <button type="submit" class="primary">${t(lang, "login")}</button>
-      </form>
-    </section>`,
+  <h1>${t(lang, "login")}</h1>
+  ${problem(options.error)}
+  <form method="post" action="/login">
+    ${csrfField(page)}
+    <label>${t(lang, "name")}<input name="name" autocomplete="username" required autofocus value="${options.name ?? ""}"></label>
+    <label>${t(lang, "password")}<input name="password" type="password" autocomplete="current-password" required></label>
+    <button type="submit" class="primary">${t(lang, "login")}</button>
+  </form>
+</section>`,
   );
 }
 
@@ -59,32 +46,17 @@ export function passwordPage(
     page,
     options.title,
     html`<section class="narrow card-box">
-      <h1>${options.title}</h1>
-      <p>${options.help}</p>
-      ${problem(options.error)}
-      <form method="post" action="${options.action}">
-        ${csrfField(page)}
-        <input type="hidden" name="token" value="${options.token}" />
-        <label
-          >${t(lang, "name")}<input
-            name="name"
-            autocomplete="username"
-            required
-            value="${options.name ?? ""}"
-            ${options.nameEditable ? "" : "readonly"}
-        /></label>
-        <label
-          >${t(lang, "password")} <small>(${t(lang, "passwordHint")})</small
-          ><input
-            name="password"
-            type="password"
-            autocomplete="new-password"
-            minlength="${MIN_PASSWORD_LENGTH}"
-            required
-        /></label>
-        <button type="submit" class="primary">${t(lang, "createAccount")}</button>
-      </form>
-    </section>`,
+  <h1>${options.title}</h1>
+  <p>${options.help}</p>
+  ${problem(options.error)}
+  <form method="post" action="${options.action}">
+    ${csrfField(page)}
+    <input type="hidden" name="token" value="${options.token}">
+    <label>${t(lang, "name")}<input name="name" autocomplete="username" required value="${options.name ?? ""}" ${options.nameEditable ? "" : "readonly"}></label>
+    <label>${t(lang, "password")} <small>(${t(lang, "passwordHint")})</small><input name="password" type="password" autocomplete="new-password" minlength="${MIN_PASSWORD_LENGTH}" required></label>
+    <button type="submit" class="primary">${t(lang, "createAccount")}</button>
+  </form>
+</section>`,
   );
 }
 
@@ -92,9 +64,6 @@ export function messagePage(page: PageContext, title: string, message: string): 
   return layout(
     page,
     title,
-    html`<section class="narrow card-box">
-      <h1>${title}</h1>
-      <p class="problem" role="alert">${message}</p>
-    </section>`,
+    html`<section class="narrow card-box"><h1>${title}</h1><p class="problem" role="alert">${message}</p></section>`,
   );
 }

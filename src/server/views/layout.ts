@@ -15,7 +15,7 @@ export interface PageContext {
 
 /** A hidden CSRF field: every form that changes state carries one. */
 export function csrfField(page: PageContext): Markup {
-  return html`<input type="hidden" name="_csrf" value="${page.csrf}" />`;
+  return html`<input type="hidden" name="_csrf" value="${page.csrf}">`;
 }
 
 export function layout(
@@ -27,34 +27,32 @@ export function layout(
   const { lang, user } = page;
   const other: UiLanguage = lang === "zh" ? "en" : "zh";
   return html`<!doctype html>
-    <html lang="${lang === "zh" ? "zh-CN" : "en"}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} · ${t(lang, "appName")}</title>
-        <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/static/style.css" />
-        <script src="/static/app.js" defer></script>
-      </head>
-      <body>
-        <header class="topbar">
-          <a class="brand" href="/">${t(lang, "appName")}</a>
-          <nav>
-            ${user?.role === "admin" ? html`<a href="/admin">${t(lang, "admin")}</a><a href="/leaderboard">${t(lang, "leaderboard")}</a>` : ""}
-            <a href="${page.path}?lang=${other}" hreflang="${other}">${t(lang, "language")}</a>
-            ${
-              user
-                ? html`<span class="who">${user.name}</span>
-                    <form method="post" action="/logout" class="inline">
-                      ${csrfField(page)}<button type="submit" class="link">
-                        ${t(lang, "logout")}
-                      </button>
-                    </form>`
-                : ""
-            }
-          </nav>
-        </header>
-        <main class="${options.wide ? "page wide" : "page"}">${body}</main>
-      </body>
-    </html>`;
+<html lang="${lang === "zh" ? "zh-CN" : "en"}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${t(lang, "appName")}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/static/style.css">
+<script src="/static/app.js" defer></script>
+</head>
+<body>
+<header class="topbar">
+  <a class="brand" href="/">${t(lang, "appName")}</a>
+  <nav>
+    ${user?.role === "admin" ? html`<a href="/admin">${t(lang, "admin")}</a><a href="/leaderboard">${t(lang, "leaderboard")}</a>` : ""}
+    <a href="${page.path}?lang=${other}" hreflang="${other}">${t(lang, "language")}</a>
+    ${
+      user
+        ? html`<span class="who">${user.name}</span>
+        <form method="post" action="/logout" class="inline">${csrfField(page)}<button type="submit" class="link">${t(lang, "logout")}</button></form>`
+        : ""
+    }
+  </nav>
+</header>
+<main class="${options.wide ? "page wide" : "page"}">
+${body}
+</main>
+</body>
+</html>`;
 }

@@ -70,115 +70,34 @@ const fixed = (x: number | null, digits = 1) => (x === null ? "–" : x.toFixed(
 function agreementRows(rows: RaterPairAgreement[], s: (typeof L)["zh"]): Markup {
   return rows.length === 0
     ? html`<p class="muted">${s.none}</p>`
-    : html`<table class="list num">
-        <thead>
-          <tr>
-            <th>${s.judge}</th>
-            <th>${s.compared}</th>
-            <th>${s.accuracy}</th>
-            <th>${s.kappa}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (r) =>
-              html`<tr>
-                <td>${r.judged} / ${r.reference}</td>
-                <td>${r.agreement.compared}</td>
-                <td>
-                  ${fixed(r.agreement.accuracy === null ? null : r.agreement.accuracy * 100)}%
-                </td>
-                <td>${fixed(r.agreement.kappa, 3)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>`;
+    : html`<table class="list num"><thead><tr><th>${s.judge}</th><th>${s.compared}</th><th>${s.accuracy}</th><th>${s.kappa}</th></tr></thead><tbody>
+  ${rows.map((r) => html`<tr><td>${r.judged} / ${r.reference}</td><td>${r.agreement.compared}</td><td>${fixed(r.agreement.accuracy === null ? null : r.agreement.accuracy * 100)}%</td><td>${fixed(r.agreement.kappa, 3)}</td></tr>`)}
+</tbody></table>`;
 }
 
 function pooledRow(a: Agreement, s: (typeof L)["zh"]): Markup | string {
   return a.compared === 0
     ? ""
-    : html`<p>
-        ${s.pooled}: ${s.compared} ${a.compared}, ${s.accuracy}
-        ${fixed(a.accuracy === null ? null : a.accuracy * 100)}%, κ ${fixed(a.kappa, 3)}
-      </p>`;
+    : html`<p>${s.pooled}: ${s.compared} ${a.compared}, ${s.accuracy} ${fixed(a.accuracy === null ? null : a.accuracy * 100)}%, κ ${fixed(a.kappa, 3)}</p>`;
 }
 
 function board(kind: string, b: Leaderboard, s: (typeof L)["zh"]): Markup {
   return html`<section class="card-box" id="board-${kind}">
-    <h2>${s.judge}: ${kind} (${b.battles} ${s.battles})</h2>
-    <table class="list num">
-      <thead>
-        <tr>
-          <th>${s.model}</th>
-          <th>${s.rank}</th>
-          <th>${s.rating}</th>
-          <th>${s.interval}</th>
-          <th>${s.elo}</th>
-          <th>${s.battles}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${b.rows.map(
-          (r) =>
-            html`<tr>
-              <td>${r.model}</td>
-              <td>${r.rank}</td>
-              <td>${fixed(r.rating)}</td>
-              <td class="interval">[${fixed(r.lower)}, ${fixed(r.upper)}]</td>
-              <td>${fixed(r.elo)}</td>
-              <td>${r.battles}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    <div class="leaderboard-grid">
-      <div>
-        <h3>${s.matrix}</h3>
-        <table class="list num">
-          <thead>
-            <tr>
-              <th></th>
-              ${b.matrix.models.map((m) => html`<th>${m}</th>`)}
-            </tr>
-          </thead>
-          <tbody>
-            ${b.matrix.models.map(
-              (m, i) =>
-                html`<tr>
-                  <th>${m}</th>
-                  ${b.matrix.counts[i]!.map((n) => html`<td>${n}</td>`)}
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
-      <div>
-        <h3>${s.upvotes}</h3>
-        <table class="list num">
-          <thead>
-            <tr>
-              <th>${s.model}</th>
-              <th>${s.total}</th>
-              <th>${s.occurrences}</th>
-              <th>${s.average}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${b.upvotes.map(
-              (u) =>
-                html`<tr>
-                  <td>${u.model}</td>
-                  <td>${fixed(u.upvotes)}</td>
-                  <td>${u.occurrences}</td>
-                  <td>${fixed(u.average, 2)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
-    </div>
-  </section>`;
+  <h2>${s.judge}: ${kind} (${b.battles} ${s.battles})</h2>
+  <table class="list num"><thead><tr><th>${s.model}</th><th>${s.rank}</th><th>${s.rating}</th><th>${s.interval}</th><th>${s.elo}</th><th>${s.battles}</th></tr></thead><tbody>
+  ${b.rows.map((r) => html`<tr><td>${r.model}</td><td>${r.rank}</td><td>${fixed(r.rating)}</td><td class="interval">[${fixed(r.lower)}, ${fixed(r.upper)}]</td><td>${fixed(r.elo)}</td><td>${r.battles}</td></tr>`)}
+  </tbody></table>
+  <div class="leaderboard-grid">
+  <div><h3>${s.matrix}</h3>
+  <table class="list num"><thead><tr><th></th>${b.matrix.models.map((m) => html`<th>${m}</th>`)}</tr></thead><tbody>
+  ${b.matrix.models.map((m, i) => html`<tr><th>${m}</th>${b.matrix.counts[i]!.map((n) => html`<td>${n}</td>`)}</tr>`)}
+  </tbody></table></div>
+  <div><h3>${s.upvotes}</h3>
+  <table class="list num"><thead><tr><th>${s.model}</th><th>${s.total}</th><th>${s.occurrences}</th><th>${s.average}</th></tr></thead><tbody>
+  ${b.upvotes.map((u) => html`<tr><td>${u.model}</td><td>${fixed(u.upvotes)}</td><td>${u.occurrences}</td><td>${fixed(u.average, 2)}</td></tr>`)}
+  </tbody></table></div>
+  </div>
+</section>`;
 }
 
 export function leaderboardPage(page: PageContext, view: LeaderboardView): Markup {
@@ -187,23 +106,16 @@ export function leaderboardPage(page: PageContext, view: LeaderboardView): Marku
     page,
     s.title,
     html`<h1>${s.title}</h1>
-      <p class="muted">${s.intro}</p>
-      ${view.boards.length === 0 ? html`<p class="muted">${s.noBattles}</p>` : ""}
-      ${view.boards.map((b) =>
-        b.board
-          ? board(b.kind, b.board, s)
-          : html`<section class="card-box">
-              <h2>${s.judge}: ${b.kind}</h2>
-              <p class="muted">${b.problem ?? ""}</p>
-            </section>`,
-      )}
-      <section class="card-box" id="agreement">
-        <h2>${s.agreement}</h2>
-        <h3>${s.judgeVsHuman}</h3>
-        ${agreementRows(view.agreements.judgeVsHuman, s)}
-        <h3>${s.between}</h3>
-        ${agreementRows(view.agreements.betweenAnnotators, s)}
-        ${pooledRow(view.agreements.betweenAnnotatorsPooled, s)}
-      </section>`,
+<p class="muted">${s.intro}</p>
+${view.boards.length === 0 ? html`<p class="muted">${s.noBattles}</p>` : ""}
+${view.boards.map((b) => (b.board ? board(b.kind, b.board, s) : html`<section class="card-box"><h2>${s.judge}: ${b.kind}</h2><p class="muted">${b.problem ?? ""}</p></section>`))}
+<section class="card-box" id="agreement">
+  <h2>${s.agreement}</h2>
+  <h3>${s.judgeVsHuman}</h3>
+  ${agreementRows(view.agreements.judgeVsHuman, s)}
+  <h3>${s.between}</h3>
+  ${agreementRows(view.agreements.betweenAnnotators, s)}
+  ${pooledRow(view.agreements.betweenAnnotatorsPooled, s)}
+</section>`,
   );
 }

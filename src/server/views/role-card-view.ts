@@ -27,10 +27,6 @@ export function roleCardDetails(card: RoleCard): Markup {
       ).map((f) => [f, String(card[f])] as const)
     : ([["chief_complaint", card.chief_complaint]] as const);
   return html`<dl class="role-card" lang="${lang === "zh" ? "zh-CN" : "en"}">
-    ${fields.map(
-      ([field, value]) =>
-        html`<dt>${ROLE_CARD_LABELS[lang][field]}</dt>
-          <dd>${value}</dd>`,
-    )}
-  </dl>`;
+  ${fields.map(([field, value]) => html`<dt>${ROLE_CARD_LABELS[lang][field]}</dt><dd>${value}</dd>`)}
+</dl>`;
 }
