@@ -50,6 +50,19 @@ describe("ResponseValidator (σ, paper §3.5)", () => {
       "一、先停下来",
       "• breathe slowly",
       "Try this: 1) rest, 2) walk.",
+      // Issue 12: bare numbers in sequence (the paper's own "1, 2, 3") and numbers glued to the
+      // previous item.
+      "1 深呼吸，2 散步，3 写日记",
+      "1深呼吸，2散步，3写日记",
+      "1.深呼吸2.散步",
+      "你可以试试1.深呼吸 2.散步",
+      "Some ideas: 1 breathe, 2 walk, 3 write it down.",
+      // Chinese and English ordinals that open clauses.
+      "第一，先照顾好睡眠；第二，找人聊聊。",
+      "第一步：觉察情绪。第二步：给它命名。",
+      "首先，试着深呼吸；其次，给自己一点时间。",
+      "First, notice the feeling. Second, name it.",
+      "Firstly, rest; secondly, talk to someone.",
     ]) {
       assert.equal(hasEnumeration(text), true, text);
     }
@@ -62,6 +75,17 @@ describe("ResponseValidator (σ, paper §3.5)", () => {
       "大概3.5个小时",
       "我考了第1名。",
       "马克·吐温说过",
+      // Quantities, dates and single ordinals are prose, even several in one reply.
+      "我有1个姐姐，2个弟弟，3只猫。",
+      "从 1 月 2 日 3 点开始就睡不着了",
+      "I slept 1 hour, then 2 hours, then 3 hours.",
+      "大概1、2次吧，最多3次。",
+      "每天睡5个小时，已经持续了2周，体重掉了1.5公斤。",
+      "这是你第一次和我说起这件事，第二次见面时我们可以再聊。",
+      "首先你要照顾好自己，其他的慢慢来。",
+      "First, thank you for telling me.",
+      "At first it was fine, and the second week was harder.",
+      "第一，我很感谢你愿意说出来。",
     ]) {
       assert.equal(hasEnumeration(text), false, text);
     }
