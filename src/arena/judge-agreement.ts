@@ -1,5 +1,6 @@
 import { PsysimError } from "../core/errors.js";
 import { deriveSeed } from "../core/random.js";
+import { runWorkerPool } from "../core/worker-pool.js";
 import { schemaTag } from "../core/schema.js";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.js";
 import type { Battle } from "../core/battle.js";
@@ -69,46 +70,42 @@ export async function judgeAgreement(
 
   const usage = emptyUsage();
   const judged: Battle[] = new Array(work.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < work.length) {
-      const k = next++;
-      const { battle, dialogue, history } = work[k]!;
-      const context = {
-        dialogueId: battle.dialogue_id,
-        turn: battle.turn,
-        seed: deriveSeed(options.seed, battle.id),
-      };
-      const verdict = await options.supervisor.compare(
-        dialogue.language,
-        history,
-        battle.response_a,
-        battle.response_b,
-        context,
-        options.bothOrders,
-      );
-      addUsage(usage, verdict.usage);
-      judged[k] = {
-        schema: schemaTag("battle"),
-        id: `${battle.id}/${options.supervisor.judgeId}`,
-        dialogue_id: battle.dialogue_id,
-        turn: battle.turn,
-        history_ref: battle.history_ref,
-        model_a: battle.model_a,
-        model_b: battle.model_b,
-        response_a: battle.response_a,
-        response_b: battle.response_b,
-        winner: verdict.winner,
-        judge: options.supervisor.judgeId,
-        ...(verdict.order ? { order: verdict.order } : {}),
-        rationale: verdict.rationale,
-        ...(verdict.consistent !== undefined ? { consistent: verdict.consistent } : {}),
-        ts: new Date().toISOString(),
-      };
-      options.onJudged?.(judged[k]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, work.length) }, worker));
+  // The agreement needs every verdict, so any failure ends the pass (no per-task handler).
+  await runWorkerPool(work.length, { concurrency: options.concurrency }, async (k) => {
+    const { battle, dialogue, history } = work[k]!;
+    const context = {
+      dialogueId: battle.dialogue_id,
+      turn: battle.turn,
+      seed: deriveSeed(options.seed, battle.id),
+    };
+    const verdict = await options.supervisor.compare(
+      dialogue.language,
+      history,
+      battle.response_a,
+      battle.response_b,
+      context,
+      options.bothOrders,
+    );
+    addUsage(usage, verdict.usage);
+    judged[k] = {
+      schema: schemaTag("battle"),
+      id: `${battle.id}/${options.supervisor.judgeId}`,
+      dialogue_id: battle.dialogue_id,
+      turn: battle.turn,
+      history_ref: battle.history_ref,
+      model_a: battle.model_a,
+      model_b: battle.model_b,
+      response_a: battle.response_a,
+      response_b: battle.response_b,
+      winner: verdict.winner,
+      judge: options.supervisor.judgeId,
+      ...(verdict.order ? { order: verdict.order } : {}),
+      rationale: verdict.rationale,
+      ...(verdict.consistent !== undefined ? { consistent: verdict.consistent } : {}),
+      ts: new Date().toISOString(),
+    };
+    options.onJudged?.(judged[k]!);
+  });
   return {
     judge: options.supervisor.judgeId,
     referenceJudges: [...new Set(reference.map((b) => b.judge))].sort(),

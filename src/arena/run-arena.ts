@@ -1,5 +1,6 @@
 import { PsysimError } from "../core/errors.js";
 import { definedOnly, JsonlAppender, readRecordIds } from "../core/jsonl.js";
+import { runWorkerPool } from "../core/worker-pool.js";
 import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
 import type { Language } from "../core/language.js";
 import type { RoleCard } from "../core/role-card.js";
@@ -139,52 +140,54 @@ export async function runArena(
       usage: {},
     };
     onEvent({ type: "run-start", total: todo.length, skipped: summary.skipped });
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < todo.length && !options.signal?.aborted) {
-        const session = todo[next++]!;
-        const language = options.language ?? session.card.language;
-        try {
-          const { dialogue, battles } = await runArenaSession({
-            id: session.id,
-            card: session.card,
-            language,
-            pair: [pair(session.pair[0]), pair(session.pair[1])],
-            client: models.client,
-            clientTemplate: clientTemplates.get(language)!,
-            ...(options.clientSampling ? { clientSampling: options.clientSampling } : {}),
-            supervisor,
-            bothOrders: settings.bothOrders,
-            validator: new ResponseValidator(language, options.validator),
-            termination: new TerminationRule(
-              language,
-              options.terminationPhrases?.[language] ?? DEFAULT_TERMINATION_PHRASES[language],
-            ),
-            maxTurns: settings.maxTurns,
-            maxAttempts: settings.maxAttempts,
-            exhaustedPolicy: settings.exhaustedPolicy,
-            runSeed: settings.seed,
-            ...(options.signal ? { signal: options.signal } : {}),
-            onUsage: (role, usage) => {
-              addUsageByRole(summary.usage, role, usage);
-              onEvent({ type: "usage", role, usage });
-            },
-          });
-          for (const battle of battles) if (!doneBattles.has(battle.id)) battlesFile.append(battle);
-          dialoguesFile.append(dialogue);
-          summary.completed += 1;
-          summary.battles += battles.length;
-          summary.unparsed += battles.filter((b) => b.winner === null).length;
-          onEvent({ type: "session-end", dialogueId: session.id, battles: battles.length });
-        } catch (error) {
+    // A fatal failure (quota exhausted, no key, breaker open) stops the run; finished sessions stay.
+    await runWorkerPool(
+      todo.length,
+      {
+        concurrency: settings.concurrency,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onTaskError: (error, task) => {
+          const dialogueId = todo[task]!.id;
           const message = error instanceof Error ? error.message : String(error);
-          summary.failed.push({ dialogueId: session.id, error: message });
-          onEvent({ type: "session-failed", dialogueId: session.id, error: message });
-        }
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(settings.concurrency, Math.max(1, todo.length)) }, worker),
+          summary.failed.push({ dialogueId, error: message });
+          onEvent({ type: "session-failed", dialogueId, error: message });
+        },
+      },
+      async (task) => {
+        const session = todo[task]!;
+        const language = options.language ?? session.card.language;
+        const { dialogue, battles } = await runArenaSession({
+          id: session.id,
+          card: session.card,
+          language,
+          pair: [pair(session.pair[0]), pair(session.pair[1])],
+          client: models.client,
+          clientTemplate: clientTemplates.get(language)!,
+          ...(options.clientSampling ? { clientSampling: options.clientSampling } : {}),
+          supervisor,
+          bothOrders: settings.bothOrders,
+          validator: new ResponseValidator(language, options.validator),
+          termination: new TerminationRule(
+            language,
+            options.terminationPhrases?.[language] ?? DEFAULT_TERMINATION_PHRASES[language],
+          ),
+          maxTurns: settings.maxTurns,
+          maxAttempts: settings.maxAttempts,
+          exhaustedPolicy: settings.exhaustedPolicy,
+          runSeed: settings.seed,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onUsage: (role, usage) => {
+            addUsageByRole(summary.usage, role, usage);
+            onEvent({ type: "usage", role, usage });
+          },
+        });
+        for (const battle of battles) if (!doneBattles.has(battle.id)) battlesFile.append(battle);
+        dialoguesFile.append(dialogue);
+        summary.completed += 1;
+        summary.battles += battles.length;
+        summary.unparsed += battles.filter((b) => b.winner === null).length;
+        onEvent({ type: "session-end", dialogueId: session.id, battles: battles.length });
+      },
     );
     return summary;
   } finally {

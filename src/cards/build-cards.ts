@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { readJsonl, JsonlAppender } from "../core/jsonl.js";
+import { runWorkerPool } from "../core/worker-pool.js";
 import { cardIdFor } from "../core/role-card.js";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.js";
 import type { Language } from "../core/language.js";
@@ -69,24 +70,31 @@ export async function buildCards(options: BuildCardsOptions): Promise<BuildCards
   options.onProgress?.({ type: "start", total: todo.length });
   const out = new JsonlAppender(options.out);
   try {
-    let next = 0;
-    let fatal: unknown;
-    const worker = async () => {
-      while (next < todo.length && fatal === undefined) {
-        const post = todo[next++]!;
-        let result;
-        try {
-          result = await buildCard(post, options.model, {
-            template,
-            sourceLabel: `cards build: ${options.model.id}`,
-            ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-            ...(options.signal ? { signal: options.signal } : {}),
+    // A fatal failure (out of quota, no key, breaker open) stops taking posts; the ones in
+    // flight finish and are kept. Any other failure is reported against its post.
+    await runWorkerPool(
+      todo.length,
+      {
+        concurrency: options.concurrency ?? 4,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onTaskError: (error, task) => {
+          const post = todo[task]!;
+          const reason = error instanceof Error ? error.message : String(error);
+          summary.failed.push({
+            line: post.line,
+            message: `${options.file}:${post.line}: post: ${reason}`,
           });
-        } catch (error) {
-          // Out of quota, no key…: stop taking posts; the ones in flight finish and are kept.
-          fatal ??= error;
-          return;
-        }
+          options.onProgress?.({ type: "post-done", ok: false, usage: emptyUsage() });
+        },
+      },
+      async (task) => {
+        const post = todo[task]!;
+        const result = await buildCard(post, options.model, {
+          template,
+          sourceLabel: `cards build: ${options.model.id}`,
+          ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
         addUsage(summary.usage, result.usage);
         if (result.ok) {
           out.append(result.card);
@@ -97,12 +105,8 @@ export async function buildCards(options: BuildCardsOptions): Promise<BuildCards
             message: `${options.file}:${post.line}: post: ${result.reason}`,
           });
         options.onProgress?.({ type: "post-done", ok: result.ok, usage: result.usage });
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, todo.length)) }, worker),
+      },
     );
-    if (fatal !== undefined) throw fatal;
   } finally {
     out.close();
   }

@@ -11,23 +11,54 @@ export type ErrorCode =
   | "MODEL_CALL_FAILED"
   | "MISSING_API_KEY"
   | "QUOTA_EXHAUSTED"
+  | "CIRCUIT_OPEN"
   | "NOT_FOUND";
+
+/**
+ * Failures no other task could escape (a missing key, an empty account, a bad spec, a
+ * dead endpoint): a run stops starting work on them instead of failing every task.
+ */
+const FATAL_CODES: ReadonlySet<ErrorCode> = new Set([
+  "MISSING_API_KEY",
+  "QUOTA_EXHAUSTED",
+  "CIRCUIT_OPEN",
+  "MODEL_SPEC_INVALID",
+  "CONFIG_INVALID",
+  "OUTPUT_UNWRITABLE",
+]);
 
 export class PsysimError extends Error {
   readonly code: ErrorCode;
   /** Whether retrying the same call could succeed (used by the retry middleware). */
   readonly isRetryable: boolean;
+  /** Whether every other task would fail the same way, so a run should stop (see `isFatal`). */
+  readonly isFatal: boolean;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { cause?: unknown; isRetryable?: boolean } = {},
+    options: { cause?: unknown; isRetryable?: boolean; isFatal?: boolean } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "PsysimError";
     this.code = code;
     this.isRetryable = options.isRetryable ?? false;
+    this.isFatal = options.isFatal ?? FATAL_CODES.has(code);
   }
+}
+
+/** Whether retrying the same call could succeed: 429, 5xx, timeouts, resets, malformed bodies. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof PsysimError && error.isRetryable;
+}
+
+/**
+ * Whether a failure ends the whole run rather than one task: missing key, quota exhausted,
+ * bad spec or config, authentication refused (401/403), an open circuit breaker, an
+ * unwritable output. The worker pool stops starting tasks on these and rethrows.
+ */
+export function isFatal(error: unknown): error is PsysimError {
+  return error instanceof PsysimError && error.isFatal;
 }
 
 /** A bad record in an input file: reported as `file:line: field: reason`. */

@@ -11,3 +11,4 @@ export * from "./read-records.js";
 export * from "./hash.js";
 export * from "./random.js";
 export * from "./version.js";
+export * from "./worker-pool.js";

@@ -21,7 +21,6 @@ export * from "./read-dialogue-file.js";
 export * from "./import-dialogues.js";
 export * from "./wai-items.js";
 export * from "./wai-score-parser.js";
-export * from "./run-pool.js";
 export * from "./judge-call.js";
 export * from "./wai-scores.js";
 export * from "./wai-rating.js";

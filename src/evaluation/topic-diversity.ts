@@ -13,7 +13,7 @@ import {
   type JudgeEvaluation,
   type JudgeRunOptions,
 } from "./judge-call.js";
-import { runPool } from "./run-pool.js";
+import { runWorkerPool } from "../core/worker-pool.js";
 import { clientText } from "./session-text.js";
 import type { Topic } from "./smile-topics.js";
 import {
@@ -77,19 +77,24 @@ export async function evaluateTopics(
   const total = dialogues.length * rounds;
   let done = 0;
   options.onProgress?.(0, total);
-  await runPool(total, options.concurrency ?? TOPIC_DEFAULTS.concurrency, async (index) => {
-    const s = Math.floor(index / rounds);
-    const round = (index % rounds) + 1;
-    const dialogue = dialogues[s]!;
-    const content = renderTemplate(templates.get(dialogue.language)!, {
-      client_turns: clientText(dialogue),
-      topics: lists.get(dialogue.language)!,
-    });
-    sessions[s]!.rounds.push(
-      await labelSession(context, dialogue, content, round, maxAttempts, topics),
-    );
-    options.onProgress?.(++done, total);
-  });
+  // Every result is needed, so any failure ends the pass (no per-task handler).
+  await runWorkerPool(
+    total,
+    { concurrency: options.concurrency ?? TOPIC_DEFAULTS.concurrency },
+    async (index) => {
+      const s = Math.floor(index / rounds);
+      const round = (index % rounds) + 1;
+      const dialogue = dialogues[s]!;
+      const content = renderTemplate(templates.get(dialogue.language)!, {
+        client_turns: clientText(dialogue),
+        topics: lists.get(dialogue.language)!,
+      });
+      sessions[s]!.rounds.push(
+        await labelSession(context, dialogue, content, round, maxAttempts, topics),
+      );
+      options.onProgress?.(++done, total);
+    },
+  );
   for (const s of sessions) s.rounds.sort((a, b) => a.round - b.round);
 
   return {

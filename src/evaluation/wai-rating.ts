@@ -13,7 +13,7 @@ import {
   type JudgeEvaluation,
   type JudgeRunOptions,
 } from "./judge-call.js";
-import { runPool } from "./run-pool.js";
+import { runWorkerPool } from "../core/worker-pool.js";
 import { transcript } from "./session-text.js";
 import { WAI_ITEMS, waiGuideline, type WaiItem } from "./wai-items.js";
 import {
@@ -88,28 +88,33 @@ export async function evaluateWai(
   const total = dialogues.length * perSession;
   let done = 0;
   options.onProgress?.(0, total);
-  await runPool(total, options.concurrency ?? WAI_DEFAULTS.concurrency, async (index) => {
-    const s = Math.floor(index / perSession);
-    const k = index % perSession;
-    const dialogue = dialogues[s]!;
-    const template = templates.get(dialogue.language)!;
-    if (mode === "per-item") {
-      const round = Math.floor(k / WAI_ITEMS.length) + 1;
-      ratings[s]!.push(
-        await rateItem(
-          context,
-          template,
-          dialogue,
-          WAI_ITEMS[k % WAI_ITEMS.length]!,
-          round,
-          maxAttempts,
-        ),
-      );
-    } else {
-      ratings[s]!.push(...(await rateBatch(context, template, dialogue, k + 1, maxAttempts)));
-    }
-    options.onProgress?.(++done, total);
-  });
+  // Every result is needed, so any failure ends the pass (no per-task handler).
+  await runWorkerPool(
+    total,
+    { concurrency: options.concurrency ?? WAI_DEFAULTS.concurrency },
+    async (index) => {
+      const s = Math.floor(index / perSession);
+      const k = index % perSession;
+      const dialogue = dialogues[s]!;
+      const template = templates.get(dialogue.language)!;
+      if (mode === "per-item") {
+        const round = Math.floor(k / WAI_ITEMS.length) + 1;
+        ratings[s]!.push(
+          await rateItem(
+            context,
+            template,
+            dialogue,
+            WAI_ITEMS[k % WAI_ITEMS.length]!,
+            round,
+            maxAttempts,
+          ),
+        );
+      } else {
+        ratings[s]!.push(...(await rateBatch(context, template, dialogue, k + 1, maxAttempts)));
+      }
+      options.onProgress?.(++done, total);
+    },
+  );
 
   const sessions = dialogues.map((d, s) =>
     waiSessionScores(

@@ -12,6 +12,9 @@ export type ModelFailureKind =
   | "bad-request" // other 4xx
   | "aborted"; // the caller's AbortSignal fired
 
+/** Kinds that no retry and no other session can get past: the account or the key is the problem. */
+const FATAL: ReadonlySet<ModelFailureKind> = new Set(["quota", "auth"]);
+
 const RETRYABLE: ReadonlySet<ModelFailureKind> = new Set([
   "rate-limit",
   "server",
@@ -37,6 +40,7 @@ export class ModelCallError extends PsysimError {
     super(kind === "quota" ? "QUOTA_EXHAUSTED" : "MODEL_CALL_FAILED", message, {
       cause: details.cause,
       isRetryable: RETRYABLE.has(kind),
+      isFatal: FATAL.has(kind),
     });
     this.name = "ModelCallError";
     this.kind = kind;

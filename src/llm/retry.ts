@@ -1,4 +1,5 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
+import { isRetryable } from "../core/errors.js";
 import type { ChatModel } from "./chat-model.js";
 import { ModelCallError } from "./model-call-error.js";
 
@@ -54,7 +55,7 @@ export async function retrying<T>(
     try {
       return await call();
     } catch (error) {
-      if (!(error instanceof ModelCallError) || !error.isRetryable || signal?.aborted) throw error;
+      if (!(error instanceof ModelCallError) || !isRetryable(error) || signal?.aborted) throw error;
       const limit =
         error.kind === "connection"
           ? Math.min(options.maxConnectionAttempts ?? 3, options.maxAttempts ?? 5)

@@ -1,8 +1,8 @@
-import { PsysimError, type ErrorCode } from "../core/errors.js";
 import { schemaTag } from "../core/schema.js";
 import { definedOnly, JsonlAppender, readRecordIds } from "../core/jsonl.js";
 import { deriveSeed } from "../core/random.js";
 import { PSYSIM_VERSION } from "../core/version.js";
+import { runWorkerPool } from "../core/worker-pool.js";
 import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
 import type { Dialogue } from "../core/dialogue.js";
 import type { Language } from "../core/language.js";
@@ -65,19 +65,6 @@ export const SIMULATION_DEFAULTS = {
   exhaustedPolicy: "accept_last" as ExhaustedPolicy,
 };
 
-/** Failures no other session could escape (a missing key, an empty account): stop the run instead of failing every session. */
-const FATAL_CODES: readonly ErrorCode[] = [
-  "MISSING_API_KEY",
-  "QUOTA_EXHAUSTED",
-  "MODEL_SPEC_INVALID",
-  "CONFIG_INVALID",
-  "OUTPUT_UNWRITABLE",
-];
-
-function isFatal(error: unknown): error is PsysimError {
-  return error instanceof PsysimError && FATAL_CODES.includes(error.code);
-}
-
 /** A dialogue's id: one session per card, so the card id names it. */
 export function dialogueIdFor(card: RoleCard): string {
   return card.id;
@@ -116,35 +103,33 @@ export async function simulate(
     };
     onEvent({ type: "run-start", total: todo.length, skipped: summary.skipped });
 
-    let next = 0;
-    let fatal: PsysimError | undefined;
-    const worker = async (): Promise<void> => {
-      while (next < todo.length && !fatal) {
-        const card = todo[next++]!;
-        const dialogueId = dialogueIdFor(card);
-        try {
-          const dialogue = await simulateOne(card, settings, models, (role, usage) => {
-            addUsageByRole(summary.usage, role, usage);
-            onEvent({ type: "usage", role, usage });
-          });
-          output.append(dialogue);
-          summary.completed++;
-          onEvent({ type: "session-end", dialogueId, turns: dialogue.turns.length });
-        } catch (error) {
-          if (isFatal(error)) {
-            fatal ??= error;
-            return;
-          }
+    // A fatal failure (no key, no credit, breaker open) stops the run; finished dialogues stay.
+    await runWorkerPool(
+      todo.length,
+      {
+        concurrency: settings.concurrency,
+        onTaskError: (error, task) => {
+          const dialogueId = dialogueIdFor(todo[task]!);
           const message = error instanceof Error ? error.message : String(error);
           summary.failed.push({ dialogueId, error: message });
           onEvent({ type: "session-failed", dialogueId, error: message });
-        }
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(settings.concurrency, Math.max(1, todo.length)) }, worker),
+        },
+      },
+      async (task) => {
+        const card = todo[task]!;
+        const dialogue = await simulateOne(card, settings, models, (role, usage) => {
+          addUsageByRole(summary.usage, role, usage);
+          onEvent({ type: "usage", role, usage });
+        });
+        output.append(dialogue);
+        summary.completed++;
+        onEvent({
+          type: "session-end",
+          dialogueId: dialogueIdFor(card),
+          turns: dialogue.turns.length,
+        });
+      },
     );
-    if (fatal) throw fatal;
     return summary;
   } finally {
     output.close();

@@ -204,4 +204,23 @@ describe("Arena run (Algorithm 2) against a fake OpenAI-compatible server", () =
       assert.match(b.rationale!, /^\[ab\] .*Final choice: A\n\n\[ba\] /s);
     }
   });
+
+  it("stops at QUOTA_EXHAUSTED: no new session starts, and the error is rethrown instead of failing every session", async () => {
+    const dir = tempDir();
+    server.setReply((body) =>
+      body.model === "judge" ? { fault: "quota" } : arenaReply(body, sensibleJudge),
+    );
+    const before = judgeRequests();
+    try {
+      await assert.rejects(
+        runArena(options(dir, { concurrency: 1 }), models()),
+        (error: unknown) => (error as { code?: string }).code === "QUOTA_EXHAUSTED",
+      );
+    } finally {
+      server.setReply((body) => arenaReply(body, (prompt) => judgeReply(prompt)));
+    }
+    // One session in flight asked the judge once; quota is never retried and no other session started.
+    assert.equal(judgeRequests() - before, 1);
+    assert.equal(readFileSync(join(dir, "battles.jsonl"), "utf8"), "");
+  });
 });
