@@ -1,18 +1,18 @@
-import { compareGroups, type GroupComparison } from "./compare-groups.js";
+import { compareGroups, type GroupComparison } from "./statistics/compare-groups.js";
 import {
   datasetStats,
   sessionStats,
   type DatasetStats,
   type SessionStats,
-} from "./dialogue-stats.js";
+} from "./dialogue-stats/dialogue-stats.js";
 import { evaluationResult, fileRef, type EvaluationResult } from "./evaluation-result.js";
-import { readDialogueFile } from "./read-dialogue-file.js";
-import type { TopicAggregates, TopicSession } from "./topic-distribution.js";
-import { evaluateTopics, type TopicOptions } from "./topic-diversity.js";
-import { readTopicList } from "./topic-list.js";
-import { evaluateWai, type WaiOptions } from "./wai-rating.js";
-import { WAI_FACTORS } from "./wai-items.js";
-import type { WaiAggregates, WaiSessionScores } from "./wai-scores.js";
+import { readDialogueFile } from "./dataset/read-dialogue-file.js";
+import type { TopicAggregates, TopicSession } from "./topics/topic-distribution.js";
+import { evaluateTopics, type TopicOptions } from "./topics/topic-diversity.js";
+import { readTopicList } from "./topics/topic-list.js";
+import { evaluateWai, type WaiOptions } from "./wai/wai-rating.js";
+import { WAI_FACTORS } from "./wai/wai-items.js";
+import type { WaiAggregates, WaiSessionScores } from "./wai/wai-scores.js";
 import { addUsage, emptyUsage, type UsageByRole } from "../core/usage.js";
 
 export interface CompareOptions {

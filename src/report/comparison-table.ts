@@ -1,5 +1,5 @@
-import type { GroupComparison } from "../evaluation/compare-groups.js";
-import { textTable } from "../evaluation/stats-table.js";
+import type { GroupComparison } from "../evaluation/statistics/compare-groups.js";
+import { textTable } from "../evaluation/dialogue-stats/stats-table.js";
 
 function num(value: number | null | undefined, digits = 3): string {
   return value === null || value === undefined ? "–" : value.toFixed(digits);

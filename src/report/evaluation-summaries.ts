@@ -1,8 +1,9 @@
 import { basename } from "node:path";
 import type { Language } from "../core/language.js";
-import type { TopicsResult, WaiResult } from "../evaluation/judge-reports.js";
-import { textTable } from "../evaluation/stats-table.js";
-import { WAI_FACTORS } from "../evaluation/wai-items.js";
+import type { TopicsResult } from "../evaluation/topics/topics-report.js";
+import type { WaiResult } from "../evaluation/wai/wai-report.js";
+import { textTable } from "../evaluation/dialogue-stats/stats-table.js";
+import { WAI_FACTORS } from "../evaluation/wai/wai-items.js";
 import { meanSd } from "./comparison-table.js";
 
 /** A dataset's display name: its file's base name without the extension. */

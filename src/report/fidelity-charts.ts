@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { FidelitySession } from "../evaluation/fidelity.js";
+import type { FidelitySession } from "../evaluation/fidelity/fidelity.js";
 import { fidelityHistogramSpec } from "./fidelity-histograms.js";
 import { renderChart, type ChartFiles } from "./render-chart.js";
 

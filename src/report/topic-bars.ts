@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { Language } from "../core/language.js";
-import type { TopicShare } from "../evaluation/topic-distribution.js";
+import type { TopicShare } from "../evaluation/topics/topic-distribution.js";
 
 /**
  * Figure 3: the share of each topic among all listed labels, for one or two datasets,

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { WaiSessionScores } from "../evaluation/wai-scores.js";
-import { WAI_FACTORS } from "../evaluation/wai-items.js";
+import type { WaiSessionScores } from "../evaluation/wai/wai-scores.js";
+import { WAI_FACTORS } from "../evaluation/wai/wai-items.js";
 
 const FACTOR_NAMES = { goal: "Goal", task: "Task", bond: "Bond" } as const;
 

@@ -1,0 +1,41 @@
+import type { Dialogue } from "../../core/dialogue.js";
+import { InputLineError, PsysimError } from "../../core/errors.js";
+import { readJsonl } from "../../core/jsonl.js";
+import { parseDialogue } from "../../core/read-records.js";
+
+/** Says what a record that is not a dialogue looks like, so the user knows which command or flag they meant. */
+function wrongKind(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (Array.isArray(value))
+    return "this looks like a plain list of messages; run `psysim import --from pairs` first";
+  const record = value as Record<string, unknown>;
+  if ("turns" in record) return undefined;
+  if ("chief_complaint" in record)
+    return "this looks like a role card, not a dialogue (did you swap --dialogues and --cards?)";
+  if ("conversations" in record)
+    return "this looks like ShareGPT data; run `psysim import --from sharegpt` first";
+  if ("messages" in record)
+    return "this looks like OpenAI chat data; run `psysim import --from openai` first";
+  if ("winner" in record && "model_a" in record)
+    return "this looks like an arena battle, not a dialogue";
+  return undefined;
+}
+
+/** Reads a dialogue file, naming the file kind when it is not dialogues at all. */
+export async function readDialogueFile(file: string): Promise<Dialogue[]> {
+  const out: Dialogue[] = [];
+  for await (const { value, line } of readJsonl(file)) {
+    const kind = wrongKind(value);
+    if (kind) throw new InputLineError(file, line, "", kind);
+    out.push(parseDialogue(value, file, line));
+  }
+  return out;
+}
+
+/** A judge run over nothing would write an empty result that looks like a finished one. */
+export async function readDialoguesToJudge(file: string): Promise<Dialogue[]> {
+  const dialogues = await readDialogueFile(file);
+  if (dialogues.length === 0)
+    throw new PsysimError("INPUT_INVALID", `${file}: no sessions to evaluate`);
+  return dialogues;
+}

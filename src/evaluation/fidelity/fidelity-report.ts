@@ -1,0 +1,44 @@
+import { readRoleCards } from "../../core/read-records.js";
+import { readDialogueFile } from "../dataset/read-dialogue-file.js";
+import type { EmbeddingModel } from "../../llm/chat-model.js";
+import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
+import { evaluateFidelity, type FidelityAggregates, type FidelitySession } from "./fidelity.js";
+import { readStopWords } from "./stop-words.js";
+
+export interface FidelityReportOptions {
+  dialogues: string;
+  cards: string;
+  seed: number;
+  embedding?: EmbeddingModel;
+  batchSize?: number;
+  stopWords?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export type FidelityResult = EvaluationResult<FidelitySession[], FidelityAggregates>;
+
+/** `psysim eval fidelity`: reads the files, evaluates, and returns the traceable result. */
+export async function fidelityReport(options: FidelityReportOptions): Promise<FidelityResult> {
+  const dialogues = await readDialogueFile(options.dialogues);
+  const cards = await readRoleCards(options.cards);
+  const inputs = [
+    fileRef("dialogues", options.dialogues, dialogues.length),
+    fileRef("cards", options.cards, cards.length),
+  ];
+  const stopWords = options.stopWords ? readStopWords(options.stopWords) : undefined;
+  if (options.stopWords) inputs.push(fileRef("stop-words", options.stopWords));
+  const evaluation = await evaluateFidelity(dialogues, cards, {
+    seed: options.seed,
+    ...(options.embedding && { embedding: options.embedding }),
+    ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
+    ...(stopWords && { stopWords }),
+    ...(options.onProgress && { onProgress: options.onProgress }),
+    sources: { dialogues: options.dialogues, cards: options.cards },
+  });
+  return evaluationResult("fidelity", {
+    inputs,
+    settings: evaluation.settings,
+    sessions: evaluation.sessions,
+    aggregates: evaluation.aggregates,
+  });
+}

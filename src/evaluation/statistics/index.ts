@@ -1,0 +1,7 @@
+// General statistics the §4 evaluations report: summaries, Welch's t-test, Cohen's d, entropy.
+// Nothing here knows about dialogues; the paper's metrics live in the sibling folders.
+export * from "./descriptive-stats.js";
+export * from "./welch-t-test.js";
+export * from "./cohens-d.js";
+export * from "./entropy.js";
+export * from "./compare-groups.js";
