@@ -1,6 +1,7 @@
 export * from "./core/index.js";
 export * from "./llm/index.js";
 export * from "./config/index.js";
+export * from "./app/index.js";
 export * from "./prompts/index.js";
 export * from "./simulation/index.js";
 export * from "./evaluation/index.js";

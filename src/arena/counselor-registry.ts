@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { PsysimError } from "../core/errors.js";
 import type { Turn } from "../core/dialogue.js";
-import { ModelEntrySchema, type ModelEntry } from "../config/model-config.js";
+import { ModelEntrySchema, type ModelEntry } from "../llm/model-config.js";
 import type { ChatMessage } from "../llm/chat-model.js";
 
 /**

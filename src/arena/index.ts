@@ -10,7 +10,6 @@ export * from "./judge-bias.js";
 export * from "./agreement.js";
 export * from "./leaderboard.js";
 export * from "./format-leaderboard.js";
-export * from "./leaderboard-charts.js";
 export * from "./read-battle-files.js";
 export * from "./ratings-report.js";
 export * from "./supervisor-answer.js";

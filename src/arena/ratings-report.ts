@@ -2,11 +2,8 @@ import { PsysimError } from "../core/errors.js";
 import { PSYSIM_VERSION } from "../core/version.js";
 import type { Battle } from "../core/battle.js";
 import { fileRef, type InputFileRef } from "../evaluation/evaluation-result.js";
-import { renderChart, type ChartFiles } from "../report/render-chart.js";
-import { join } from "node:path";
 import { BT_BASE_RATING, DEFAULT_PSEUDO_TIES, type RatingCentre } from "./bradley-terry.js";
 import { buildLeaderboard, leaderboardsByJudge, type Leaderboard } from "./leaderboard.js";
-import { battleMatrixChartSpec, ratingsChartSpec } from "./leaderboard-charts.js";
 import { readBattleFile } from "./read-battle-files.js";
 
 export interface RatingsOptions {
@@ -85,21 +82,4 @@ export async function ratingsReport(options: RatingsOptions): Promise<RatingsRes
     },
     leaderboards,
   };
-}
-
-/** Figure 6 (ratings with intervals) and Figure 14 (battle counts, per leaderboard) as SVG and PNG. */
-export async function writeRatingsCharts(
-  result: RatingsResult,
-  dir: string,
-): Promise<ChartFiles[]> {
-  const files = [await renderChart(ratingsChartSpec(result.leaderboards), join(dir, "ratings"))];
-  for (const [name, board] of Object.entries(result.leaderboards)) {
-    files.push(
-      await renderChart(
-        battleMatrixChartSpec(board),
-        join(dir, name === "all" ? "battle-matrix" : `battle-matrix-${name}`),
-      ),
-    );
-  }
-  return files;
 }

@@ -2,9 +2,27 @@ import { PsysimError } from "../core/errors.js";
 import { assertWritable } from "../core/jsonl.js";
 import { readRoleCards } from "../core/read-records.js";
 import { simulate, type SimulateSummary } from "../simulation/simulate.js";
-import type { SimulateFlags } from "./commands/simulate.js";
-import { openModelContext } from "../llm/model-context.js";
+import { openModelContext } from "../app/model-context.js";
 import { ProgressBar, formatUsage } from "./progress.js";
+
+/** `psysim simulate`'s options as commander parses them. */
+export interface SimulateFlags {
+  cards: string;
+  out: string;
+  client?: string;
+  counselor?: string;
+  config?: string;
+  concurrency?: number;
+  maxTurns?: number;
+  limit?: number;
+  seed?: number;
+  language?: "zh" | "en";
+  prompts?: string;
+  maxAttempts?: number;
+  exhaustedPolicy?: "accept_last" | "truncate" | "fail";
+  cache: string | boolean;
+  progressInterval?: number;
+}
 
 /** `psysim simulate`: parse, check everything that can be checked before paying for a call, run, summarise. */
 export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { writeFileAtomic } from "../core/jsonl.js";
 import { LANGUAGES } from "../core/language.js";
-import { EXHAUSTED_POLICIES } from "../simulation/counselor-agent.js";
-import { ModelEntrySchema } from "./model-config.js";
+import { EXHAUSTED_POLICIES } from "../core/dialogue.js";
+import { ModelEntrySchema } from "../llm/model-config.js";
 
 const ModelName = z
   .string()

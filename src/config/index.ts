@@ -8,11 +8,3 @@ export {
   writeConfigJsonSchema,
   type PsysimConfig,
 } from "./config-schema.js";
-export {
-  ModelConfigSchema,
-  ModelEntrySchema,
-  PriceSchema,
-  type ModelConfig,
-  type ModelEntry,
-  type ModelProvider,
-} from "./model-config.js";

@@ -28,6 +28,14 @@ export const TurnSchema = z.object({
   validation: z.enum(["accepted", "accepted_last_attempt", "truncated"]).optional(),
 });
 
+/**
+ * What happens when every attempt is refused by σ. The paper regenerates until a reply
+ * passes; psysim bounds the attempts and makes the fallback explicit and recorded
+ * (`validation` above). Here, below the simulation, because psysim.yaml names them too.
+ */
+export const EXHAUSTED_POLICIES = ["accept_last", "truncate", "fail"] as const;
+export type ExhaustedPolicy = (typeof EXHAUSTED_POLICIES)[number];
+
 export const ENDINGS = ["termination_phrase", "max_turns", "client_exit", "error"] as const;
 
 export const PromptRefSchema = z.object({ id: z.string(), sha256: z.string() });

@@ -1,3 +1,11 @@
+export {
+  ModelConfigSchema,
+  ModelEntrySchema,
+  PriceSchema,
+  type ModelConfig,
+  type ModelEntry,
+  type ModelProvider,
+} from "./model-config.js";
 export type {
   ChatMessage,
   ChatModel,
@@ -67,7 +75,6 @@ export {
   OLLAMA_BASE_URL,
   type ProviderContext,
 } from "./providers/index.js";
-export * from "./model-context.js";
 export * from "./providers/llama-cpp.js";
 export {
   createTransformersEmbeddingModel,

@@ -1,5 +1,5 @@
 import { PsysimError } from "../core/errors.js";
-import { ModelConfigSchema, type ModelConfig, type ModelEntry } from "../config/model-config.js";
+import { ModelConfigSchema, type ModelConfig, type ModelEntry } from "./model-config.js";
 
 /** The forms a model spec string may take, for error messages and docs. */
 export const MODEL_SPEC_FORMS = [

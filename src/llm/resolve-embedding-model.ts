@@ -1,5 +1,5 @@
 import { PsysimError } from "../core/errors.js";
-import type { ModelEntry } from "../config/model-config.js";
+import type { ModelEntry } from "./model-config.js";
 import { optionalApiKey, requireApiKey } from "./api-key.js";
 import type { EmbeddingModel } from "./chat-model.js";
 import { resolveModelSpec } from "./model-spec.js";

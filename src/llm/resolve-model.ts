@@ -1,5 +1,4 @@
-import type { ModelConfig, ModelEntry } from "../config/model-config.js";
-import type { PsysimConfig } from "../config/config-schema.js";
+import type { ModelConfig, ModelEntry } from "./model-config.js";
 import type { Env } from "./api-key.js";
 import type { CallCache } from "./call-cache.js";
 import { withCallCache } from "./call-cache.js";
@@ -12,7 +11,7 @@ import { withUsageMeter, type MeteredChatModel, type UsageMeter } from "./usage-
 
 export interface ResolveModelOptions {
   /** psysim.yaml, for names under `models:` (its `source.dir` anchors relative paths). */
-  config?: Pick<PsysimConfig, "models"> & { source?: { dir: string } };
+  config?: { models: Record<string, ModelEntry>; source?: { dir: string } };
   /** Where finished calls are kept and replayed from; without one nothing is cached. */
   cache?: CallCache | null;
   /** Sampling defaults for this use (e.g. the counselor's), over the model's configured ones. */

@@ -6,3 +6,4 @@ export * from "./fidelity-charts.js";
 export * from "./topic-bars.js";
 export * from "./wai-boxplots.js";
 export * from "./evaluation-summaries.js";
+export * from "./leaderboard-charts.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PsysimError } from "../core/errors.js";
-import { ModelEntrySchema } from "../config/model-config.js";
+import { ModelEntrySchema } from "../llm/model-config.js";
 
 /** The `serve:` section of psysim.yaml. Unset keys fall back to `simulation:` and then psysim's defaults. */
 export const ServeConfigSchema = z.strictObject({

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { arenaCounselor, type ArenaCounselor } from "../arena/arena-counselor.js";
 import { parseCounselorRegistry, type CounselorEntry } from "../arena/counselor-registry.js";
 import { PsysimError } from "../core/errors.js";
-import { openModelContext } from "../llm/model-context.js";
+import { openModelContext } from "../app/model-context.js";
 import { bootstrapAdmin, type AdminBootstrap } from "./admin-bootstrap.js";
 import { createApp } from "./app.js";
 import { parseServeConfig } from "./serve-config.js";

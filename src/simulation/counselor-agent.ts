@@ -1,17 +1,12 @@
 import { PsysimError } from "../core/errors.js";
 import type { Language } from "../core/language.js";
-import type { RejectedReply, Turn } from "../core/dialogue.js";
+import type { ExhaustedPolicy, RejectedReply, Turn } from "../core/dialogue.js";
 import { emptyUsage, type Usage } from "../core/usage.js";
 import type { ChatMessage, ChatModel, SamplingParams } from "../llm/chat-model.js";
 import { callAgentModel, type CallContext } from "./agent-call.js";
 import { countWords, type ResponseValidator } from "./response-validator.js";
 
-/**
- * What happens when every attempt is refused by σ. The paper regenerates until a reply
- * passes; psysim bounds the attempts and makes the fallback explicit and recorded.
- */
-export const EXHAUSTED_POLICIES = ["accept_last", "truncate", "fail"] as const;
-export type ExhaustedPolicy = (typeof EXHAUSTED_POLICIES)[number];
+export type { ExhaustedPolicy } from "../core/dialogue.js";
 
 export interface CounselorAgentOptions {
   model: ChatModel;

@@ -60,7 +60,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
   const numbers = numbersOf(flags);
   const { readRoleCards } = await import("../../core/read-records.js");
   const { assertWritable } = await import("../../core/jsonl.js");
-  const { openModelContext } = await import("../../llm/model-context.js");
+  const { openModelContext } = await import("../../app/model-context.js");
   const { ProgressBar, formatUsage } = await import("../progress.js");
   const arena = await import("../../arena/index.js");
 

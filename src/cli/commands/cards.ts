@@ -108,7 +108,7 @@ export function register(program: Command): void {
             : whole("--progress-interval", flags.progressInterval, 1);
         const { readPosts, buildCards } = await import("../../cards/index.js");
         const { assertWritable } = await import("../../core/jsonl.js");
-        const { openModelContext } = await import("../../llm/model-context.js");
+        const { openModelContext } = await import("../../app/model-context.js");
         const { ProgressBar, formatUsage } = await import("../progress.js");
         const posts = await readPosts(postsFile);
         if (posts.length === 0) throw new PsysimError("INPUT_INVALID", `${postsFile}: no posts`);

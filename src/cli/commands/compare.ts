@@ -59,7 +59,7 @@ export function register(program: Command): void {
           );
         const evaluation = await import("../../evaluation/index.js");
         const report = await import("../../report/index.js");
-        const { openModelContext } = await import("../../llm/model-context.js");
+        const { openModelContext } = await import("../../app/model-context.js");
         const names: [string, string] = [report.datasetName(a), report.datasetName(b)];
         if (names[0] === names[1]) [names[0], names[1]] = [`${names[0]} (A)`, `${names[1]} (B)`];
         const needsJudge = flags.wai !== undefined || flags.topics !== undefined;

@@ -190,7 +190,7 @@ export function register(program: Command): void {
           topicBarsSpec,
           writeJsonResult,
         } = await import("../../report/index.js");
-        const { openModelContext } = await import("../../llm/model-context.js");
+        const { openModelContext } = await import("../../app/model-context.js");
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
@@ -252,7 +252,7 @@ export function register(program: Command): void {
         const { waiReport, resolveJudge } = await import("../../evaluation/index.js");
         const { datasetName, formatWaiSummary, renderChart, waiBoxplotSpec, writeJsonResult } =
           await import("../../report/index.js");
-        const { openModelContext } = await import("../../llm/model-context.js");
+        const { openModelContext } = await import("../../app/model-context.js");
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));

@@ -36,7 +36,7 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
   const { readDialogues } = await import("../../core/read-records.js");
   const { JsonlAppender, assertWritable } = await import("../../core/jsonl.js");
   const { writeJsonResult } = await import("../../report/json-result.js");
-  const { openModelContext } = await import("../../llm/model-context.js");
+  const { openModelContext } = await import("../../app/model-context.js");
   const { formatUsage } = await import("../progress.js");
   const arena = await import("../../arena/index.js");
 

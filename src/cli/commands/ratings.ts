@@ -62,8 +62,8 @@ export function register(program: Command): void {
       runAction(async (files: string[], flags: RatingsFlags) => {
         if (flags.by !== undefined && flags.by !== "judge")
           throw new PsysimError("INPUT_INVALID", `--by accepts only "judge", got "${flags.by}"`);
-        const { ratingsReport, writeRatingsCharts, formatLeaderboard } =
-          await import("../../arena/index.js");
+        const { ratingsReport, formatLeaderboard } = await import("../../arena/index.js");
+        const { writeRatingsCharts } = await import("../../report/leaderboard-charts.js");
         const { writeJsonResult } = await import("../../report/json-result.js");
         const result = await ratingsReport({
           files,

@@ -1,23 +1,6 @@
 import type { Command } from "commander";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
-
-interface SimulateFlags {
-  cards: string;
-  out: string;
-  client?: string;
-  counselor?: string;
-  config?: string;
-  concurrency?: number;
-  maxTurns?: number;
-  limit?: number;
-  seed?: number;
-  language?: "zh" | "en";
-  prompts?: string;
-  maxAttempts?: number;
-  exhaustedPolicy?: "accept_last" | "truncate" | "fail";
-  cache: string | boolean;
-  progressInterval?: number;
-}
+import type { SimulateFlags } from "../run-simulate.js";
 
 export function register(program: Command): void {
   program
@@ -79,5 +62,3 @@ Examples:
       }),
     );
 }
-
-export type { SimulateFlags };

@@ -1,6 +1,5 @@
 import type { Llama, LlamaModel } from "node-llama-cpp";
 import { PsysimError } from "../../core/errors.js";
-import type { ResolvedLlamaCppOptions } from "../providers/llama-cpp-options.js";
 import { assertGgufModelFile } from "./gguf-file.js";
 import {
   loadNodeLlamaCpp,
@@ -114,8 +113,18 @@ export async function disposeLlamaCppModels(): Promise<void> {
   }
 }
 
+/** What loading takes from the resolved options (`ResolvedLlamaCppOptions` in providers/, which builds on this folder). */
+export interface CheckedModelLoad {
+  id: string;
+  modelPath: string;
+  gpu: LlamaGpu;
+  gpuLayers: LlamaGpuLayers;
+  threads: number;
+  importNodeLlamaCpp: NodeLlamaCppImporter | undefined;
+}
+
 /** Checks the file is GGUF, then loads (or reuses) the model for these resolved options: the shared first step of chat and embedding engines. */
-export async function loadCheckedModel(o: ResolvedLlamaCppOptions): Promise<LoadedLlamaModel> {
+export async function loadCheckedModel(o: CheckedModelLoad): Promise<LoadedLlamaModel> {
   await assertGgufModelFile(o.modelPath, o.id);
   return loadLlamaModel({
     modelPath: o.modelPath,

@@ -1,4 +1,4 @@
-import type { ModelConfig, ModelProvider } from "../../config/model-config.js";
+import type { ModelConfig, ModelProvider } from "../model-config.js";
 import { optionalApiKey, requireApiKey, type Env } from "../api-key.js";
 import type { ChatModel, SamplingParams } from "../chat-model.js";
 import { createHttpBotChatModel } from "./http-bot.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LlamaCppModelConfigSchema } from "../llm/providers/llama-cpp-options.js";
+import { LlamaCppModelConfigSchema } from "./providers/llama-cpp-options.js";
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });
 const EnvName = z

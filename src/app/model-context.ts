@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from "../config/load-config.js";
-import type { ModelEntry } from "../config/model-config.js";
-import { openConfiguredCache, type CallCache } from "./call-cache.js";
-import type { SamplingParams } from "./chat-model.js";
-import { resolveChatModel } from "./resolve-model.js";
-import type { MeteredChatModel } from "./usage-meter.js";
+import type { ModelEntry } from "../llm/model-config.js";
+import { openConfiguredCache, type CallCache } from "../llm/call-cache.js";
+import type { SamplingParams } from "../llm/chat-model.js";
+import { resolveChatModel } from "../llm/resolve-model.js";
+import type { MeteredChatModel } from "../llm/usage-meter.js";
 
 export interface ModelContext {
   config: LoadedConfig | undefined;

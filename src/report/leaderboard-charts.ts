@@ -1,5 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { Leaderboard } from "./leaderboard.js";
+import { join } from "node:path";
+import type { Leaderboard } from "../arena/leaderboard.js";
+import type { RatingsResult } from "../arena/ratings-report.js";
+import { renderChart, type ChartFiles } from "./render-chart.js";
 
 /** Figure 6: each counselor's rating with its bootstrap interval, best at the top; one panel per judge kind. */
 export function ratingsChartSpec(boards: Record<string, Leaderboard>): TopLevelSpec {
@@ -73,4 +76,21 @@ export function battleMatrixChartSpec(board: Leaderboard): TopLevelSpec {
       },
     ],
   } as TopLevelSpec;
+}
+
+/** Figure 6 (ratings with intervals) and Figure 14 (battle counts, per leaderboard) as SVG and PNG. */
+export async function writeRatingsCharts(
+  result: RatingsResult,
+  dir: string,
+): Promise<ChartFiles[]> {
+  const files = [await renderChart(ratingsChartSpec(result.leaderboards), join(dir, "ratings"))];
+  for (const [name, board] of Object.entries(result.leaderboards)) {
+    files.push(
+      await renderChart(
+        battleMatrixChartSpec(board),
+        join(dir, name === "all" ? "battle-matrix" : `battle-matrix-${name}`),
+      ),
+    );
+  }
+  return files;
 }
