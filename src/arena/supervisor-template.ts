@@ -1,6 +1,3 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Language } from "../core/language.js";
 import type { Turn } from "../core/dialogue.js";
 import {
@@ -13,27 +10,13 @@ import {
 /** Prompt 1 (ethics principles, Figure 12) or prompt 2 (counseling skills, Figure 13). */
 export type SupervisorPrompt = 1 | 2;
 
-/** The supervisor prompts ship beside the arena sources; the same path works from src/ and dist/. */
-export const SUPERVISOR_TEMPLATE_DIR = fileURLToPath(
-  new URL("../../src/arena/templates/", import.meta.url),
-);
-
-/**
- * `supervisor-<1|2>.<language>.txt`: the user's override folder wins, as for every other
- * template; otherwise the built-in text from this folder.
- */
+/** `supervisor-<1|2>.<language>.txt`, from the user's folder, the prompt set or the default. */
 export function loadSupervisorTemplate(
   prompt: SupervisorPrompt,
   language: Language,
   options: TemplateOptions = {},
 ): PromptTemplate {
-  const name = `supervisor-${prompt}`;
-  if (options.overrideDir && existsSync(join(options.overrideDir, `${name}.${language}.txt`)))
-    return loadTemplate(name, language, options);
-  return {
-    ...loadTemplate(name, language, { overrideDir: SUPERVISOR_TEMPLATE_DIR }),
-    source: "builtin",
-  };
+  return loadTemplate(`supervisor-${prompt}`, language, options);
 }
 
 const SPEAKERS: Record<

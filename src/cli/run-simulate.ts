@@ -4,9 +4,10 @@ import { readRoleCards } from "../core/read-records.js";
 import { simulate, type SimulateSummary } from "../simulation/simulate.js";
 import { openModelContext } from "../app/model-context.js";
 import { ProgressBar, formatUsage } from "./progress.js";
+import { templateOptions, type PromptFlags } from "./prompt-flags.js";
 
 /** `psysim simulate`'s options as commander parses them. */
-export interface SimulateFlags {
+export interface SimulateFlags extends PromptFlags {
   cards: string;
   out: string;
   client?: string;
@@ -17,7 +18,6 @@ export interface SimulateFlags {
   limit?: number;
   seed?: number;
   language?: "zh" | "en";
-  prompts?: string;
   maxAttempts?: number;
   exhaustedPolicy?: "accept_last" | "truncate" | "fail";
   cache: string | boolean;
@@ -60,7 +60,7 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
           limit: flags.limit,
           seed: flags.seed ?? sim.seed,
           language: flags.language ?? sim.language,
-          templates: flags.prompts ? { overrideDir: flags.prompts } : {},
+          templates: templateOptions(flags),
           maxAttempts: flags.maxAttempts ?? sim.validator?.max_attempts,
           exhaustedPolicy: flags.exhaustedPolicy ?? sim.validator?.exhausted_policy,
           validator: {

@@ -40,7 +40,7 @@ export interface ClientAgentOptions {
   card: RoleCard;
   language: Language;
   template: PromptTemplate;
-  /** Rounds the client is told to expect (Figure 7 rule 6: 50). */
+  /** Rounds the client is told to expect, for templates with `{planned_rounds}` (prompt set psysim-v1). */
   plannedRounds: number;
   sampling?: SamplingParams;
   /** Attempts to get a non-empty utterance before the session fails. */
@@ -57,11 +57,16 @@ export class ClientAgent {
     const style = options.card.style
       ? STYLE_RULES[options.card.style]?.[options.language]
       : undefined;
-    this.systemPrompt = renderTemplate(options.template, {
-      role_card: roleCardText(options.card, options.language),
-      planned_rounds: String(options.plannedRounds),
-      style_rule: style ? `7. ${style}` : "",
-    });
+    // Figure 7 fixes "50 rounds" in its text; only the psysim-v1 set names the planned rounds.
+    this.systemPrompt = renderTemplate(
+      options.template,
+      {
+        role_card: roleCardText(options.card, options.language),
+        planned_rounds: String(options.plannedRounds),
+        style_rule: style ? `7. ${style}` : "",
+      },
+      ["planned_rounds"],
+    );
   }
 
   greeting(): string {

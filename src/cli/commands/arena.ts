@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
+import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 
-interface ArenaFlags {
+interface ArenaFlags extends PromptFlags {
   counselors: string;
   cards: string;
   judge: string;
@@ -17,7 +18,6 @@ interface ArenaFlags {
   concurrency?: string;
   maxTurns?: string;
   language?: string;
-  prompts?: string;
   judgeAttempts?: string;
   cache: string | boolean;
   progressInterval?: string;
@@ -92,7 +92,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
       config?.source.file ?? "psysim.yaml",
       config?.source.dir ?? process.cwd(),
     );
-    const templates = flags.prompts ? { overrideDir: flags.prompts } : {};
+    const templates = templateOptions(flags);
     const counselors = new Map<string, import("../../arena/index.js").ArenaCounselor>();
     for (const name of new Set(names)) {
       const entry = registry.get(name) ?? arena.adHocCounselor(name);
@@ -174,54 +174,56 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
 
 /** `psysim arena`: Algorithm 2, counselors competing turn by turn under a supervisor. */
 export function register(program: Command): void {
-  program
-    .command("arena")
-    .description(
-      "Run the counselor arena (Algorithm 2): two counselors answer each turn, a supervisor picks, the pick continues; every comparison is a Battle. Resumable.",
-    )
-    .requiredOption(
-      "--counselors <names>",
-      "comma-separated counselor names from counselors: in psysim.yaml, or model specs",
-    )
-    .requiredOption("--cards <file>", "role cards for the client (e.g. the held-out test split)")
-    .requiredOption(
-      "--judge <spec>",
-      "supervisor model spec (baseline: a rule-based offline judge, not an LLM)",
-    )
-    .requiredOption("--out <file>", "battles JSONL (appended)")
-    .option(
-      "--dialogues-out <file>",
-      "dialogues JSONL with both candidates per turn (default: <out>.dialogues.jsonl)",
-    )
-    .option(
-      "--client <spec>",
-      "client model spec (default: config simulation.client, else baseline)",
-    )
-    .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
-    .option(
-      "--prompt <1|2>",
-      "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)",
-      "2",
-    )
-    .option(
-      "--both-orders",
-      "judge every comparison in both orders; a verdict that flips with the order is a tie",
-    )
-    .option(
-      "--sessions-per-pair <n>",
-      "sessions per pair of counselors (default: each card once, pairs shared out evenly)",
-    )
-    .option(
-      "--seed <n>",
-      "seed for pairings, card order, display order and continuations (default 0)",
-    )
-    .option("--concurrency <n>", "sessions in flight (default 8)")
-    .option("--max-turns <n>", "T: most turns per session (default 50)")
-    .option("--language <zh|en>", "force the session language (default: each card's)")
-    .option(
-      "--prompts <dir>",
-      "folder of <name>.<language>.txt templates (supervisor-1, supervisor-2, client, counselor) overriding the built-in ones",
-    )
+  promptSetOption(
+    program
+      .command("arena")
+      .description(
+        "Run the counselor arena (Algorithm 2): two counselors answer each turn, a supervisor picks, the pick continues; every comparison is a Battle. Resumable.",
+      )
+      .requiredOption(
+        "--counselors <names>",
+        "comma-separated counselor names from counselors: in psysim.yaml, or model specs",
+      )
+      .requiredOption("--cards <file>", "role cards for the client (e.g. the held-out test split)")
+      .requiredOption(
+        "--judge <spec>",
+        "supervisor model spec (baseline: a rule-based offline judge, not an LLM)",
+      )
+      .requiredOption("--out <file>", "battles JSONL (appended)")
+      .option(
+        "--dialogues-out <file>",
+        "dialogues JSONL with both candidates per turn (default: <out>.dialogues.jsonl)",
+      )
+      .option(
+        "--client <spec>",
+        "client model spec (default: config simulation.client, else baseline)",
+      )
+      .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
+      .option(
+        "--prompt <1|2>",
+        "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)",
+        "2",
+      )
+      .option(
+        "--both-orders",
+        "judge every comparison in both orders; a verdict that flips with the order is a tie",
+      )
+      .option(
+        "--sessions-per-pair <n>",
+        "sessions per pair of counselors (default: each card once, pairs shared out evenly)",
+      )
+      .option(
+        "--seed <n>",
+        "seed for pairings, card order, display order and continuations (default 0)",
+      )
+      .option("--concurrency <n>", "sessions in flight (default 8)")
+      .option("--max-turns <n>", "T: most turns per session (default 50)")
+      .option("--language <zh|en>", "force the session language (default: each card's)")
+      .option(
+        "--prompts <dir>",
+        "folder of <name>.<language>.txt templates (supervisor-1, supervisor-2, client, counselor) overriding the built-in ones",
+      ),
+  )
     .option(
       "--judge-attempts <n>",
       "supervisor calls per judgement before it is recorded as unparsed (default 2)",

@@ -3,8 +3,9 @@ import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
 import { runAction } from "../run-action.js";
 import { judgeRunOptions, progressBar, usageLine } from "./eval.js";
+import { templateOptions, type PromptFlags } from "../prompt-flags.js";
 
-interface CompareFlags {
+interface CompareFlags extends PromptFlags {
   wai?: string;
   waiMode: string;
   topics?: string;
@@ -13,7 +14,6 @@ interface CompareFlags {
   maxAttempts: number;
   concurrency: number;
   seed: number;
-  prompts?: string;
   config?: string;
   cache: string | boolean;
   json?: string;
@@ -72,7 +72,7 @@ export function register(program: Command): void {
             maxAttempts: flags.maxAttempts,
             concurrency: flags.concurrency,
             seed: flags.seed,
-            ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
+            templates: templateOptions(flags),
           };
           const resolve = (spec: string) =>
             evaluation.resolveJudge(spec, (s) => context!.chatModel(s));

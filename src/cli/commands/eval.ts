@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
+import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 
 interface CommonFlags {
   dialogues: string;
@@ -18,13 +19,12 @@ interface FidelityFlags extends CommonFlags {
   config?: string;
 }
 
-interface JudgeFlags extends CommonFlags {
+interface JudgeFlags extends CommonFlags, PromptFlags {
   judge: string;
   rounds: number;
   maxAttempts: number;
   concurrency: number;
   seed: number;
-  prompts?: string;
   config?: string;
   cache: string | boolean;
 }
@@ -46,7 +46,7 @@ function judgeOptions(command: Command): Command {
 
 /** How judge calls run (rounds, retries, concurrency, seed, templates, config, cache): shared by `eval` and `compare`. */
 export function judgeRunOptions(command: Command): Command {
-  return command
+  return promptSetOption(command)
     .option(
       "--rounds <n>",
       "independent rounds, averaged (paper: 3)",
@@ -62,6 +62,7 @@ export function judgeRunOptions(command: Command): Command {
     .option("--concurrency <n>", "judge calls in flight", parsePositiveInt("--concurrency"), 8)
     .option("--seed <n>", "seed for the judge's sampling", parseInteger("--seed"), 1)
     .option("--prompts <dir>", "folder of template overrides (<name>.<zh|en>.txt)")
+
     .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
     .option(
       "--cache <file>",
@@ -201,7 +202,7 @@ export function register(program: Command): void {
             maxAttempts: flags.maxAttempts,
             concurrency: flags.concurrency,
             seed: flags.seed,
-            ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
+            templates: templateOptions(flags),
             ...(flags.topics && { topicsFile: flags.topics }),
             onProgress: progress.onProgress,
           }).finally(progress.stop);
@@ -264,7 +265,7 @@ export function register(program: Command): void {
             maxAttempts: flags.maxAttempts,
             concurrency: flags.concurrency,
             seed: flags.seed,
-            ...(flags.prompts && { templates: { overrideDir: flags.prompts } }),
+            templates: templateOptions(flags),
             onProgress: progress.onProgress,
           }).finally(progress.stop);
           process.stdout.write(formatWaiSummary(result) + "\n" + (await usageLine(result.usage)));

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
+import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 
-interface AgreementFlags {
+interface AgreementFlags extends PromptFlags {
   battles: string;
   dialogues: string;
   judge: string;
@@ -11,7 +12,6 @@ interface AgreementFlags {
   out?: string;
   json?: string;
   config?: string;
-  prompts?: string;
   seed: string;
   concurrency: string;
   judgeAttempts?: string;
@@ -43,7 +43,7 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
   const battles = await arena.readBattleFile(flags.battles);
   const dialogues = await readDialogues(flags.dialogues);
   const prompt = Number(flags.prompt) as 1 | 2;
-  const templates = flags.prompts ? { overrideDir: flags.prompts } : {};
+  const templates = templateOptions(flags);
   const languages = [...new Set(dialogues.map((d) => d.language))];
   const context = openModelContext({ config: flags.config, cache: flags.cache });
   try {
@@ -107,36 +107,38 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
 
 /** `psysim judge-agreement`: how well the LLM supervisor agrees with human annotators (Appendix C.2). */
 export function register(program: Command): void {
-  program
-    .command("judge-agreement")
-    .description(
-      "Re-judge human-labelled battles with an LLM supervisor and report accuracy, Cohen's κ and position flips (the paper: 60.8–64.4%).",
-    )
-    .requiredOption(
-      "--battles <file>",
-      "human-labelled battles JSONL (e.g. exported from psysim serve)",
-    )
-    .requiredOption(
-      "--dialogues <file>",
-      "the dialogues those battles belong to (for each battle's history)",
-    )
-    .requiredOption("--judge <spec>", "supervisor model spec (baseline: rule-based, not an LLM)")
-    .option(
-      "--prompt <1|2>",
-      "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)",
-      "2",
-    )
-    .option("--both-orders", "judge each battle in both orders; a flip is a tie (and is counted)")
-    .option(
-      "--out <file>",
-      "append the supervisor's verdicts as battles (rate them with psysim ratings)",
-    )
-    .option("--json <file>", "write the full result as JSON")
-    .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
-    .option(
-      "--prompts <dir>",
-      "folder of supervisor-<1|2>.<language>.txt templates overriding the built-in ones",
-    )
+  promptSetOption(
+    program
+      .command("judge-agreement")
+      .description(
+        "Re-judge human-labelled battles with an LLM supervisor and report accuracy, Cohen's κ and position flips (the paper: 60.8–64.4%).",
+      )
+      .requiredOption(
+        "--battles <file>",
+        "human-labelled battles JSONL (e.g. exported from psysim serve)",
+      )
+      .requiredOption(
+        "--dialogues <file>",
+        "the dialogues those battles belong to (for each battle's history)",
+      )
+      .requiredOption("--judge <spec>", "supervisor model spec (baseline: rule-based, not an LLM)")
+      .option(
+        "--prompt <1|2>",
+        "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)",
+        "2",
+      )
+      .option("--both-orders", "judge each battle in both orders; a flip is a tie (and is counted)")
+      .option(
+        "--out <file>",
+        "append the supervisor's verdicts as battles (rate them with psysim ratings)",
+      )
+      .option("--json <file>", "write the full result as JSON")
+      .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
+      .option(
+        "--prompts <dir>",
+        "folder of supervisor-<1|2>.<language>.txt templates overriding the built-in ones",
+      ),
+  )
     .option("--seed <n>", "seed for the display order", "0")
     .option("--concurrency <n>", "judgements in flight", "8")
     .option(

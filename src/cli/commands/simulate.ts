@@ -1,39 +1,45 @@
 import type { Command } from "commander";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
 import type { SimulateFlags } from "../run-simulate.js";
+import { promptSetOption } from "../prompt-flags.js";
 
 export function register(program: Command): void {
-  program
-    .command("simulate")
-    .description("Simulate counseling sessions (Algorithm 1) for every role card; resumable")
-    .requiredOption("--cards <file>", "role cards: JSONL, JSON array or YAML")
-    .requiredOption("--out <file>", "dialogues JSONL (appended; finished ids are skipped on rerun)")
-    .option(
-      "--client <spec>",
-      "client model spec (default: config simulation.client, else baseline)",
-    )
-    .option(
-      "--counselor <spec>",
-      "counselor model spec (default: config simulation.counselor, else baseline)",
-    )
-    .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
-    .option(
-      "--concurrency <n>",
-      "sessions in flight (default 16)",
-      parsePositiveInt("--concurrency"),
-    )
-    .option(
-      "--max-turns <n>",
-      "T: most turns per session (default 50)",
-      parsePositiveInt("--max-turns"),
-    )
-    .option("--limit <n>", "simulate only the first N cards", parsePositiveInt("--limit"))
-    .option("--seed <n>", "seed for every random choice (default 0)", parseInteger("--seed"))
-    .option("--language <zh|en>", "force the session language (default: each card's)")
-    .option(
-      "--prompts <dir>",
-      "folder of <name>.<language>.txt templates overriding the built-in ones",
-    )
+  promptSetOption(
+    program
+      .command("simulate")
+      .description("Simulate counseling sessions (Algorithm 1) for every role card; resumable")
+      .requiredOption("--cards <file>", "role cards: JSONL, JSON array or YAML")
+      .requiredOption(
+        "--out <file>",
+        "dialogues JSONL (appended; finished ids are skipped on rerun)",
+      )
+      .option(
+        "--client <spec>",
+        "client model spec (default: config simulation.client, else baseline)",
+      )
+      .option(
+        "--counselor <spec>",
+        "counselor model spec (default: config simulation.counselor, else baseline)",
+      )
+      .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
+      .option(
+        "--concurrency <n>",
+        "sessions in flight (default 16)",
+        parsePositiveInt("--concurrency"),
+      )
+      .option(
+        "--max-turns <n>",
+        "T: most turns per session (default 50)",
+        parsePositiveInt("--max-turns"),
+      )
+      .option("--limit <n>", "simulate only the first N cards", parsePositiveInt("--limit"))
+      .option("--seed <n>", "seed for every random choice (default 0)", parseInteger("--seed"))
+      .option("--language <zh|en>", "force the session language (default: each card's)")
+      .option(
+        "--prompts <dir>",
+        "folder of <name>.<language>.txt templates overriding the built-in ones",
+      ),
+  )
     .option(
       "--max-attempts <n>",
       "counselor generations per turn before the exhaustion policy (default 5)",

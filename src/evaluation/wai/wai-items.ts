@@ -280,10 +280,13 @@ export const WAI_ITEMS: readonly WaiItem[] = [
   },
 ];
 
-/** The manual's anchoring rule (WAI-O Revision IV), in psysim's words: start at 4, move only on evidence. */
+/**
+ * The manual's anchoring rule (WAI-O Revision IV), in psysim's words: start at 4, move only on
+ * evidence. The prompt set psysim-v1 adds "do not rate high by default" in its templates.
+ */
 const SCALE_RULE: Record<Language, string> = {
-  en: "Rate only from what happens in the session. Start at 4, which means no evidence either way (or as much evidence for as against), and move away from 4 only as far as the evidence carries you: 5 = some evidence for the statement, 6 = considerable evidence, 7 = very strong evidence; 3 = some evidence against it, 2 = considerable evidence against, 1 = very strong evidence against. Do not rate high by default.",
-  zh: "只依据会谈中实际发生的内容评分。从 4 分开始，4 分表示没有任何证据（或支持与反对的证据一样多），只在证据足够时才偏离 4 分：5 分 = 有一些支持该陈述的证据，6 分 = 有较多证据，7 分 = 有非常有力的证据；3 分 = 有一些反对的证据，2 分 = 有较多反对的证据，1 分 = 有非常有力的反对证据。不要默认给高分。",
+  en: "Rate only from what happens in the session. Start at 4, which means no evidence either way (or as much evidence for as against), and move away from 4 only as far as the evidence carries you: 5 = some evidence for the statement, 6 = considerable evidence, 7 = very strong evidence; 3 = some evidence against it, 2 = considerable evidence against, 1 = very strong evidence against.",
+  zh: "只依据会谈中实际发生的内容评分。从 4 分开始，4 分表示没有任何证据（或支持与反对的证据一样多），只在证据足够时才偏离 4 分：5 分 = 有一些支持该陈述的证据，6 分 = 有较多证据，7 分 = 有非常有力的证据；3 分 = 有一些反对的证据，2 分 = 有较多反对的证据，1 分 = 有非常有力的反对证据。",
 };
 
 const REVERSED_NOTE: Record<Language, string> = {

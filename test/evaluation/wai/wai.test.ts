@@ -105,10 +105,7 @@ describe("evaluateWai", () => {
         item: 4,
         statement: waiItem(4).text.zh,
         round: 1,
-        session_text: prompt.slice(
-          prompt.indexOf("来访者：你好"),
-          prompt.indexOf("\n=== 会谈结束"),
-        ),
+        session_text: prompt.slice(prompt.indexOf("来访者：你好"), prompt.indexOf("\n对话结束")),
       },
     });
     assert.match(prompt, /来访者：我总是失眠\n咨询师：这种情况持续多久了？/);
