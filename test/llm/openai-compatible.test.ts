@@ -203,8 +203,8 @@ describe("replicas", () => {
 
   it("sends concurrent calls to the replica with the fewest in flight", async () => {
     const [a, b] = await Promise.all([
-      startFakeOpenAIServer({ latencyMs: 40 }),
-      startFakeOpenAIServer({ latencyMs: 40 }),
+      startFakeOpenAIServer({ holdUntilInFlight: 4 }),
+      startFakeOpenAIServer({ holdUntilInFlight: 4 }),
     ]);
     try {
       const model = createOpenAICompatibleChatModel({
