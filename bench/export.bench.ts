@@ -56,6 +56,7 @@ const full = await time(() =>
     input,
     outDir: join(dir, "out"),
     format: "llamafactory",
+    samples: "per-turn",
     systemPrompt: system,
     valRatio: 0.001,
     seed: 1,

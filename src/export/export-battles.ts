@@ -8,7 +8,7 @@ import { canonicalJson, sha256 } from "../core/hash.js";
 import { readJsonl } from "../core/jsonl.js";
 import type { Language } from "../core/language.js";
 import { parseBattle, parseDialogue } from "../core/read-records.js";
-import { withStaging } from "./export-staging.js";
+import { withStaging, type ExportStaging } from "./export-staging.js";
 import {
   countInto,
   fileSha256,
@@ -23,6 +23,7 @@ import { mergeDatasetInfo } from "./llamafactory-config.js";
 import {
   battlePair,
   rankingDatasetInfo,
+  toOpenAiPreference,
   toPlainPair,
   toShareGptRanking,
   type PreferencePair,
@@ -31,7 +32,12 @@ import { replyFlags, type ReplyCheck } from "./reply-flags.js";
 import { approximateTokens } from "./token-estimate.js";
 import { validationIds } from "./validation-split.js";
 
+/** `dpo`: LLaMA-Factory's sharegpt ranking format; `openai-dpo`: OpenAI's preference fine-tuning format. */
+export const DPO_FORMATS = ["dpo", "openai-dpo"] as const;
+export type DpoFormat = (typeof DPO_FORMATS)[number];
+
 export interface ExportBattlesOptions {
+  format: DpoFormat;
   /** Arena battles JSONL (psysim.battle/1). */
   input: string;
   /** The dialogue files the battles were fought in: their turns are the pairs' history. */
@@ -69,7 +75,7 @@ interface Resolved {
 
 /**
  * Turns arena battles into preference pairs (history, chosen, rejected) for DPO, in
- * LLaMA-Factory's sharegpt ranking format and as plain JSONL. Ties, both-bad and
+ * LLaMA-Factory's sharegpt ranking format or OpenAI's preference format, and as plain JSONL. Ties, both-bad and
  * unparsed verdicts express no preference and are left out and counted; pairs judged
  * both ways on the same history contradict each other and are left out too.
  */
@@ -231,7 +237,7 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
       report.samples[split] += 1;
       staging.appendJsonl(
         split === "train" ? names.train : names.validation,
-        toShareGptRanking(r.pair),
+        options.format === "openai-dpo" ? toOpenAiPreference(r.pair) : toShareGptRanking(r.pair),
       );
       staging.appendJsonl(names.pairs, toPlainPair(r.pair, split));
     }
@@ -251,26 +257,35 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
     report.records.train = resolved.length - report.records.validation;
     report.tokens_approx.longest_sample = longest;
 
-    const withSystem = options.systemPrompt.label !== "none";
-    const entries: Record<string, unknown> = {
-      [`${options.name}_train`]: rankingDatasetInfo(names.train, withSystem),
-    };
-    if (report.samples.validation > 0)
-      entries[`${options.name}_val`] = rankingDatasetInfo(names.validation, withSystem);
-    const infoPath = join(staging.dir, names.datasetInfo);
-    staging.writeFile(
-      names.datasetInfo,
-      mergeDatasetInfo(
-        existsSync(infoPath) ? readFileSync(infoPath, "utf8") : undefined,
-        infoPath,
-        entries,
-        report.samples.validation > 0 ? [] : [`${options.name}_val`],
-      ),
-    );
+    if (options.format === "dpo") writeRankingDatasetInfo(staging, options, names, report);
     report.files = [...staging.files(), names.report];
     staging.writeFile(names.report, JSON.stringify(report, null, 2) + "\n");
     return { result: report, stale: [names.validation] };
   });
+}
+
+function writeRankingDatasetInfo(
+  staging: ExportStaging,
+  options: ExportBattlesOptions,
+  names: ReturnType<typeof dpoFileNames>,
+  report: ExportReport,
+): void {
+  const withSystem = options.systemPrompt.label !== "none";
+  const entries: Record<string, unknown> = {
+    [`${options.name}_train`]: rankingDatasetInfo(names.train, withSystem),
+  };
+  if (report.samples.validation > 0)
+    entries[`${options.name}_val`] = rankingDatasetInfo(names.validation, withSystem);
+  const infoPath = join(staging.dir, names.datasetInfo);
+  staging.writeFile(
+    names.datasetInfo,
+    mergeDatasetInfo(
+      existsSync(infoPath) ? readFileSync(infoPath, "utf8") : undefined,
+      infoPath,
+      entries,
+      report.samples.validation > 0 ? [] : [`${options.name}_val`],
+    ),
+  );
 }
 
 async function readReferencedDialogues(
@@ -309,7 +324,7 @@ function emptyReport(
   return {
     schema: "psysim.export-report/1",
     kind: "dpo",
-    format: "dpo",
+    format: options.format,
     input: { file, sha256: sha, dialogues },
     settings: reportSettings(options),
     records: {

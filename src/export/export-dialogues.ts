@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { PsysimError } from "../core/errors.js";
 import { sha256 } from "../core/hash.js";
 import { readJsonl } from "../core/jsonl.js";
+import type { Dialogue } from "../core/dialogue.js";
 import type { Language } from "../core/language.js";
 import { parseDialogue } from "../core/read-records.js";
 import { ExportStaging, withStaging } from "./export-staging.js";
@@ -14,17 +15,23 @@ import {
   TOKEN_METHOD,
   type DroppedRecord,
   type ExportReport,
+  type LayoutCost,
+  type TrimmedRecord,
 } from "./export-report.js";
 import {
   cutoffLenFor,
+  dataArgumentsYaml,
   mergeDatasetInfo,
-  templateFor,
+  PAPER_GPUS,
+  stepPlan,
   trainingYaml,
+  type DataArguments,
 } from "./llamafactory-config.js";
+import { templateFor } from "./llamafactory-templates.js";
 import { replyFlags, type ReplyCheck } from "./reply-flags.js";
-import { sessionProblem } from "./session-check.js";
+import { endOnCounselor, sessionProblem } from "./session-check.js";
 import { sampleRecord, sftDatasetInfo, type SftFormat } from "./sft-formats.js";
-import { dialogueSamples, type SftSample } from "./sft-sample.js";
+import { dialogueSamples, sessionSample, type SampleMode, type SftSample } from "./sft-sample.js";
 import { approximateTokens } from "./token-estimate.js";
 import { validationIds } from "./validation-split.js";
 
@@ -40,6 +47,8 @@ export interface ExportDialoguesOptions {
   input: string;
   outDir: string;
   format: SftFormat;
+  /** One sample per counselor turn (the paper's layout) or per session; both train every reply once. */
+  samples: SampleMode;
   systemPrompt: SystemPromptChoice;
   /** Share of sessions held out for validation (paper: 0.001). */
   valRatio: number;
@@ -51,6 +60,11 @@ export interface ExportDialoguesOptions {
   backbone: string;
   template?: string;
   precision: "bf16" | "fp16";
+  /** GPUs the YAML's step counts assume (default: the paper's 4). */
+  gpus?: number;
+  /** Evaluate / save every this many optimizer steps (default: about 10 of each per run). */
+  evalSteps?: number;
+  saveSteps?: number;
   /** σ, to flag replies it would refuse today. */
   checkReply?: ReplyCheck;
   /** Leave flagged replies out of the data instead of only reporting them. */
@@ -67,28 +81,39 @@ export function sftFileNames(name: string) {
     train: `${name}_train.jsonl`,
     validation: `${name}_val.jsonl`,
     yaml: `${name}_sft.yaml`,
+    dataArgs: `${name}_data_args.yaml`,
     report: `${name}_hygiene.json`,
     datasetInfo: "dataset_info.json",
   };
 }
 
 /**
- * Turns simulated sessions into supervised fine-tuning data (paper §5.1–5.2): one sample
- * per counselor turn, sessions split whole into train and validation, duplicates removed,
- * unusable sessions reported and skipped, suspicious replies flagged. Reads the input
- * twice (once to choose the split, once to write), so memory stays flat in its size.
- * Writes nothing unless everything succeeds.
+ * Turns simulated sessions into supervised fine-tuning data (paper §5.1–5.2): per-turn or
+ * per-session samples, sessions split whole into train and validation, duplicates removed,
+ * sessions ending on a client turn trimmed, unusable sessions reported and skipped,
+ * suspicious replies flagged. Reads the input twice (once to choose the split, once to
+ * write), so memory stays flat in its size. Writes nothing unless everything succeeds.
  */
 export async function exportDialogues(options: ExportDialoguesOptions): Promise<ExportReport> {
   const file = options.input;
+  if (options.samples === "per-session" && options.maxHistory !== undefined)
+    throw new PsysimError(
+      "CONFIG_INVALID",
+      "--max-history shortens per-turn samples; per-session samples carry their whole session (use --samples per-turn)",
+    );
+  // Checked before reading the input, so a bad template fails in a second, not after the export.
+  const template =
+    options.format === "llamafactory" ? templateFor(options.backbone, options.template) : undefined;
   const usable: SessionEntry[] = [];
   const dropped: DroppedRecord[] = [];
+  const trimmed: TrimmedRecord[] = [];
   const droppedByReason: Record<string, number> = {};
   const firstLine = new Map<string, number>();
   let read = 0;
   for await (const { value, line } of readJsonl(file)) {
-    const dialogue = parseDialogue(value, file, line);
+    const parsed = parseDialogue(value, file, line);
     read += 1;
+    const { dialogue, trimmed: wasTrimmed } = endOnCounselor(parsed);
     const first = firstLine.get(dialogue.id);
     const problem =
       first !== undefined
@@ -107,7 +132,15 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
         message: `${file}:${line}: ${problem.field ? `${problem.field}: ` : ""}${problem.message}`,
       });
       countInto(droppedByReason, problem.reason);
-    } else usable.push({ id: dialogue.id, line });
+      continue;
+    }
+    usable.push({ id: dialogue.id, line });
+    if (wasTrimmed)
+      trimmed.push({
+        line,
+        id: dialogue.id,
+        message: `${file}:${line}: turns.${parsed.turns.length - 1}: ends on a client turn; trimmed to its last counselor reply`,
+      });
   }
 
   if (usable.length === 0) {
@@ -126,11 +159,17 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
   const usableLines = new Set(usable.map((s) => s.line));
   const names = sftFileNames(options.name);
   const systemLanguages = new Map<Language, string>();
+  const perSession = options.samples === "per-session";
 
   return withStaging(options.outDir, async (staging) => {
     const seenTrain = new Set<string>();
     const validation: { sample: SftSample; key: string; tokens: number }[] = [];
     const systemTokens = new Map<string, number>();
+    const cost: Record<SampleMode, LayoutCost> = {
+      "per-turn": { samples: 0, targets: 0, tokens: 0 },
+      "per-session": { samples: 0, targets: 0, tokens: 0 },
+    };
+    const targets = { train: 0, validation: 0 };
     const report = emptyReport(
       options,
       file,
@@ -140,6 +179,7 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
       heldOut.size,
       dropped,
       droppedByReason,
+      trimmed,
     );
     let longest = 0;
 
@@ -147,6 +187,7 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
       longest = Math.max(longest, tokens);
       report.tokens_approx[split] += tokens;
       report.samples[split] += 1;
+      targets[split] += sample.targets.length;
       staging.appendJsonl(
         split === "train" ? names.train : names.validation,
         sampleRecord(options.format, sample),
@@ -155,7 +196,7 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
 
     for await (const { value, line } of readJsonl(file)) {
       if (!usableLines.has(line)) continue;
-      const dialogue = parseDialogue(value, file, line);
+      const { dialogue } = endOnCounselor(parseDialogue(value, file, line));
       if (dialogue.meta.baseline === true) report.records.baseline += 1;
       const system = options.systemPrompt.forLanguage(dialogue.language);
       if (system !== undefined) systemLanguages.set(dialogue.language, system);
@@ -173,13 +214,29 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
           ? 0
           : (systemTokens.get(system) ??
             systemTokens.set(system, approximateTokens(system)).get(system)!);
-      for (const sample of dialogueSamples(dialogue, {
+      /** Tokens of the turns first..last of this dialogue, with the system prompt. */
+      const span = (first: number, last: number) =>
+        promptTokens + prefixTokens[last]! - (first > 0 ? prefixTokens[first - 1]! : 0);
+
+      const perTurn = dialogueSamples(dialogue, {
         ...(system === undefined ? {} : { system }),
         ...(options.maxHistory === undefined ? {} : { maxHistory: options.maxHistory }),
-      })) {
-        const first = sample.turn + 1 - sample.messages.length;
-        const tokens =
-          promptTokens + prefixTokens[sample.turn]! - (first > 0 ? prefixTokens[first - 1]! : 0);
+      });
+      cost["per-turn"].samples += perTurn.length;
+      cost["per-turn"].targets += perTurn.length;
+      for (const s of perTurn)
+        cost["per-turn"].tokens += span(s.turn + 1 - s.messages.length, s.turn);
+      cost["per-session"].samples += 1;
+      cost["per-session"].targets += perTurn.length;
+      cost["per-session"].tokens += span(0, dialogue.turns.length - 1);
+
+      const built = perSession
+        ? [sessionSample(dialogue, system === undefined ? {} : { system })]
+        : perTurn;
+      for (const built1 of built) {
+        const sample = screenFlags(built1, dialogue, options, report);
+        if (!sample) continue;
+        const tokens = span(sample.turn + 1 - sample.messages.length, sample.turn);
         // Samples are built with a fixed key order, so plain JSON is canonical here and much faster than canonicalJson.
         const key = sha256(JSON.stringify([sample.system ?? null, sample.messages]));
         if (split === "train") {
@@ -188,28 +245,8 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
             continue;
           }
           seenTrain.add(key);
-        }
-        const flags = replyFlags(
-          dialogue.turns[sample.turn]!,
-          dialogue.language,
-          options.checkReply,
-        );
-        if (flags.length > 0) {
-          report.flags.replies += 1;
-          for (const f of flags) countInto(report.flags.by_flag, f.flag);
-          if (report.flags.examples.length < MAX_FLAG_EXAMPLES)
-            report.flags.examples.push({
-              sample: sample.id,
-              flags: flags.map((f) => (f.detail ? `${f.flag} (${f.detail})` : f.flag)),
-              reply: sample.messages.at(-1)!.content,
-            });
-          if (options.dropFlagged) {
-            report.samples.flagged_removed += 1;
-            continue;
-          }
-        }
-        if (split === "train") emit("train", sample, tokens);
-        else validation.push({ sample, key, tokens });
+          emit("train", sample, tokens);
+        } else validation.push({ sample, key, tokens });
       }
     }
 
@@ -232,17 +269,66 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
     report.settings.system_prompt_sha256 = Object.fromEntries(
       [...systemLanguages].map(([l, text]) => [l, sha256(text)]),
     );
+    report.training = {
+      samples: options.samples,
+      history: perSession ? "targets" : "context",
+      targets,
+      cost,
+    };
+    if (options.format === "alpaca") report.warnings = [alpacaWarning(options.samples, names)];
 
-    writeLlamaFactoryFiles(staging, options, report, names, longest);
+    writeLlamaFactoryFiles(staging, options, template, report, names, longest);
     report.files = [...staging.files(), names.report];
     staging.writeFile(names.report, JSON.stringify(report, null, 2) + "\n");
-    return { result: report, stale: [names.validation, names.yaml] };
+    return { result: report, stale: [names.validation, names.yaml, names.dataArgs] };
   });
+}
+
+/**
+ * Applies the flags to a sample's targets. Flagged replies are recorded; with
+ * `dropFlagged` a per-turn sample goes, and a per-session sample ends before its first
+ * flagged reply (a later reply would learn to follow it), every cut reply counted.
+ */
+function screenFlags(
+  sample: SftSample,
+  dialogue: Dialogue,
+  options: ExportDialoguesOptions,
+  report: ExportReport,
+): SftSample | undefined {
+  const offset = sample.turn + 1 - sample.messages.length;
+  let cut: number | undefined;
+  for (const target of sample.targets) {
+    const turn = dialogue.turns[offset + target]!;
+    const flags = replyFlags(turn, dialogue.language, options.checkReply);
+    if (flags.length === 0) continue;
+    report.flags.replies += 1;
+    for (const f of flags) countInto(report.flags.by_flag, f.flag);
+    if (report.flags.examples.length < MAX_FLAG_EXAMPLES)
+      report.flags.examples.push({
+        sample: `${dialogue.id}#${offset + target}`,
+        flags: flags.map((f) => (f.detail ? `${f.flag} (${f.detail})` : f.flag)),
+        reply: turn.content,
+      });
+    cut ??= target;
+  }
+  if (cut === undefined || !options.dropFlagged) return sample;
+  const kept = sample.targets.filter((t) => t < cut);
+  report.samples.flagged_removed += sample.targets.length - kept.length;
+  if (kept.length === 0) return undefined;
+  const messages = sample.messages.slice(0, kept.at(-1)! + 1);
+  return { ...sample, turn: offset + messages.length - 1, messages, targets: kept };
+}
+
+function alpacaWarning(samples: SampleMode, names: ReturnType<typeof sftFileNames>): string {
+  return samples === "per-turn"
+    ? `alpaca records cannot mark their history replies as context only: LLaMA-Factory masks them through mask_history: true in ${names.dataArgs}; other trainers may learn each earlier reply again in every later sample`
+    : `alpaca records cannot mark their history replies as targets: LLaMA-Factory trains them through mask_history: false in ${names.dataArgs}; trainers that learn only "output" learn one reply per session`;
 }
 
 function writeLlamaFactoryFiles(
   staging: ExportStaging,
   options: ExportDialoguesOptions,
+  template: string | undefined,
   report: ExportReport,
   names: ReturnType<typeof sftFileNames>,
   longest: number,
@@ -260,21 +346,36 @@ function writeLlamaFactoryFiles(
     names.datasetInfo,
     mergeDatasetInfo(existing, infoPath, entries, hasValidation ? [] : [`${options.name}_val`]),
   );
-  if (options.format !== "llamafactory") return;
   const cutoffLen = cutoffLenFor(longest);
+  const data: DataArguments = {
+    datasetDir: staging.dir,
+    trainDataset: `${options.name}_train`,
+    ...(hasValidation ? { evalDataset: `${options.name}_val` } : {}),
+    cutoffLen,
+    maskHistory: options.samples === "per-turn",
+    emptySystem: !withSystem,
+  };
+  const notes = [
+    `Data: ${report.samples.train} training and ${report.samples.validation} validation ${options.samples} samples training ${report.training!.targets.train} and ${report.training!.targets.validation} counselor replies; longest about ${longest} tokens, so cutoff_len ${cutoffLen}.`,
+  ];
+  if (template === undefined) {
+    staging.writeFile(names.dataArgs, dataArgumentsYaml(data, notes));
+    return;
+  }
+  const steps = stepPlan(report.samples.train, options.gpus ?? PAPER_GPUS, {
+    ...(options.evalSteps === undefined ? {} : { evalSteps: options.evalSteps }),
+    ...(options.saveSteps === undefined ? {} : { saveSteps: options.saveSteps }),
+  });
+  report.training!.steps = steps;
   staging.writeFile(
     names.yaml,
     trainingYaml({
+      ...data,
       backbone: options.backbone,
-      template: templateFor(options.backbone, options.template),
-      datasetDir: staging.dir,
-      trainDataset: `${options.name}_train`,
-      ...(hasValidation ? { evalDataset: `${options.name}_val` } : {}),
-      cutoffLen,
+      template,
       precision: options.precision,
-      notes: [
-        `Data: ${report.samples.train} training and ${report.samples.validation} validation samples; longest about ${longest} tokens, so cutoff_len ${cutoffLen}.`,
-      ],
+      steps,
+      notes,
     }),
   );
 }
@@ -288,6 +389,7 @@ function emptyReport(
   validation: number,
   dropped: DroppedRecord[],
   droppedByReason: Record<string, number>,
+  trimmed: TrimmedRecord[],
 ): ExportReport {
   return {
     schema: "psysim.export-report/1",
@@ -296,6 +398,7 @@ function emptyReport(
     input: { file, sha256: sha },
     settings: {
       ...reportSettings(options),
+      samples: options.samples,
       ...(options.format === "llamafactory"
         ? { backbone: options.backbone, precision: options.precision }
         : {}),
@@ -308,6 +411,8 @@ function emptyReport(
       dropped: dropped.length,
       dropped_by_reason: droppedByReason,
       dropped_records: dropped,
+      trimmed: trimmed.length,
+      trimmed_records: trimmed,
       baseline: 0,
     },
     samples: { train: 0, validation: 0, duplicates_removed: 0, flagged_removed: 0 },

@@ -1,5 +1,7 @@
 import { createReadStream } from "node:fs";
 import { createHash } from "node:crypto";
+import type { StepPlan } from "./llamafactory-config.js";
+import type { SampleMode } from "./sft-sample.js";
 
 /** A session or battle left out of an export, with where it is and why. */
 export interface DroppedRecord {
@@ -8,6 +10,35 @@ export interface DroppedRecord {
   reason: string;
   /** `file:line: field: reason`, as printed. */
   message: string;
+}
+
+/** A session kept after trimming a final client turn that no counselor reply answers. */
+export interface TrimmedRecord {
+  line: number;
+  id: string;
+  message: string;
+}
+
+/** What one sample layout costs on the exported sessions. */
+export interface LayoutCost {
+  samples: number;
+  /** Counselor replies trained. */
+  targets: number;
+  /** Approximate tokens the trainer reads (and OpenAI bills) per epoch. */
+  tokens: number;
+}
+
+/** What the SFT files train, counted by the consumers' own rules. */
+export interface TrainingSummary {
+  samples: SampleMode;
+  /** Earlier counselor replies inside a sample: context only (masked) or targets too. */
+  history: "context" | "targets";
+  /** Counselor replies that receive loss, per split. */
+  targets: { train: number; validation: number };
+  /** Both layouts on the same sessions (before duplicate and flag removal), to weigh the choice. */
+  cost: Record<SampleMode, LayoutCost>;
+  /** Optimizer steps and eval/save intervals written to the training YAML (llamafactory). */
+  steps?: StepPlan;
 }
 
 export interface FlagSummary {
@@ -38,6 +69,9 @@ export interface ExportReport {
     dropped: number;
     dropped_by_reason: Record<string, number>;
     dropped_records: DroppedRecord[];
+    /** Sessions that ended on a client turn and were trimmed to their last counselor reply (SFT). */
+    trimmed?: number;
+    trimmed_records?: TrimmedRecord[];
     /** Used sessions (or battles' sessions) written by psysim's rule-based baseline: plumbing data, not LLM data. */
     baseline: number;
   };
@@ -49,7 +83,10 @@ export interface ExportReport {
     excluded?: Record<string, number>;
   };
   tokens_approx: { train: number; validation: number; longest_sample: number; method: string };
+  training?: TrainingSummary;
   flags: FlagSummary;
+  /** One line each, also printed: what the chosen format cannot express. */
+  warnings?: string[];
   files: string[];
 }
 
@@ -101,17 +138,34 @@ export function formatExportReport(report: ExportReport): string {
   const s = report.samples;
   const unit = report.kind === "sft" ? "sessions" : "battles";
   const lines = [
-    `${unit}: ${r.read} read, ${r.used} used (${r.train} train, ${r.validation} validation), ${r.dropped} dropped${r.dropped ? ` (${fmtCounts(r.dropped_by_reason)})` : ""}`,
+    `${unit}: ${r.read} read, ${r.used} used (${r.train} train, ${r.validation} validation)${r.trimmed ? `, ${r.trimmed} trimmed to their last counselor reply (ended on a client turn)` : ""}, ${r.dropped} dropped${r.dropped ? ` (${fmtCounts(r.dropped_by_reason)})` : ""}`,
     ...(r.baseline
       ? [
           `note: ${r.baseline} of the used ${unit} come from psysim's rule-based baseline agents — fine for testing the pipeline, not for training a counselor`,
         ]
       : []),
     `${report.kind === "sft" ? "samples" : "pairs"}: ${s.train} train, ${s.validation} validation; ${s.duplicates_removed} duplicates removed${s.flagged_removed ? `, ${s.flagged_removed} flagged removed` : ""}${s.excluded && Object.keys(s.excluded).length ? `; left out: ${fmtCounts(s.excluded)}` : ""}`,
+    ...(report.training ? trainingLines(report.training) : []),
     `tokens (approximate): ${report.tokens_approx.train} train, ${report.tokens_approx.validation} validation, longest sample ${report.tokens_approx.longest_sample}`,
     `flagged replies: ${report.flags.replies}${report.flags.replies ? ` (${fmtCounts(report.flags.by_flag)}; anomaly flags are a rule-based baseline)` : ""}`,
   ];
   return lines.join("\n");
+}
+
+function trainingLines(t: TrainingSummary): string[] {
+  const cost = (mode: SampleMode) => {
+    const c = t.cost[mode];
+    return `${mode} ${c.samples} samples, ${c.targets} targets, ${c.tokens} tokens`;
+  };
+  return [
+    `trained targets: ${t.targets.train} train, ${t.targets.validation} validation counselor replies (${t.samples} samples; earlier replies in a sample are ${t.history === "context" ? "context only" : "targets too"})`,
+    `layout cost per epoch (approximate, before duplicate and flag removal): ${cost("per-turn")}; ${cost("per-session")}`,
+    ...(t.steps
+      ? [
+          `training YAML: about ${t.steps.total} optimizer steps on ${t.steps.gpus} GPU(s), eval every ${t.steps.evalSteps}, save every ${t.steps.saveSteps}`,
+        ]
+      : []),
+  ];
 }
 
 function fmtCounts(counts: Record<string, number>): string {

@@ -13,47 +13,65 @@ export const PAPER_HYPERPARAMETERS = {
 
 export const DEFAULT_BACKBONE = "Qwen/Qwen2-7B-Instruct";
 
-// LLaMA-Factory chat-template names for the backbones people fine-tune counselors on; first match wins.
-const TEMPLATES: [RegExp, string][] = [
-  [/qwen3/i, "qwen3"],
-  [/qwen/i, "qwen"],
-  [/deepseek-?llm|deepseek-?7b|deepseek-?67b/i, "deepseek"],
-  [/deepseek-?v[23]/i, "deepseek3"],
-  [/llama-?3/i, "llama3"],
-  [/llama-?2/i, "llama2"],
-  [/glm-?4/i, "glm4"],
-  [/chatglm3/i, "chatglm3"],
-  [/internlm2/i, "intern2"],
-  [/baichuan2/i, "baichuan2"],
-  [/mistral/i, "mistral"],
-  [/gemma/i, "gemma"],
-  [/\byi-/i, "yi"],
-];
+/** The GPUs the paper trained on (§5.2.2); step counts in the YAML assume this many unless told otherwise. */
+export const PAPER_GPUS = 4;
 
-/** LLaMA-Factory's `template` for a backbone; the user names it when psysim cannot tell. */
-export function templateFor(backbone: string, explicit?: string): string {
-  if (explicit) return explicit;
-  const found = TEMPLATES.find(([pattern]) => pattern.test(backbone));
-  if (!found)
-    throw new PsysimError(
-      "CONFIG_INVALID",
-      `cannot tell LLaMA-Factory's chat template for backbone "${backbone}"; pass --template NAME (e.g. qwen, deepseek, llama3)`,
-    );
-  return found[1];
-}
+/** About this many evaluations (and checkpoints) per run when the steps are not given. */
+export const EVALUATIONS_PER_RUN = 10;
 
-export interface TrainingConfig {
-  backbone: string;
-  template: string;
+/** LLaMA-Factory data arguments that depend on what was exported (keys of its `DataArguments`). */
+export interface DataArguments {
   /** Folder holding dataset_info.json and the data files. */
   datasetDir: string;
   trainDataset: string;
   /** The held-out sessions; when absent the config trains without evaluation. */
   evalDataset?: string;
   cutoffLen: number;
+  /**
+   * `mask_history`: true trains only each sample's last reply (per-turn samples); false,
+   * LLaMA-Factory's default, trains every assistant reply in a sample (per-session samples).
+   */
+  maskHistory: boolean;
+  /**
+   * No system prompt was exported. LLaMA-Factory fills an empty system text with the
+   * template's default ("You are Qwen, created by Alibaba Cloud…" for qwen), unless the
+   * data argument `default_system` overrides it; psysim sets it to "".
+   */
+  emptySystem: boolean;
+}
+
+export interface TrainingConfig extends DataArguments {
+  backbone: string;
+  template: string;
   precision: "bf16" | "fp16";
+  steps: StepPlan;
   /** What the data looked like, written as comments so the config explains itself. */
   notes: string[];
+}
+
+/** Optimizer steps of a run and when it evaluates and saves. */
+export interface StepPlan {
+  gpus: number;
+  total: number;
+  evalSteps: number;
+  saveSteps: number;
+}
+
+/**
+ * Steps of a run at the paper's batch size (per device 1 × 2 accumulation steps × GPUs, two
+ * epochs), and eval/save intervals giving about {@link EVALUATIONS_PER_RUN} of each unless
+ * given. A fixed 500 would never evaluate a run of a few hundred steps.
+ */
+export function stepPlan(
+  trainSamples: number,
+  gpus: number,
+  given: { evalSteps?: number; saveSteps?: number } = {},
+): StepPlan {
+  const p = PAPER_HYPERPARAMETERS;
+  const batches = Math.ceil(trainSamples / (p.per_device_train_batch_size * gpus));
+  const total = Math.ceil(batches / p.gradient_accumulation_steps) * p.num_train_epochs;
+  const evalSteps = given.evalSteps ?? Math.max(1, Math.round(total / EVALUATIONS_PER_RUN));
+  return { gpus, total, evalSteps, saveSteps: given.saveSteps ?? evalSteps };
 }
 
 /** Shortest power of two (at least 1024) holding the longest sample with a 10% margin for the approximate count. */
@@ -71,15 +89,54 @@ function yamlFloat(x: number): string {
 
 const str = (s: string) => (/^[\w./-]+$/.test(s) ? s : JSON.stringify(s));
 
+function datasetLines(d: DataArguments): string[] {
+  return [
+    `dataset_dir: ${str(d.datasetDir)}`,
+    `dataset: ${str(d.trainDataset)}`,
+    ...(d.evalDataset ? [`eval_dataset: ${str(d.evalDataset)}`] : []),
+    `cutoff_len: ${d.cutoffLen}`,
+    ...(d.maskHistory
+      ? [
+          "# Per-turn samples: each ends on the counselor reply it teaches (§5.1, Eq. 3); earlier replies are context.",
+          "mask_history: true",
+        ]
+      : [
+          "# Per-session samples: every counselor reply is a target, each seeing only the turns before it.",
+          "mask_history: false",
+        ]),
+    ...(d.emptySystem
+      ? [
+          "# Exported without a system prompt: an empty default_system stops the template from adding its own.",
+          'default_system: ""',
+        ]
+      : []),
+  ];
+}
+
+/**
+ * The data arguments alone, to merge into a LLaMA-Factory training YAML of your own
+ * (sharegpt and alpaca exports): they carry the masking that makes the data train what was chosen.
+ */
+export function dataArgumentsYaml(d: DataArguments, notes: string[]): string {
+  return [
+    "# LLaMA-Factory data arguments written by psysim export; merge them into your training YAML.",
+    ...notes.map((n) => `# ${n}`),
+    ...datasetLines(d),
+    "",
+  ].join("\n");
+}
+
 /** A LLaMA-Factory training YAML with the paper's hyperparameters, for `llamafactory-cli train <file>`. */
 export function trainingYaml(config: TrainingConfig): string {
   const p = PAPER_HYPERPARAMETERS;
   const slug = config.backbone.replace(/[^\w.-]+/g, "_");
+  const { steps } = config;
   const lines = [
     "# LLaMA-Factory SFT config written by psysim export (paper §5.2.2 hyperparameters).",
     "# The paper trained on 4 GPUs (A100 80GB): per-device batch 1 x 2 accumulation steps.",
     "# Run: llamafactory-cli train <this file>   (several GPUs: FORCE_TORCHRUN=1; add a deepspeed config for 7B full fine-tuning)",
     ...config.notes.map((n) => `# ${n}`),
+    `# About ${steps.total} optimizer steps on ${steps.gpus} GPU(s); evaluation and checkpoints every ${steps.evalSteps} and ${steps.saveSteps} steps (psysim export --gpus, --eval-steps, --save-steps).`,
     "",
     "### model",
     `model_name_or_path: ${str(config.backbone)}`,
@@ -90,18 +147,14 @@ export function trainingYaml(config: TrainingConfig): string {
     `finetuning_type: ${p.finetuning_type}`,
     "",
     "### dataset",
-    `dataset_dir: ${str(config.datasetDir)}`,
-    `dataset: ${str(config.trainDataset)}`,
     `template: ${str(config.template)}`,
-    `cutoff_len: ${config.cutoffLen}`,
-    "# Each sample ends on the counselor reply it teaches (§5.1); earlier replies are context, not targets.",
-    "mask_history: true",
+    ...datasetLines(config),
     "overwrite_cache: true",
     "",
     "### output",
     `output_dir: ${str(`saves/${slug}/full/sft`)}`,
     "logging_steps: 10",
-    "save_steps: 500",
+    `save_steps: ${steps.saveSteps}`,
     "plot_loss: true",
     "overwrite_output_dir: true",
     "report_to: none",
@@ -117,12 +170,7 @@ export function trainingYaml(config: TrainingConfig): string {
     "### eval",
     `# The paper's val_size ${p.val_size} is applied by psysim per session (no session is split across train and eval), not by LLaMA-Factory per sample.`,
     ...(config.evalDataset
-      ? [
-          `eval_dataset: ${str(config.evalDataset)}`,
-          "per_device_eval_batch_size: 1",
-          "eval_strategy: steps",
-          "eval_steps: 500",
-        ]
+      ? ["per_device_eval_batch_size: 1", "eval_strategy: steps", `eval_steps: ${steps.evalSteps}`]
       : [
           "# No session was held out (too few sessions for the ratio, or --val-ratio 0), so training runs without evaluation.",
         ]),

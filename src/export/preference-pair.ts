@@ -64,6 +64,24 @@ export function toShareGptRanking(pair: PreferencePair): Record<string, unknown>
   };
 }
 
+/**
+ * OpenAI's preference (DPO) fine-tuning shape: the history as `input.messages` (system
+ * first, ending on the client), and the chosen and rejected replies as one assistant
+ * message each in `preferred_output` and `non_preferred_output`.
+ */
+export function toOpenAiPreference(pair: PreferencePair): Record<string, unknown> {
+  return {
+    input: {
+      messages: [
+        ...(pair.system === undefined ? [] : [{ role: "system", content: pair.system }]),
+        ...pair.history.map((m) => ({ role: m.role, content: m.content })),
+      ],
+    },
+    preferred_output: [{ role: "assistant", content: pair.chosen }],
+    non_preferred_output: [{ role: "assistant", content: pair.rejected }],
+  };
+}
+
 /** The plain form, for any trainer: every field named, provenance kept. */
 export function toPlainPair(
   pair: PreferencePair,

@@ -6,7 +6,7 @@ export const SESSION_DROP_REASONS = [
   "opens-with-counselor",
   "not-alternating",
   "empty-turn",
-  "ends-on-client",
+  "no-counselor-reply",
   "duplicate-id",
 ] as const;
 export type SessionDropReason = (typeof SESSION_DROP_REASONS)[number];
@@ -20,8 +20,10 @@ export interface SessionProblem {
 
 /**
  * Why a session cannot become training data, or undefined when it can. A usable session
- * opens with the client, alternates client and counselor, has no empty turn, and ends on
- * a counselor reply (paper §5.1: every sample ends with the counselor's response).
+ * opens with the client, alternates client and counselor, has no empty turn, and has a
+ * counselor reply to train on (paper §5.1: every sample ends with the counselor's
+ * response). A final client turn that no reply answers is not a problem: `endOnCounselor`
+ * trims it.
  */
 export function sessionProblem(dialogue: Dialogue): SessionProblem | undefined {
   const turns = dialogue.turns;
@@ -53,11 +55,23 @@ export function sessionProblem(dialogue: Dialogue): SessionProblem | undefined {
     if (turn.content.trim() === "")
       return { reason: "empty-turn", field: `turns.${i}`, message: `empty ${turn.role} turn` };
   }
-  if (turns.at(-1)!.role === "client")
+  if (turns.length === 1)
     return {
-      reason: "ends-on-client",
-      field: `turns.${turns.length - 1}`,
-      message: "the session ends on a client turn; it must end on a counselor reply",
+      reason: "no-counselor-reply",
+      field: "turns",
+      message: "the session has no counselor reply to train on",
     };
   return undefined;
+}
+
+/**
+ * Drops a final client turn that no counselor reply answers (common in imported sessions
+ * that stop mid-exchange), so the session ends on its last counselor reply instead of being
+ * lost whole. Returns the dialogue unchanged when there is nothing to trim or no reply to keep.
+ */
+export function endOnCounselor(dialogue: Dialogue): { dialogue: Dialogue; trimmed: boolean } {
+  const turns = dialogue.turns;
+  if (turns.length < 2 || turns.at(-1)!.role !== "client" || turns.at(-2)!.role !== "counselor")
+    return { dialogue, trimmed: false };
+  return { dialogue: { ...dialogue, turns: turns.slice(0, -1) }, trimmed: true };
 }

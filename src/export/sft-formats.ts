@@ -31,17 +31,17 @@ export function toAlpaca(sample: SftSample): Record<string, unknown> {
 }
 
 /**
- * OpenAI chat fine-tuning: `{"messages": [...]}` with the system prompt first. Earlier
- * counselor turns carry `weight: 0` so only the target r_t is learned, as in §5.1's
- * objective; otherwise every early reply would be learned once per later sample.
+ * OpenAI chat fine-tuning: `{"messages": [...]}` with the system prompt first. OpenAI
+ * trains every assistant message unless it says `weight: 0`, so each counselor message
+ * states its weight: 1 for the sample's targets, 0 for replies that are only history.
  */
 export function toOpenAiChat(sample: SftSample): Record<string, unknown> {
-  const last = sample.messages.length - 1;
+  const targets = new Set(sample.targets);
   return {
     messages: [
       ...(sample.system === undefined ? [] : [{ role: "system", content: sample.system }]),
       ...sample.messages.map((m, i) =>
-        m.role === "assistant" && i < last ? { ...m, weight: 0 } : { ...m },
+        m.role === "assistant" ? { ...m, weight: targets.has(i) ? 1 : 0 } : { ...m },
       ),
     ],
   };

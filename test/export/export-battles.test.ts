@@ -51,6 +51,7 @@ function options(
   extra: Partial<ExportBattlesOptions> = {},
 ): ExportBattlesOptions {
   return {
+    format: "dpo",
     input,
     dialogues: [dialogues],
     outDir,

@@ -29,6 +29,7 @@ function options(
     input,
     outDir,
     format: "llamafactory",
+    samples: "per-turn",
     systemPrompt: fixed("SYS"),
     valRatio: 0.1,
     seed: 3,
@@ -85,6 +86,9 @@ describe("exportDialogues to LLaMA-Factory", () => {
       string,
       unknown
     >;
+    // The paper's batch: 1 per device × 2 accumulation steps × 4 GPUs, two epochs; about 10 evaluations.
+    const steps = Math.ceil(Math.ceil(train.length / 4) / 2) * 2;
+    const every = Math.round(steps / 10);
     assert.deepEqual(
       { ...yaml, dataset_dir: "<out>" },
       {
@@ -96,11 +100,12 @@ describe("exportDialogues to LLaMA-Factory", () => {
         dataset: "psysim_train",
         template: "qwen",
         cutoff_len: 1024,
+        eval_dataset: "psysim_val",
         mask_history: true,
         overwrite_cache: true,
         output_dir: "saves/Qwen_Qwen2-7B-Instruct/full/sft",
         logging_steps: 10,
-        save_steps: 500,
+        save_steps: every,
         plot_loss: true,
         overwrite_output_dir: true,
         report_to: "none",
@@ -110,12 +115,12 @@ describe("exportDialogues to LLaMA-Factory", () => {
         num_train_epochs: 2,
         lr_scheduler_type: "cosine",
         bf16: true,
-        eval_dataset: "psysim_val",
         per_device_eval_batch_size: 1,
         eval_strategy: "steps",
-        eval_steps: 500,
+        eval_steps: every,
       },
     );
+    assert.ok(every >= 1 && steps / every >= 8 && steps / every <= 12, `${steps} / ${every}`);
     assert.equal(yaml.dataset_dir, out);
     // PyYAML (LLaMA-Factory's loader) reads 1e-5 without a dot as a string.
     assert.match(readFileSync(join(out, "psysim_sft.yaml"), "utf8"), /^learning_rate: 1\.0e-5$/m);
@@ -132,6 +137,8 @@ describe("exportDialogues to LLaMA-Factory", () => {
       dropped: 0,
       dropped_by_reason: {},
       dropped_records: [],
+      trimmed: 0,
+      trimmed_records: [],
       baseline: 0,
     });
     assert.deepEqual(report.samples, {
@@ -150,7 +157,7 @@ describe("exportDialogues to LLaMA-Factory", () => {
     assert.deepEqual(readdirSync(dir).sort(), ["dialogues.jsonl", "out"]);
   });
 
-  it("skips and reports broken sessions, removes duplicate samples and flags suspicious replies", async () => {
+  it("skips and reports broken sessions, trims one ending on a client turn, removes duplicate samples and flags suspicious replies", async () => {
     const dir = tempDir();
     const good = session("g", 2);
     const twin = session("twin", 1);
@@ -168,13 +175,14 @@ describe("exportDialogues to LLaMA-Factory", () => {
     const report = await exportDialogues(
       options(input, join(dir, "out"), { valRatio: 0, checkReply: sigma }),
     );
-    assert.deepEqual(report.records.dropped_records, [
+    assert.deepEqual(report.records.trimmed_records, [
       {
         line: 2,
         id: "c",
-        reason: "ends-on-client",
-        message: `${input}:2: turns.2: the session ends on a client turn; it must end on a counselor reply`,
+        message: `${input}:2: turns.2: ends on a client turn; trimmed to its last counselor reply`,
       },
+    ]);
+    assert.deepEqual(report.records.dropped_records, [
       {
         line: 6,
         id: "g",
@@ -183,11 +191,15 @@ describe("exportDialogues to LLaMA-Factory", () => {
       },
     ]);
     assert.deepEqual(report.samples, {
-      train: 4,
+      train: 5,
       validation: 0,
       duplicates_removed: 1,
       flagged_removed: 0,
     });
+    assert.deepEqual(
+      readLlamaFactoryDataset(join(dir, "out"), "psysim_train")[2]!.messages.map((m) => m.content),
+      ["你好", "c counselor 1"],
+    );
     assert.deepEqual(report.flags.by_flag, { "anomaly:session-time-up": 1, "sigma:too_long": 1 });
     assert.deepEqual(
       report.flags.examples.map((e) => [e.sample, e.flags]),
@@ -206,7 +218,7 @@ describe("exportDialogues to LLaMA-Factory", () => {
       options(input, join(dir, "out2"), { valRatio: 0, checkReply: sigma, dropFlagged: true }),
     );
     assert.deepEqual(dropped.samples, {
-      train: 2,
+      train: 3,
       validation: 0,
       duplicates_removed: 1,
       flagged_removed: 2,
@@ -339,7 +351,8 @@ describe("psysim export (CLI)", () => {
       jsonlOf([
         { ...session("zh1", 2, "zh"), meta: { baseline: true } },
         session("en1", 1, "en"),
-        { ...session("bad", 2), turns: session("bad", 2).turns.slice(0, 3) },
+        { ...session("cut", 2), turns: session("cut", 2).turns.slice(0, 3) },
+        { ...session("bad", 1), turns: session("bad", 1).turns.slice(0, 1) },
       ]),
     );
     const out = join(dir, "sft");
@@ -358,11 +371,11 @@ describe("psysim export (CLI)", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(
       result.stderr,
-      `${input}:3: turns.2: the session ends on a client turn; it must end on a counselor reply (skipped)\n`,
+      `${input}:4: turns: the session has no counselor reply to train on (skipped)\n`,
     );
     assert.match(
       result.stdout,
-      /^sessions: 3 read, 2 used \(2 train, 0 validation\), 1 dropped \(ends-on-client 1\)\nnote: 1 of the used sessions come from psysim's rule-based baseline agents — fine for testing the pipeline, not for training a counselor\nsamples: 3 train, 0 validation; 0 duplicates removed\n/,
+      /^sessions: 4 read, 3 used \(3 train, 0 validation\), 1 trimmed to their last counselor reply \(ended on a client turn\), 1 dropped \(no-counselor-reply 1\)\nnote: 1 of the used sessions come from psysim's rule-based baseline agents — fine for testing the pipeline, not for training a counselor\nsamples: 4 train, 0 validation; 0 duplicates removed\ntrained targets: 4 train, 0 validation counselor replies \(per-turn samples; earlier replies in a sample are context only\)\nlayout cost per epoch \(approximate, before duplicate and flag removal\): per-turn 4 samples, 4 targets, \d+ tokens; per-session 3 samples, 4 targets, \d+ tokens\ntraining YAML: about 2 optimizer steps on 4 GPU\(s\), eval every 1, save every 1\n/,
     );
     const train = readLlamaFactoryDataset(out, "psysim_train");
     assert.match(train[0]!.system, /小天/);
@@ -409,7 +422,7 @@ describe("psysim export (CLI)", () => {
     );
     assert.equal(
       runs[2]!.stderr,
-      `psysim: ${battles} holds arena battles; export them with --format dpo --dialogues <arena dialogues>\n`,
+      `psysim: ${battles} holds arena battles; export them with --format dpo or openai-dpo --dialogues <arena dialogues>\n`,
     );
     assert.deepEqual(readdirSync(dir).sort(), ["b.jsonl", "d.jsonl"]);
     assert.throws(() => systemPromptChoice(join(dir, "missing.txt")), {

@@ -1,6 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { dialogueSamples, sessionProblem, trimHistory } from "../../src/export/index.js";
+import {
+  dialogueSamples,
+  endOnCounselor,
+  sessionProblem,
+  sessionSample,
+  trimHistory,
+} from "../../src/export/index.js";
 import { session } from "./dialogue-fixtures.js";
 
 describe("dialogueSamples (paper §5.1)", () => {
@@ -16,6 +22,7 @@ describe("dialogueSamples (paper §5.1)", () => {
           { role: "user", content: "你好" },
           { role: "assistant", content: "s counselor 1" },
         ],
+        targets: [1],
       },
       {
         id: "s#3",
@@ -28,6 +35,7 @@ describe("dialogueSamples (paper §5.1)", () => {
           { role: "user", content: "s client 2" },
           { role: "assistant", content: "s counselor 2" },
         ],
+        targets: [3],
       },
     ]);
     assert.equal("system" in dialogueSamples(session("t", 1))[0]!, false);
@@ -59,15 +67,59 @@ describe("dialogueSamples (paper §5.1)", () => {
   });
 });
 
+describe("sessionSample (per-session samples)", () => {
+  it("makes the whole session one sample whose every counselor reply is a target", () => {
+    assert.deepEqual(sessionSample(session("s", 2), { system: "SYS" }), {
+      id: "s",
+      dialogueId: "s",
+      turn: 3,
+      system: "SYS",
+      messages: [
+        { role: "user", content: "你好" },
+        { role: "assistant", content: "s counselor 1" },
+        { role: "user", content: "s client 2" },
+        { role: "assistant", content: "s counselor 2" },
+      ],
+      targets: [1, 3],
+    });
+  });
+
+  it("trains the same replies as the per-turn samples, each seeing the same history", () => {
+    const d = session("s", 5);
+    const whole = sessionSample(d);
+    const perTurn = dialogueSamples(d);
+    // Causal attention: reply t in the session sees exactly the messages before it, which is per-turn sample t.
+    assert.deepEqual(
+      whole.targets.map((t) => whole.messages.slice(0, t + 1)),
+      perTurn.map((p) => p.messages),
+    );
+  });
+});
+
+describe("endOnCounselor", () => {
+  it("trims a final unanswered client turn and leaves other sessions alone", () => {
+    const ok = session("s", 2);
+    const endsOnClient = {
+      ...ok,
+      turns: [...ok.turns, { role: "client" as const, content: "bye" }],
+    };
+    assert.deepEqual(endOnCounselor(endsOnClient), { dialogue: ok, trimmed: true });
+    assert.deepEqual(endOnCounselor(ok), { dialogue: ok, trimmed: false });
+    const greetingOnly = { ...ok, turns: ok.turns.slice(0, 1) };
+    assert.deepEqual(endOnCounselor(greetingOnly), { dialogue: greetingOnly, trimmed: false });
+    assert.equal(sessionProblem(greetingOnly)?.reason, "no-counselor-reply");
+    assert.deepEqual(sessionSample(endsOnClient), sessionSample(ok));
+  });
+});
+
 describe("sessionProblem", () => {
   it("accepts a well-formed session and names what is wrong with a broken one", () => {
     const ok = session("s", 2);
     assert.equal(sessionProblem(ok), undefined);
-    const endsOnClient = { ...ok, turns: ok.turns.slice(0, 3) };
-    assert.deepEqual(sessionProblem(endsOnClient), {
-      reason: "ends-on-client",
-      field: "turns.2",
-      message: "the session ends on a client turn; it must end on a counselor reply",
+    assert.deepEqual(sessionProblem({ ...ok, turns: ok.turns.slice(0, 1) }), {
+      reason: "no-counselor-reply",
+      field: "turns",
+      message: "the session has no counselor reply to train on",
     });
     const twice = { ...ok, turns: [ok.turns[0]!, ok.turns[0]!, ...ok.turns.slice(1)] };
     assert.deepEqual(sessionProblem(twice), {

@@ -2,8 +2,11 @@ import { Option, type Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
 import { runAction } from "../run-action.js";
 
+const FORMATS = ["llamafactory", "openai", "sharegpt", "alpaca", "dpo", "openai-dpo"] as const;
+
 interface ExportFlags {
-  format: "llamafactory" | "openai" | "sharegpt" | "alpaca" | "dpo";
+  format: (typeof FORMATS)[number];
+  samples: "per-turn" | "per-session";
   out: string;
   systemPrompt: string;
   promptDir?: string;
@@ -14,6 +17,9 @@ interface ExportFlags {
   backbone: string;
   template?: string;
   precision: "bf16" | "fp16";
+  gpus: string;
+  evalSteps?: string;
+  saveSteps?: string;
   dialogues?: string[];
   dropFlagged?: boolean;
   sigma: boolean;
@@ -45,16 +51,22 @@ export function register(program: Command): void {
   program
     .command("export")
     .description(
-      "Turn dialogues into fine-tuning data (one sample per counselor turn, paper §5.1), or arena battles into DPO preference pairs.",
+      "Turn dialogues into fine-tuning data (per counselor turn as in paper §5.1, or per session), or arena battles into DPO preference pairs.",
     )
     .argument(
       "<input>",
       "dialogues JSONL (psysim simulate) or battles JSONL (psysim arena); detected from the records",
     )
     .addOption(
-      new Option("--format <format>", "output format")
-        .choices(["llamafactory", "openai", "sharegpt", "alpaca", "dpo"])
-        .makeOptionMandatory(),
+      new Option("--format <format>", "output format").choices(FORMATS).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        "--samples <layout>",
+        "per-turn: one sample per counselor reply, earlier replies masked (the paper's layout); per-session: one sample per session training every reply (same targets, far fewer tokens)",
+      )
+        .choices(["per-turn", "per-session"])
+        .default("per-turn"),
     )
     .requiredOption(
       "--out <dir>",
@@ -88,12 +100,21 @@ export function register(program: Command): void {
       "model to fine-tune, for the llamafactory training YAML",
       "Qwen/Qwen2-7B-Instruct",
     )
-    .option("--template <name>", "LLaMA-Factory chat template (default: inferred from --backbone)")
+    .option(
+      "--template <name>",
+      "LLaMA-Factory chat template, checked against its registry (default: from --backbone)",
+    )
     .addOption(
       new Option("--precision <p>", "16-bit training precision in the YAML")
         .choices(["bf16", "fp16"])
         .default("bf16"),
     )
+    .option("--gpus <n>", "GPUs the training YAML's step counts assume (the paper used 4)", "4")
+    .option(
+      "--eval-steps <n>",
+      "evaluate every n optimizer steps (default: about 10 evaluations per run)",
+    )
+    .option("--save-steps <n>", "save a checkpoint every n steps (default: as --eval-steps)")
     .option(
       "--dialogues <files...>",
       "dpo: the dialogue files the battles were fought in (their turns are the history)",
@@ -109,11 +130,14 @@ export function register(program: Command): void {
 Examples:
   psysim export dialogues.jsonl --format llamafactory --out sft/ --backbone deepseek-ai/deepseek-llm-7b-chat
   psysim export dialogues.jsonl --format openai --out openai/ --system-prompt none --max-history 10
+  psysim export dialogues.jsonl --format openai --samples per-session --out openai/
   psysim export battles.jsonl --format dpo --dialogues arena-dialogues.jsonl --out dpo/
+  psysim export battles.jsonl --format openai-dpo --dialogues arena-dialogues.jsonl --out dpo-openai/
 
 Writes <name>_train.jsonl, <name>_val.jsonl (when sessions are held out), dataset_info.json (merged
-into an existing one), <name>_sft.yaml (llamafactory) or <name>_pairs.jsonl (dpo), and the hygiene
-report <name>_hygiene.json. Dropped sessions are listed as file:line: field: reason.`,
+into an existing one), <name>_sft.yaml (llamafactory), <name>_data_args.yaml (sharegpt, alpaca) or
+<name>_pairs.jsonl (dpo, openai-dpo), and the hygiene report <name>_hygiene.json. Dropped sessions
+are listed as file:line: field: reason.`,
     )
     .action(
       runAction(async (input: string, flags: ExportFlags) => {
@@ -123,18 +147,28 @@ report <name>_hygiene.json. Dropped sessions are listed as file:line: field: rea
           flags.maxHistory === undefined
             ? undefined
             : parseWhole("--max-history", flags.maxHistory, 0);
+        const gpus = parseWhole("--gpus", flags.gpus, 1);
+        const evalSteps =
+          flags.evalSteps === undefined
+            ? undefined
+            : parseWhole("--eval-steps", flags.evalSteps, 1);
+        const saveSteps =
+          flags.saveSteps === undefined
+            ? undefined
+            : parseWhole("--save-steps", flags.saveSteps, 1);
+        const dpo = flags.format === "dpo" || flags.format === "openai-dpo";
         const lib = await import("../../export/index.js");
         const { ResponseValidator } = await import("../../simulation/response-validator.js");
         const kind = await lib.detectExportInput(input);
-        if (flags.format === "dpo" && kind !== "battles")
+        if (dpo && kind !== "battles")
           throw new PsysimError(
             "INPUT_INVALID",
-            `${input} holds dialogues; --format dpo reads arena battles (use llamafactory, openai, sharegpt or alpaca for dialogues)`,
+            `${input} holds dialogues; --format ${flags.format} reads arena battles (use llamafactory, openai, sharegpt or alpaca for dialogues)`,
           );
-        if (flags.format !== "dpo" && kind !== "dialogues")
+        if (!dpo && kind !== "dialogues")
           throw new PsysimError(
             "INPUT_INVALID",
-            `${input} holds arena battles; export them with --format dpo --dialogues <arena dialogues>`,
+            `${input} holds arena battles; export them with --format dpo or openai-dpo --dialogues <arena dialogues>`,
           );
         const systemPrompt = lib.systemPromptChoice(flags.systemPrompt, flags.promptDir);
         const validators = new Map<string, InstanceType<typeof ResponseValidator>>();
@@ -156,14 +190,15 @@ report <name>_hygiene.json. Dropped sessions are listed as file:line: field: rea
           dropFlagged: flags.dropFlagged ?? false,
         };
         let report;
-        if (flags.format === "dpo") {
+        if (flags.format === "dpo" || flags.format === "openai-dpo") {
           if (!flags.dialogues?.length)
             throw new PsysimError(
               "INPUT_INVALID",
-              "--format dpo needs --dialogues <file...>: the arena dialogues whose turns are the battles' history",
+              `--format ${flags.format} needs --dialogues <file...>: the arena dialogues whose turns are the battles' history`,
             );
           report = await lib.exportBattles({
             ...common,
+            format: flags.format,
             dialogues: flags.dialogues,
             name: flags.name ?? "psysim_dpo",
           });
@@ -171,14 +206,19 @@ report <name>_hygiene.json. Dropped sessions are listed as file:line: field: rea
           report = await lib.exportDialogues({
             ...common,
             format: flags.format,
+            samples: flags.samples,
             name: flags.name ?? "psysim",
             backbone: flags.backbone,
             ...(flags.template ? { template: flags.template } : {}),
             precision: flags.precision,
+            gpus,
+            ...(evalSteps === undefined ? {} : { evalSteps }),
+            ...(saveSteps === undefined ? {} : { saveSteps }),
           });
         }
         for (const d of report.records.dropped_records)
           process.stderr.write(`${d.message} (skipped)\n`);
+        for (const w of report.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(
           `${lib.formatExportReport(report)}\nwrote ${report.files.map((f) => `${flags.out.replace(/\/$/, "")}/${f}`).join(", ")}\n`,
         );
