@@ -17,6 +17,12 @@ export function chartLanguage(settings: Record<string, unknown>): Language {
   return (counts.zh ?? 0) > (counts.en ?? 0) ? "zh" : "en";
 }
 
+/** The language most of these sessions are in (English on a tie), for charts. */
+export function mainLanguage(sessions: readonly { language: Language }[]): Language {
+  const zh = sessions.filter((s) => s.language === "zh").length;
+  return zh > sessions.length - zh ? "zh" : "en";
+}
+
 function judgeLabel(settings: Record<string, unknown>): string {
   return `${String(settings["judge"])}${settings["judge_baseline"] ? " (rule-based baseline, not an LLM)" : ""}`;
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { Language } from "../core/language.js";
 import type { FidelitySession } from "../evaluation/fidelity/fidelity.js";
 import { fidelityHistogramSpec } from "./fidelity-histograms.js";
 import { renderChart, type ChartFiles } from "./render-chart.js";
@@ -7,29 +8,24 @@ import { renderChart, type ChartFiles } from "./render-chart.js";
 export async function writeFidelityCharts(
   sessions: readonly FidelitySession[],
   dir: string,
-  embeddingLabel: string | null,
+  embedding: { label: string; baseline: boolean } | null,
+  language: Language,
 ): Promise<ChartFiles[]> {
   const files = [
     await renderChart(
       fidelityHistogramSpec(
         { true: sessions.map((s) => s.overlap), random: sessions.map((s) => s.overlap_random) },
-        {
-          title: "Vocabulary overlap (Eq. 1), true vs random mapping",
-          metric: "vocabulary overlap rate",
-        },
+        { metric: "overlap", language },
       ),
       join(dir, "fidelity-overlap"),
     ),
   ];
-  if (embeddingLabel !== null) {
+  if (embedding !== null) {
     files.push(
       await renderChart(
         fidelityHistogramSpec(
           { true: sessions.map((s) => s.cosine), random: sessions.map((s) => s.cosine_random) },
-          {
-            title: `Semantic consistency (Eq. 2, ${embeddingLabel}), true vs random mapping`,
-            metric: "cosine similarity",
-          },
+          { metric: "cosine", language, embedding },
         ),
         join(dir, "fidelity-cosine"),
       ),

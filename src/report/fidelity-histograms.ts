@@ -1,4 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
+import type { Language } from "../core/language.js";
+import { chartText } from "./chart-text.js";
 
 export interface MappingValues {
   /** Per-session values under each session's own card. */
@@ -7,7 +9,17 @@ export interface MappingValues {
   random: readonly (number | null)[];
 }
 
-const GROUPS = ["true mapping", "random mapping"];
+export interface FidelityHistogramOptions {
+  /** Eq. 1 (vocabulary overlap) or Eq. 2 (cosine similarity of embeddings). */
+  metric: "overlap" | "cosine";
+  language: Language;
+  /** The embedding model of Eq. 2, shown under the title. */
+  embedding?: { label: string; baseline: boolean };
+}
+
+function present(values: readonly (number | null)[]): number[] {
+  return values.filter((v): v is number => v !== null);
+}
 
 /**
  * Figure 2: overlaid histograms of one fidelity metric for the true and the random
@@ -15,31 +27,52 @@ const GROUPS = ["true mapping", "random mapping"];
  */
 export function fidelityHistogramSpec(
   values: MappingValues,
-  options: { title: string; metric: string },
+  options: FidelityHistogramOptions,
 ): TopLevelSpec {
-  const rows = [
-    ...values.true
-      .filter((v): v is number => v !== null)
-      .map((value) => ({ group: GROUPS[0], value })),
-    ...values.random
-      .filter((v): v is number => v !== null)
-      .map((value) => ({ group: GROUPS[1], value })),
+  const text = chartText(options.language);
+  const truth = present(values.true);
+  const random = present(values.random);
+  const groups = [
+    `${text.trueMapping} (n = ${truth.length})`,
+    `${text.randomMapping} (n = ${random.length})`,
   ];
+  const rows = [
+    ...truth.map((value) => ({ group: groups[0], value })),
+    ...random.map((value) => ({ group: groups[1], value })),
+  ];
+  const cosine = options.metric === "cosine";
   return {
-    title: options.title,
+    title: {
+      text: cosine ? text.cosineTitle : text.overlapTitle,
+      ...(cosine && options.embedding
+        ? { subtitle: text.embedding(options.embedding.label, options.embedding.baseline) }
+        : {}),
+    },
     width: 420,
-    height: 240,
+    height: 220,
     data: { values: rows },
-    mark: { type: "bar", opacity: 0.55, binSpacing: 0 },
+    mark: { type: "bar", opacity: 0.6, binSpacing: 0 },
     encoding: {
-      x: { field: "value", type: "quantitative", bin: { maxbins: 30 }, title: options.metric },
-      y: { aggregate: "count", type: "quantitative", stack: null, title: "sessions" },
+      x: {
+        field: "value",
+        type: "quantitative",
+        bin: { maxbins: 30 },
+        title: cosine ? text.cosineAxis : text.overlapAxis,
+      },
+      y: {
+        aggregate: "count",
+        type: "quantitative",
+        stack: null,
+        title: text.sessions,
+        axis: { format: "d", tickMinStep: 1 },
+      },
       color: {
         field: "group",
         type: "nominal",
-        scale: { domain: GROUPS, range: ["#1f77b4", "#ff7f0e"] },
+        scale: { domain: groups, range: ["#1f77b4", "#e6550d"] },
         title: null,
+        legend: { orient: "bottom", direction: "horizontal" },
       },
     },
-  };
+  } as TopLevelSpec;
 }

@@ -2,6 +2,7 @@ import { Resvg } from "@resvg/resvg-js";
 import { parse as parseVega, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../core/jsonl.js";
+import { useChartTextMetrics } from "./text-metrics.js";
 
 /**
  * Fonts tried in order. "Noto Sans CJK SC" comes first so Chinese labels render as glyphs,
@@ -34,6 +35,7 @@ function withDefaults(spec: TopLevelSpec): TopLevelSpec {
 
 /** Compiles a Vega-Lite spec and renders it headless (no canvas) to an SVG string. */
 export async function renderChartSvg(spec: TopLevelSpec): Promise<string> {
+  useChartTextMetrics();
   const vegaSpec = compile(withDefaults(spec)).spec;
   const view = new View(parseVega(vegaSpec), { renderer: "none" });
   try {

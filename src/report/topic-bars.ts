@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { Language } from "../core/language.js";
 import type { TopicShare } from "../evaluation/topics/topic-distribution.js";
+import { chartText } from "./chart-text.js";
 
 /**
  * Figure 3: the share of each topic among all listed labels, for one or two datasets,
@@ -9,8 +10,8 @@ import type { TopicShare } from "../evaluation/topics/topic-distribution.js";
 export function topicBarsSpec(
   datasets: readonly { name: string; distribution: readonly TopicShare[] }[],
   language: Language,
-  title = "Topic distribution",
 ): TopLevelSpec {
+  const text = chartText(language);
   const used = new Set(
     datasets.flatMap((d) => d.distribution.filter((t) => t.share > 0).map((t) => t.id)),
   );
@@ -28,20 +29,27 @@ export function topicBarsSpec(
       .map((t) => ({ dataset: d.name, topic: t[language], share: t.share })),
   );
   return {
-    title,
-    width: 420,
+    title: text.topicsTitle,
+    width: 360,
     data: { values: rows },
     mark: { type: "bar" },
     encoding: {
-      y: { field: "topic", type: "nominal", sort: order, title: null, axis: { labelLimit: 360 } },
+      y: { field: "topic", type: "nominal", sort: order, title: null, axis: { labelLimit: 300 } },
       yOffset: { field: "dataset", type: "nominal", sort: datasets.map((d) => d.name) },
       x: {
         field: "share",
         type: "quantitative",
-        title: "share of topic labels (mean over rounds)",
+        title: text.topicsAxis,
         axis: { format: ".0%" },
       },
-      color: { field: "dataset", type: "nominal", sort: datasets.map((d) => d.name), title: null },
+      color: {
+        field: "dataset",
+        type: "nominal",
+        sort: datasets.map((d) => d.name),
+        title: null,
+        // One dataset needs no key; two get one above the bars, where it is seen first.
+        legend: datasets.length > 1 ? { orient: "top", direction: "horizontal" } : null,
+      },
     },
     height: { step: datasets.length > 1 ? 18 : 14 },
   } as TopLevelSpec;

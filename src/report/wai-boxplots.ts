@@ -1,25 +1,27 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { WaiSessionScores } from "../evaluation/wai/wai-scores.js";
 import { WAI_FACTORS } from "../evaluation/wai/wai-items.js";
-
-const FACTOR_NAMES = { goal: "Goal", task: "Task", bond: "Bond" } as const;
+import type { Language } from "../core/language.js";
+import { chartText } from "./chart-text.js";
 
 /** Figure 4: box plots of per-session factor scores (1–7), one box per factor and dataset. */
 export function waiBoxplotSpec(
   datasets: readonly { name: string; sessions: readonly WaiSessionScores[] }[],
-  title = "WAI-O-S scores",
+  language: Language,
 ): TopLevelSpec {
+  const text = chartText(language);
+  const names = text.waiFactors;
   const rows = datasets.flatMap((d) =>
     d.sessions.flatMap((s) =>
       WAI_FACTORS.filter((f) => s.factors[f] !== null).map((f) => ({
         dataset: d.name,
-        factor: FACTOR_NAMES[f],
+        factor: names[f],
         score: s.factors[f],
       })),
     ),
   );
   return {
-    title,
+    title: text.waiTitle,
     width: 360,
     height: 260,
     data: { values: rows },
@@ -28,7 +30,7 @@ export function waiBoxplotSpec(
       x: {
         field: "factor",
         type: "nominal",
-        sort: Object.values(FACTOR_NAMES),
+        sort: WAI_FACTORS.map((f) => names[f]),
         title: null,
         axis: { labelAngle: 0 },
       },
@@ -37,9 +39,15 @@ export function waiBoxplotSpec(
         field: "score",
         type: "quantitative",
         scale: { domain: [1, 7] },
-        title: "score (1-7, items 4 and 10 reversed)",
+        title: text.waiAxis,
       },
-      color: { field: "dataset", type: "nominal", sort: datasets.map((d) => d.name), title: null },
+      color: {
+        field: "dataset",
+        type: "nominal",
+        sort: datasets.map((d) => d.name),
+        title: null,
+        legend: { orient: "top", direction: "horizontal" },
+      },
     },
   } as TopLevelSpec;
 }

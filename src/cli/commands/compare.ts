@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
+import type { Language } from "../../core/language.js";
+import { languageOption } from "../chart-language.js";
 import { runAction } from "../run-action.js";
 import { judgeRunOptions, progressBar, usageLine } from "./eval.js";
 import { templateOptions, type PromptFlags } from "../prompt-flags.js";
@@ -18,25 +20,29 @@ interface CompareFlags extends PromptFlags {
   cache: string | boolean;
   json?: string;
   plots?: string;
+  lang?: Language;
 }
 
 /** `psysim compare A B`: two datasets side by side with significance tests. */
 export function register(program: Command): void {
-  judgeRunOptions(
-    program
-      .command("compare")
-      .description(
-        "Two dialogue datasets side by side: Table 1, and mean, sd, n, Welch p and Cohen's d for every metric computed (session shape; WAI with --wai; topic entropy with --topics).",
-      )
-      .argument("<a>", "first dialogue JSONL (e.g. real sessions)")
-      .argument("<b>", "second dialogue JSONL (e.g. simulated sessions)")
-      .option("--wai <judge>", "also rate both with WAI-O-S using this judge model (Figure 4)")
-      .option("--wai-mode <mode>", "per-item (paper, Figure 11) or batched", "per-item")
-      .option(
-        "--topics <judge>",
-        "also label both datasets' topics with this judge model (Figure 3; entropy compared over rounds)",
-      )
-      .option("--topic-list <file>", "topic list replacing the 56 SMILE topics"),
+  languageOption(
+    judgeRunOptions(
+      program
+        .command("compare")
+        .description(
+          "Two dialogue datasets side by side: Table 1, and mean, sd, n, Welch p and Cohen's d for every metric computed (session shape; WAI with --wai; topic entropy with --topics).",
+        )
+        .argument("<a>", "first dialogue JSONL (e.g. real sessions)")
+        .argument("<b>", "second dialogue JSONL (e.g. simulated sessions)")
+        .option("--wai <judge>", "also rate both with WAI-O-S using this judge model (Figure 4)")
+        .option("--wai-mode <mode>", "per-item (paper, Figure 11) or batched", "per-item")
+        .option(
+          "--topics <judge>",
+          "also label both datasets' topics with this judge model (Figure 3; entropy compared over rounds)",
+        )
+        .option("--topic-list <file>", "topic list replacing the 56 SMILE topics"),
+    ),
+    "en",
   )
     .option(
       "--json <file>",
@@ -114,26 +120,23 @@ export function register(program: Command): void {
             const sessions = result.sessions;
             if (sessions.wai)
               await report.renderChart(
-                report.waiBoxplotSpec([
-                  { name: names[0], sessions: sessions.wai[0] },
-                  { name: names[1], sessions: sessions.wai[1] },
-                ]),
+                report.waiBoxplotSpec(
+                  [
+                    { name: names[0], sessions: sessions.wai[0] },
+                    { name: names[1], sessions: sessions.wai[1] },
+                  ],
+                  flags.lang ?? "en",
+                ),
                 join(flags.plots, "compare-wai"),
               );
             if (datasets[0].topics && datasets[1].topics) {
-              const topicSettings = (result.settings["topics"] ?? {}) as {
-                languages?: Record<string, number>[];
-              };
-              const language = report.chartLanguage({
-                languages: topicSettings.languages?.[0] ?? {},
-              });
               await report.renderChart(
                 report.topicBarsSpec(
                   [
                     { name: names[0], distribution: datasets[0].topics.distribution },
                     { name: names[1], distribution: datasets[1].topics.distribution },
                   ],
-                  language,
+                  flags.lang ?? "en",
                 ),
                 join(flags.plots, "compare-topics"),
               );

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
+import type { Language } from "../../core/language.js";
+import { languageOption } from "../chart-language.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 
@@ -8,6 +10,7 @@ interface CommonFlags {
   dialogues: string;
   json?: string;
   plots?: string;
+  lang?: Language;
 }
 
 interface FidelityFlags extends CommonFlags {
@@ -103,8 +106,7 @@ export function register(program: Command): void {
       "Evaluate simulated sessions as the paper does (§4): client fidelity, topic diversity, WAI-O-S.",
     );
 
-  evaluate
-    .command("fidelity")
+  languageOption(evaluate.command("fidelity"), "the language most sessions are in")
     .description(
       "Vocabulary overlap (Eq. 1) and semantic consistency (Eq. 2) with each session's card, against a seeded random-mapping control.",
     )
@@ -134,7 +136,7 @@ export function register(program: Command): void {
     .action(
       runAction(async (flags: FidelityFlags) => {
         const { fidelityReport, embeddingModelFor } = await import("../../evaluation/index.js");
-        const { formatComparisonTable, writeFidelityCharts, writeJsonResult } =
+        const { formatComparisonTable, mainLanguage, writeFidelityCharts, writeJsonResult } =
           await import("../../report/index.js");
         const { loadConfig } = await import("../../config/index.js");
         const embedding = await embeddingModelFor(flags.embeddings, {
@@ -154,6 +156,9 @@ export function register(program: Command): void {
         const label = embedding
           ? `${embedding.id}${embedding.isBaseline ? ", baseline" : ""}`
           : null;
+        const chartEmbedding = embedding
+          ? { label: embedding.id, baseline: embedding.isBaseline === true }
+          : null;
         const rows = [
           { metric: "vocabulary overlap (Eq. 1)", comparison: result.aggregates.overlap },
         ];
@@ -163,11 +168,17 @@ export function register(program: Command): void {
           formatComparisonTable(rows, ["true mapping", "random mapping"]) + "\n",
         );
         if (flags.json) writeJsonResult(flags.json, result);
-        if (flags.plots) await writeFidelityCharts(result.sessions, flags.plots, label);
+        if (flags.plots)
+          await writeFidelityCharts(
+            result.sessions,
+            flags.plots,
+            chartEmbedding,
+            flags.lang ?? mainLanguage(result.sessions),
+          );
       }),
     );
 
-  judgeOptions(evaluate.command("topics"))
+  languageOption(judgeOptions(evaluate.command("topics")), "the language most sessions are in")
     .description(
       "Client-topic diversity (§4.1): the judge labels each session's client turns with topics (multi-label); entropy in bits per round, mean ± sd over rounds.",
     )
@@ -219,7 +230,7 @@ export function register(program: Command): void {
                     distribution: result.aggregates.distribution,
                   },
                 ],
-                chartLanguage(result.settings),
+                flags.lang ?? chartLanguage(result.settings),
               ),
               join(flags.plots, "topics"),
             );
@@ -229,7 +240,7 @@ export function register(program: Command): void {
       }),
     );
 
-  judgeOptions(evaluate.command("wai"))
+  languageOption(judgeOptions(evaluate.command("wai")), "en")
     .description(
       "WAI-O-S (§4.2.1): an LLM observer rates the 12 items (Goal, Task, Bond; items 4 and 10 reversed) in independent rounds.",
     )
@@ -272,7 +283,10 @@ export function register(program: Command): void {
           if (flags.json) writeJsonResult(flags.json, result);
           if (flags.plots)
             await renderChart(
-              waiBoxplotSpec([{ name: datasetName(flags.dialogues), sessions: result.sessions }]),
+              waiBoxplotSpec(
+                [{ name: datasetName(flags.dialogues), sessions: result.sessions }],
+                flags.lang ?? "en",
+              ),
               join(flags.plots, "wai"),
             );
         } finally {

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
+import type { Language } from "../../core/language.js";
+import { languageOption } from "../chart-language.js";
 import { parseInteger, runAction } from "../run-action.js";
 
 interface RatingsFlags {
@@ -10,6 +12,7 @@ interface RatingsFlags {
   plots?: string;
   by?: string;
   pseudoTies: string;
+  lang?: Language;
 }
 
 // Numbers are parsed inside the action, so a bad value is reported by runAction as one line.
@@ -27,8 +30,7 @@ function parseNonNegative(flag: string, integer: boolean): (value: string) => nu
 
 /** `psysim ratings`: the arena leaderboard (Figure 6, Figure 14, Table 4). */
 export function register(program: Command): void {
-  program
-    .command("ratings")
+  languageOption(program.command("ratings"), "en")
     .description(
       "Rank counselors from arena battles: Bradley–Terry with bootstrap intervals and ranks, online Elo, battle counts, upvotes, judge bias.",
     )
@@ -63,8 +65,7 @@ export function register(program: Command): void {
         if (flags.by !== undefined && flags.by !== "judge")
           throw new PsysimError("INPUT_INVALID", `--by accepts only "judge", got "${flags.by}"`);
         const { ratingsReport, formatLeaderboard } = await import("../../arena/index.js");
-        const { writeRatingsCharts } = await import("../../report/leaderboard-charts.js");
-        const { writeJsonResult } = await import("../../report/json-result.js");
+        const { writeJsonResult, writeRatingsCharts } = await import("../../report/index.js");
         const result = await ratingsReport({
           files,
           rounds: parseNonNegative("--bootstrap", true)(flags.bootstrap),
@@ -78,7 +79,7 @@ export function register(program: Command): void {
         );
         process.stdout.write(text.join("\n\n") + "\n");
         if (flags.json) writeJsonResult(flags.json, result);
-        if (flags.plots) await writeRatingsCharts(result, flags.plots);
+        if (flags.plots) await writeRatingsCharts(result, flags.plots, flags.lang ?? "en");
       }),
     );
 }
