@@ -48,9 +48,11 @@ const MIGRATIONS = [
 ];
 
 /**
- * Finished model calls in one SQLite file (WAL). Each answer is committed the moment it
- * arrives, so a killed run loses only calls still in flight, and rerunning replays the
- * rest for free. Several processes may share the file.
+ * Finished model calls in one SQLite file (WAL). Answers are committed at the end of the
+ * event-loop turn they arrive in, all of that turn in one transaction (at concurrency 64
+ * they arrive in bursts, and one commit each cost more than the rest of the call path),
+ * so a killed run loses only calls still in flight, and rerunning replays the rest for
+ * free. Several processes may share the file.
  */
 export class CallCache {
   readonly path: string;
@@ -67,6 +69,14 @@ export class CallCache {
   private readonly insert: Database.Statement<
     [string, string, string, string, string | null, number, number, string]
   >;
+  /** Answers stored but not yet committed, by key; committed together by `flush`. */
+  private readonly unwritten = new Map<
+    string,
+    { origin: { model: string; sampleKey: string }; call: CachedCall }
+  >();
+  private flushScheduled = false;
+  private writeError: PsysimError | undefined;
+  private readonly commit: (createdAt: string) => void;
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
@@ -75,6 +85,19 @@ export class CallCache {
       "SELECT content, finish_reason, prompt_tokens, completion_tokens FROM calls WHERE key = ?",
     );
     this.insert = db.prepare("INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    this.commit = db.transaction((createdAt: string) => {
+      for (const [key, { origin, call }] of this.unwritten)
+        this.insert.run(
+          key,
+          origin.model,
+          origin.sampleKey,
+          call.content,
+          call.finishReason ?? null,
+          call.promptTokens,
+          call.completionTokens,
+          createdAt,
+        );
+    });
   }
 
   /** Opens (creating if needed) the cache at `path`; `:memory:` gives a private in-memory cache. */
@@ -99,6 +122,8 @@ export class CallCache {
   }
 
   get(key: string): CachedCall | undefined {
+    const queued = this.unwritten.get(key);
+    if (queued) return queued.call;
     const row = this.select.get(key);
     if (!row) return undefined;
     return {
@@ -109,26 +134,54 @@ export class CallCache {
     };
   }
 
+  /** Stores an answer; it is committed at the end of this event-loop turn (or by `flush`/`close`). */
   put(key: string, origin: { model: string; sampleKey: string }, call: CachedCall): void {
-    this.insert.run(
-      key,
-      origin.model,
-      origin.sampleKey,
-      call.content,
-      call.finishReason ?? null,
-      call.promptTokens,
-      call.completionTokens,
-      new Date().toISOString(),
-    );
+    this.unwritten.set(key, { origin, call });
+    if (this.writeError) throw this.writeError;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        try {
+          this.flush();
+        } catch (error) {
+          this.writeError = error as PsysimError;
+        }
+      });
+    }
+  }
+
+  /**
+   * Commits every stored answer now, in one transaction. A failed commit (a full disk)
+   * keeps the answers and throws here, or, when it was the end-of-turn commit, from every
+   * later `put`, so the run stops instead of silently caching nothing.
+   */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.unwritten.size === 0 || !this.db.open) return;
+    try {
+      this.commit(new Date().toISOString());
+    } catch (error) {
+      throw new PsysimError(
+        "OUTPUT_UNWRITABLE",
+        `cannot write the call cache ${this.path}: ${(error as Error).message}; free disk space or pass another cache path`,
+        { cause: error },
+      );
+    }
+    this.unwritten.clear();
   }
 
   /** Number of stored calls. */
   size(): number {
+    this.flush();
     return (this.db.prepare("SELECT count(*) AS n FROM calls").get() as { n: number }).n;
   }
 
   close(): void {
-    this.db.close();
+    try {
+      this.flush();
+    } finally {
+      this.db.close();
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
 import { CallCache, callCacheKey, openConfiguredCache } from "../../src/llm/call-cache.js";
+import { PsysimError } from "../../src/core/errors.js";
 import { resolveChatModel } from "../../src/llm/resolve-model.js";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { tempDir } from "../helpers.js";
@@ -115,13 +116,14 @@ describe("call cache", () => {
     }
   });
 
-  it("keeps every answer committed before the process was killed", async () => {
+  it("keeps every answer stored before the process was killed, committed at the end of its event-loop turn", async () => {
     const path = join(tempDir(), "cache.sqlite");
     const script = [
       `import { CallCache } from ${JSON.stringify(join(process.cwd(), "src/llm/call-cache.ts"))};`,
       `const cache = CallCache.open(${JSON.stringify(path)});`,
       `cache.put("k1", { model: "m", sampleKey: "s1" }, { content: "paid for", promptTokens: 3, completionTokens: 4, finishReason: "stop" });`,
-      `process.stdout.write("stored\\n");`,
+      // Answers are committed at the end of the event-loop turn they arrived in.
+      `setImmediate(() => process.stdout.write("stored\\n"));`,
       `setInterval(() => {}, 1000);`,
     ].join("\n");
     const child = spawn(
@@ -146,6 +148,54 @@ describe("call cache", () => {
         finishReason: "stop",
       });
     } finally {
+      cache.close();
+    }
+  });
+
+  it("commits the answers of one event-loop turn together, and answers from them before the commit", async () => {
+    const path = join(tempDir(), "cache.sqlite");
+    const cache = CallCache.open(path);
+    const reader = new Database(path, { readonly: true });
+    try {
+      const call = { content: "a", promptTokens: 1, completionTokens: 2, finishReason: "stop" };
+      cache.put("k1", { model: "m", sampleKey: "s1" }, call);
+      cache.put("k2", { model: "m", sampleKey: "s2" }, { ...call, content: "b" });
+      const count = () =>
+        (reader.prepare("SELECT count(*) AS n FROM calls").get() as { n: number }).n;
+      assert.equal(count(), 0);
+      assert.deepEqual(cache.get("k2"), { ...call, content: "b" });
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(count(), 2);
+      assert.deepEqual(cache.get("k1"), call);
+    } finally {
+      reader.close();
+      cache.close();
+    }
+  });
+
+  it("stops later calls with one line when a commit fails, keeping the answers for a retry", async () => {
+    const path = join(tempDir(), "cache.sqlite");
+    const cache = CallCache.open(path);
+    const saboteur = new Database(path);
+    const call = { content: "a", promptTokens: 1, completionTokens: 2 };
+    try {
+      // A real SQLite failure under the cache: the table it writes to is gone.
+      saboteur.exec("ALTER TABLE calls RENAME TO gone");
+      cache.put("k1", { model: "m", sampleKey: "s1" }, call);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.throws(
+        () => cache.put("k2", { model: "m", sampleKey: "s2" }, call),
+        (e: unknown) =>
+          e instanceof PsysimError &&
+          e.code === "OUTPUT_UNWRITABLE" &&
+          e.message.startsWith(`cannot write the call cache ${path}: `) &&
+          !e.message.includes("\n"),
+      );
+      saboteur.exec("ALTER TABLE gone RENAME TO calls");
+      cache.flush();
+      assert.equal(cache.size(), 2);
+    } finally {
+      saboteur.close();
       cache.close();
     }
   });

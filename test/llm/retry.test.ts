@@ -100,7 +100,7 @@ describe("retry middleware", () => {
       assert.ok(error instanceof ModelCallError);
       assert.equal(
         error.message,
-        `m at ${server.url}: server error: 503 503 The server is overloaded or not ready yet. (gave up after 3 attempts)`,
+        `m at ${server.url}: server error: 503 The server is overloaded or not ready yet. (gave up after 3 attempts)`,
       );
       assert.equal(server.requests.length, 3);
       assert.equal(sleeps.length, 2);

@@ -1,11 +1,6 @@
-import OpenAI from "openai";
-import type {
-  ChatCompletionCreateParamsBase,
-  ChatCompletionCreateParamsNonStreaming,
-} from "openai/resources/chat/completions";
 import type { ChatModel, ChatRequest, ChatResponse, SamplingParams } from "../chat-model.js";
 import { ModelCallError } from "../model-call-error.js";
-import { fromOpenAIError } from "./openai-error.js";
+import { HttpEndpoint, firstLine, parseJson, type HttpReply } from "./http-endpoint.js";
 import { ReplicaPool, type BalanceStrategy } from "./replica-pool.js";
 
 export interface OpenAICompatibleOptions {
@@ -18,7 +13,7 @@ export interface OpenAICompatibleOptions {
   apiKey: string;
   /** The environment variable the key came from, named when authentication fails. */
   keyEnv?: string;
-  /** Per-request timeout; default 120 000 ms. */
+  /** Per-request timeout; default 120 000 ms (for streams: since the last byte received). */
   timeoutMs?: number;
   /** Defaults for every call; a request's own `params` win. */
   sampling?: SamplingParams;
@@ -27,50 +22,67 @@ export interface OpenAICompatibleOptions {
   balance?: BalanceStrategy;
 }
 
-interface Replica {
-  url: string;
-  client: OpenAI;
+const REPLICA_FAILURES = new Set(["connection", "timeout", "server"]);
+
+/** The request body of `POST /chat/completions`, as much of it as psysim sends. */
+interface ChatCompletionBody {
+  model: string;
+  messages: { role: string; content: string }[];
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  seed?: number;
+  response_format?: {
+    type: "json_schema";
+    json_schema: { name: string; schema: Record<string, unknown> };
+  };
+  stream?: true;
+  stream_options?: { include_usage: true };
 }
 
-const REPLICA_FAILURES = new Set(["connection", "timeout", "server"]);
+interface WireUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+}
 
 /**
  * A chat model behind any OpenAI-compatible `/v1/chat/completions` endpoint (OpenAI,
- * vLLM, Ollama, DeepSeek, llama.cpp server…), through the official SDK. The SDK's own
- * retries are off: psysim's retry layer decides, so every attempt is counted and logged once.
+ * vLLM, Ollama, DeepSeek, llama.cpp server…), spoken over node:http with kept-alive
+ * connections (see `HttpEndpoint`: the openai SDK's fetch cost more CPU than the rest of
+ * psysim per call). There are no hidden retries: psysim's retry layer decides, so every
+ * attempt is counted and logged once.
  */
 export function createOpenAICompatibleChatModel(options: OpenAICompatibleOptions): ChatModel {
-  const timeout = options.timeoutMs ?? 120_000;
-  const replicas = options.baseUrls.map((url): Replica => ({
-    url,
-    client: new OpenAI({ baseURL: url, apiKey: options.apiKey, timeout, maxRetries: 0 }),
-  }));
+  const replicas = options.baseUrls.map(
+    (url) =>
+      new HttpEndpoint({
+        id: options.id,
+        url,
+        apiKey: options.apiKey,
+        ...(options.keyEnv === undefined ? {} : { keyEnv: options.keyEnv }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      }),
+  );
+  const paths = new Map(replicas.map((r) => [r, r.pathOf("chat/completions")]));
   const pool = new ReplicaPool(
     replicas,
     options.balance === undefined ? {} : { strategy: options.balance },
   );
-  const site = (url: string) => ({
-    id: options.id,
-    url,
-    ...(options.keyEnv === undefined ? {} : { keyEnv: options.keyEnv }),
-  });
 
-  async function callReplica(replica: Replica, request: ChatRequest): Promise<ChatResponse> {
+  async function callReplica(replica: HttpEndpoint, request: ChatRequest): Promise<ChatResponse> {
     const body = requestBody(options.model, { ...options.sampling, ...request.params }, request);
-    try {
-      const reply = options.stream
-        ? await streamed(replica.client, body, request.signal)
-        : await plain(replica.client, body, request.signal);
-      if (typeof reply === "string")
-        throw new ModelCallError(
-          "malformed",
-          `${options.id} at ${replica.url}: malformed response: ${reply}`,
-          { url: replica.url },
-        );
-      return reply;
-    } catch (error) {
-      throw fromOpenAIError(error, site(replica.url));
+    if (options.stream) {
+      body.stream = true;
+      body.stream_options = { include_usage: true };
     }
+    const reply = await replica.post(paths.get(replica)!, JSON.stringify(body), {
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(options.stream ? { idleTimeout: true } : {}),
+    });
+    if (reply.status < 200 || reply.status >= 300) throw replica.statusFailure(reply);
+    const answer = options.stream ? fromEvents(reply) : fromJson(reply);
+    if (typeof answer === "string") throw replica.failure("malformed", answer);
+    return answer;
   }
 
   return {
@@ -87,8 +99,8 @@ function requestBody(
   model: string,
   params: SamplingParams,
   request: ChatRequest,
-): ChatCompletionCreateParamsBase {
-  const body: ChatCompletionCreateParamsBase = { model, messages: request.messages };
+): ChatCompletionBody {
+  const body: ChatCompletionBody = { model, messages: request.messages };
   if (params.temperature !== undefined) body.temperature = params.temperature;
   if (params.top_p !== undefined) body.top_p = params.top_p;
   // `max_tokens` rather than `max_completion_tokens`: it is what vLLM, Ollama and most servers accept.
@@ -103,9 +115,7 @@ function requestBody(
   return body;
 }
 
-function usageOf(
-  usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined,
-): ChatResponse["usage"] {
+function usageOf(usage: WireUsage | null | undefined): ChatResponse["usage"] {
   return {
     prompt_tokens: usage?.prompt_tokens ?? 0,
     completion_tokens: usage?.completion_tokens ?? 0,
@@ -115,16 +125,19 @@ function usageOf(
   };
 }
 
+function notJson(text: string): string {
+  return `the body is not JSON: ${JSON.stringify(firstLine(text).slice(0, 80))}`;
+}
+
 /** The reply, or why the body was not a usable completion. */
-async function plain(
-  client: OpenAI,
-  body: ChatCompletionCreateParamsBase,
-  signal?: AbortSignal,
-): Promise<ChatResponse | string> {
-  const completion = await client.chat.completions.create(
-    body as ChatCompletionCreateParamsNonStreaming,
-    signal ? { signal } : {},
-  );
+function fromJson(reply: HttpReply): ChatResponse | string {
+  const completion = parseJson(reply.body) as
+    | {
+        choices?: { message?: { content?: unknown }; finish_reason?: string | null }[];
+        usage?: WireUsage | null;
+      }
+    | undefined;
+  if (typeof completion !== "object" || completion === null) return notJson(reply.body);
   const choice = completion.choices?.[0];
   if (typeof choice?.message?.content !== "string") return "no message content in the reply";
   return {
@@ -134,20 +147,27 @@ async function plain(
   };
 }
 
-/** Assembles a streamed reply; a stream that ends without a finish reason was cut off. */
-async function streamed(
-  client: OpenAI,
-  body: ChatCompletionCreateParamsBase,
-  signal?: AbortSignal,
-): Promise<ChatResponse | string> {
-  const stream = await client.chat.completions.create(
-    { ...body, stream: true, stream_options: { include_usage: true } },
-    signal ? { signal } : {},
-  );
+/**
+ * Assembles a reply sent as server-sent events (`data: {chunk}` lines, then `data: [DONE]`);
+ * a stream that ends without a finish reason was cut off.
+ */
+function fromEvents(reply: HttpReply): ChatResponse | string {
   let content = "";
   let finishReason: string | undefined;
   let usage: ChatResponse["usage"] | undefined;
-  for await (const chunk of stream) {
+  for (const line of reply.body.split("\n")) {
+    if (!line.startsWith("data:")) continue;
+    const data = line.slice(5).trim();
+    if (data === "[DONE]") break;
+    const chunk = parseJson(data) as
+      | {
+          choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
+          usage?: WireUsage | null;
+          error?: { message?: string };
+        }
+      | undefined;
+    if (typeof chunk !== "object" || chunk === null) return notJson(data);
+    if (chunk.error) return `the stream reported an error: ${String(chunk.error.message)}`;
     const choice = chunk.choices?.[0];
     content += choice?.delta?.content ?? "";
     finishReason = choice?.finish_reason ?? finishReason;
