@@ -10,7 +10,7 @@ export interface PromptFlags {
 export function promptSetOption(command: Command): Command {
   return command.option(
     "--prompt-set <name>",
-    `prompt wording: ${Object.keys(PROMPT_SETS).join(" | ")} (default paper: the figures verbatim; see docs/prompts.md)`,
+    `prompt wording: ${Object.keys(PROMPT_SETS).join(" | ")} (default paper: the figures rule by rule; see docs/prompts.md)`,
   );
 }
 

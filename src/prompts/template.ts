@@ -19,7 +19,8 @@ export const PROMPT_SET_DIR = fileURLToPath(new URL("../../src/prompts/sets/", i
  * set is a deliberate change, opt-in by name, explained in docs/prompts.md.
  */
 export const PROMPT_SETS = {
-  paper: "the paper's Figures 7, 9, 11, 12 and 13 verbatim (zh and en as printed), the default",
+  paper:
+    "the paper's Figures 7, 9, 11, 12 and 13 rule by rule in psysim's words (zh and en), the default",
   "psysim-v1":
     "psysim's first wording: free translations, plus the client's pacing rule ({planned_rounds}) and 'do not invent experiences', and the WAI judge's 'do not rate high by default'",
 } as const;

@@ -13,40 +13,31 @@ import { ClientAgent } from "../../src/simulation/client-agent.js";
 import { ScriptedChatModel } from "../fixtures/scripted-chat-model.js";
 import { card } from "../simulation/fixtures.js";
 
-// Sentences copied from the paper's appendix (Figures 7, 9, 11, 12, 13), Chinese and English
-// as printed; the default set must contain them word for word.
-const VERBATIM: Record<string, string[]> = {
+// Each rule of the paper's figures (7, 9, 11, 12, 13) as the default set words it: psysim's own
+// text, kept as close in meaning as the language allows (the points issue 12 found changed in
+// psysim-v1 are here in their original sense: no pointless self-questions, no empathy early on).
+const RULES: Record<string, string[]> = {
   "client.zh": [
-    "只能根据个人信息来回答。",
-    "咨询过程中需要50轮的交互。",
-    "不要太早提出“谢谢”、“再见”。",
+    "2. 回答只能依据上面的个人资料。",
+    "6. 这次咨询一共要进行50轮交流。",
+    "别太早说“谢谢”或“再见”。",
   ],
   "client.en": [
-    "2. Respond only based on your personal information.",
-    "6. The counseling process should involve 50 rounds of interaction.",
+    "2. Answer from your personal profile only.",
+    "6. The session is to last 50 rounds",
   ],
-  "counselor.zh": [
-    "遵循角色特点，不做无意义的自问",
-    "3. 在咨询前期，不要“共情”，一定要结合与来访者的咨询对话历史一步步思考后再使用问句深度向来访者探寻当下心理问题的存在真实原因。",
-    "9. 更多的是引导用户思考和探索。",
-  ],
+  "counselor.zh": ["不要做没有意义的自问", "3. 前期不要“共情”；", "9. 多去引导来访者思考和探索。"],
   "counselor.en": [
-    "Adhere to the character traits without asking meaningless questions",
-    '3. In the early stage, avoid "empathy";',
+    "do not put pointless questions to yourself",
+    '3. In the early stage, no "empathy"',
   ],
   "supervisor-1.zh": [
     "5. 诚信性：",
     "6. 诚实性：",
-    "- 最后的选择：X（其中X属于[A, B]，括号内容不要输出）。",
+    "- 最后的选择：X（X 为 A 或 B，括号里的内容不要输出）。",
   ],
-  "supervisor-2.en": [
-    'Use empathetic language such as "I understand how you feel" or "It sounds like you\'re really upset."',
-    "- Final Choice: X (where X is one of [A, B], without including the content inside the parentheses).",
-  ],
-  "wai-item.en": [
-    "As a third party, you should read the conversation and guidelines carefully and then score the following question from 1 to 7.",
-    "You should answer the questionnaire and provide a score that should be exactly a number from 1 to 7. Your score is",
-  ],
+  "supervisor-2.en": ['"I can see why you feel this way"', "- Final choice: X (X is A or B;"],
+  "wai-item.en": ["rate the question below on a scale from 1 to 7", "Your score is"],
 };
 
 // The wording issue 12 found in psysim's first prompts: opt-in now, never in the default.
@@ -65,8 +56,8 @@ function load(id: string, promptSet?: "psysim-v1") {
 }
 
 describe("prompt sets", () => {
-  it("defaults to the paper's figures word for word", () => {
-    for (const [id, sentences] of Object.entries(VERBATIM))
+  it("defaults to every rule of the paper's figures, in psysim's own words", () => {
+    for (const [id, sentences] of Object.entries(RULES))
       for (const sentence of sentences)
         assert.ok(load(id).text.includes(sentence), `${id}: ${sentence}`);
   });
@@ -112,7 +103,7 @@ describe("prompt sets", () => {
       template: load("client.zh"),
       plannedRounds: 30,
     });
-    assert.match(plain.systemPrompt, /6\. 咨询过程中需要50轮的交互。$/);
+    assert.match(plain.systemPrompt, /6\. 这次咨询一共要进行50轮交流。$/);
     assert.ok(!plain.systemPrompt.includes("30"));
     const styled = new ClientAgent({
       model,
@@ -123,7 +114,7 @@ describe("prompt sets", () => {
     });
     assert.match(
       styled.systemPrompt,
-      /50轮的交互。\n7\. 你比较拘谨，不太愿意多说，需要咨询师追问才会展开。$/,
+      /50轮交流。\n7\. 你比较拘谨，不太愿意多说，需要咨询师追问才会展开。$/,
     );
     const v1 = new ClientAgent({
       model,
