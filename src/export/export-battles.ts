@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { historyRef, battleHistory } from "../arena/battle-history.js";
 import type { Battle } from "../core/battle.js";
 import type { Dialogue } from "../core/dialogue.js";
@@ -19,7 +17,7 @@ import {
   type ExportReport,
 } from "./export-report.js";
 import type { SystemPromptChoice } from "./export-dialogues.js";
-import { mergeDatasetInfo } from "./llamafactory-config.js";
+import { updateDatasetInfo } from "./llamafactory-config.js";
 import {
   battlePair,
   rankingDatasetInfo,
@@ -257,7 +255,7 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
     report.records.train = resolved.length - report.records.validation;
     report.tokens_approx.longest_sample = longest;
 
-    if (options.format === "dpo") writeRankingDatasetInfo(staging, options, names, report);
+    writeRankingDatasetInfo(staging, options, names, report);
     report.files = [...staging.files(), names.report];
     staging.writeFile(names.report, JSON.stringify(report, null, 2) + "\n");
     return { result: report, stale: [names.validation] };
@@ -270,21 +268,20 @@ function writeRankingDatasetInfo(
   names: ReturnType<typeof dpoFileNames>,
   report: ExportReport,
 ): void {
+  const [train, val] = [`${options.name}_train`, `${options.name}_val`];
+  if (options.format !== "dpo") {
+    updateDatasetInfo(staging, {}, [train, val]);
+    return;
+  }
   const withSystem = options.systemPrompt.label !== "none";
-  const entries: Record<string, unknown> = {
-    [`${options.name}_train`]: rankingDatasetInfo(names.train, withSystem),
-  };
-  if (report.samples.validation > 0)
-    entries[`${options.name}_val`] = rankingDatasetInfo(names.validation, withSystem);
-  const infoPath = join(staging.dir, names.datasetInfo);
-  staging.writeFile(
-    names.datasetInfo,
-    mergeDatasetInfo(
-      existsSync(infoPath) ? readFileSync(infoPath, "utf8") : undefined,
-      infoPath,
-      entries,
-      report.samples.validation > 0 ? [] : [`${options.name}_val`],
-    ),
+  const hasValidation = report.samples.validation > 0;
+  updateDatasetInfo(
+    staging,
+    {
+      [train]: rankingDatasetInfo(names.train, withSystem),
+      ...(hasValidation ? { [val]: rankingDatasetInfo(names.validation, withSystem) } : {}),
+    },
+    hasValidation ? [] : [val],
   );
 }
 

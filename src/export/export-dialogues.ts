@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { PsysimError } from "../core/errors.js";
 import { sha256 } from "../core/hash.js";
 import { readJsonl } from "../core/jsonl.js";
@@ -21,10 +19,10 @@ import {
 import {
   cutoffLenFor,
   dataArgumentsYaml,
-  mergeDatasetInfo,
   PAPER_GPUS,
   stepPlan,
   trainingYaml,
+  updateDatasetInfo,
   type DataArguments,
 } from "./llamafactory-config.js";
 import { templateFor } from "./llamafactory-templates.js";
@@ -335,16 +333,21 @@ function writeLlamaFactoryFiles(
 ): void {
   const withSystem = options.systemPrompt.label !== "none";
   const trainInfo = sftDatasetInfo(options.format, names.train, withSystem);
-  if (!trainInfo) return;
   const hasValidation = report.samples.validation > 0;
-  const entries: Record<string, unknown> = { [`${options.name}_train`]: trainInfo };
-  if (hasValidation)
-    entries[`${options.name}_val`] = sftDatasetInfo(options.format, names.validation, withSystem);
-  const infoPath = join(staging.dir, names.datasetInfo);
-  const existing = existsSync(infoPath) ? readFileSync(infoPath, "utf8") : undefined;
-  staging.writeFile(
-    names.datasetInfo,
-    mergeDatasetInfo(existing, infoPath, entries, hasValidation ? [] : [`${options.name}_val`]),
+  const [train, val] = [`${options.name}_train`, `${options.name}_val`];
+  if (!trainInfo) {
+    updateDatasetInfo(staging, {}, [train, val]);
+    return;
+  }
+  updateDatasetInfo(
+    staging,
+    {
+      [train]: trainInfo,
+      ...(hasValidation
+        ? { [val]: sftDatasetInfo(options.format, names.validation, withSystem) }
+        : {}),
+    },
+    hasValidation ? [] : [val],
   );
   const cutoffLen = cutoffLenFor(longest);
   const data: DataArguments = {

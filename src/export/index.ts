@@ -5,6 +5,7 @@ export * from "./export-dialogues.js";
 export * from "./export-report.js";
 export * from "./export-staging.js";
 export * from "./llamafactory-config.js";
+export * from "./llamafactory-templates.js";
 export * from "./preference-pair.js";
 export * from "./reply-flags.js";
 export * from "./session-check.js";

@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { PsysimError } from "../core/errors.js";
+import type { ExportStaging } from "./export-staging.js";
 
 /** The paper's fine-tuning setup (§5.2.2): full fine-tuning, batch 1 per device, 2 accumulation steps, lr 1e-5, cosine, 2 epochs, 16-bit. */
 export const PAPER_HYPERPARAMETERS = {
@@ -206,4 +209,21 @@ export function mergeDatasetInfo(
   }
   for (const name of remove) delete info[name];
   return JSON.stringify({ ...info, ...entries }, null, 2) + "\n";
+}
+
+/**
+ * Writes the output folder's `dataset_info.json` with `entries` added and `remove` gone,
+ * keeping everything else there. With no entries it only cleans up an existing file, so
+ * an OpenAI export into a folder that held a LLaMA-Factory one leaves no entry pointing at
+ * records LLaMA-Factory cannot read.
+ */
+export function updateDatasetInfo(
+  staging: ExportStaging,
+  entries: Record<string, unknown>,
+  remove: readonly string[],
+): void {
+  const path = join(staging.dir, "dataset_info.json");
+  const existing = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+  if (existing === undefined && Object.keys(entries).length === 0) return;
+  staging.writeFile("dataset_info.json", mergeDatasetInfo(existing, path, entries, remove));
 }

@@ -9,7 +9,7 @@ import { exportBattles, type ExportBattlesOptions } from "../../src/export/index
 import { tempDir, writeTemp } from "../helpers.js";
 import { runPsysim } from "../cards/run-psysim.js";
 import { session, jsonlOf } from "./dialogue-fixtures.js";
-import { readLlamaFactoryDataset } from "./target-format-readers.js";
+import { readLlamaFactoryDataset, readOpenAiPreference } from "./target-format-readers.js";
 
 /** history_ref as the arena defines it (sorted-key JSON of role and content), recomputed here by hand. */
 function ref(turns: Dialogue["turns"]): string {
@@ -134,6 +134,48 @@ describe("exportBattles (DPO)", () => {
     });
     assert.deepEqual(readdirSync(out).sort(), [
       "dataset_info.json",
+      "psysim_dpo_hygiene.json",
+      "psysim_dpo_pairs.jsonl",
+      "psysim_dpo_train.jsonl",
+    ]);
+  });
+
+  it("writes OpenAI's preference format, leaving out ties, both-bad and identical candidates and counting them", async () => {
+    const dir = tempDir();
+    const d = session("arena-1", 3, "en");
+    const dialogues = writeTemp(dir, "dialogues.jsonl", jsonlOf([d]));
+    const battles = [
+      battle(d, 1, "a"),
+      battle(d, 2, "b"),
+      battle(d, 3, "tie"),
+      battle(d, 3, "both_bad", { id: "x" }),
+      battle(d, 3, "a", { id: "same", response_a: "Same", response_b: "Same" }),
+    ];
+    const input = writeTemp(dir, "battles.jsonl", jsonlOf(battles));
+    const out = join(dir, "openai");
+    const report = await exportBattles(options(input, dialogues, out, { format: "openai-dpo" }));
+    assert.deepEqual(readOpenAiPreference(join(out, "psysim_dpo_train.jsonl")), [
+      {
+        system: "SYS",
+        messages: [{ role: "user", content: "Hello" }],
+        chosen: "A1",
+        rejected: "B1",
+      },
+      {
+        system: "SYS",
+        messages: [
+          { role: "user", content: "Hello" },
+          { role: "assistant", content: "arena-1 counselor 1" },
+          { role: "user", content: "arena-1 client 2" },
+        ],
+        chosen: "B2",
+        rejected: "A2",
+      },
+    ]);
+    assert.deepEqual(report.samples.excluded, { tie: 1, both_bad: 1, "identical-responses": 1 });
+    assert.equal(report.format, "openai-dpo");
+    // No dataset_info.json: that is LLaMA-Factory's, and these records are not in its ranking shape.
+    assert.deepEqual(readdirSync(out).sort(), [
       "psysim_dpo_hygiene.json",
       "psysim_dpo_pairs.jsonl",
       "psysim_dpo_train.jsonl",
