@@ -68,6 +68,23 @@ const full = await time(() =>
   }),
 );
 const exportRss = process.memoryUsage().rss;
+// The same sessions as one sample each (--samples per-session): same targets, far fewer tokens.
+const perSession = await time(() =>
+  exportDialogues({
+    input,
+    outDir: join(dir, "out-session"),
+    format: "llamafactory",
+    samples: "per-session",
+    systemPrompt: system,
+    valRatio: 0.001,
+    seed: 1,
+    name: "psysim",
+    backbone: "Qwen/Qwen2-7B-Instruct",
+    precision: "bf16",
+    checkReply: (reply) => validators.check(reply).reasons,
+    dropFlagged: false,
+  }),
+);
 const floor = await time(() => {
   const out: string[] = [];
   for (let pass = 0; pass < 2; pass++) {
@@ -95,6 +112,14 @@ console.log(
 );
 console.log(
   `ratio export / floor (CPU): ${(full.cpuMs / floor.cpuMs).toFixed(2)}; ${((full.cpuMs * 1000) / samples).toFixed(0)} µs CPU a sample`,
+);
+const sessionBytes = statSync(join(dir, "out-session", "psysim_train.jsonl")).size;
+const cost = full.value.training!.cost;
+console.log(
+  `per-session export: ${perSession.value.samples.train + perSession.value.samples.validation} samples, ${(sessionBytes / 1e6).toFixed(0)} MB out, ${perSession.ms.toFixed(0)} ms wall, ${perSession.cpuMs.toFixed(0)} ms CPU (${(perSession.cpuMs / full.cpuMs).toFixed(2)} of per-turn's CPU)`,
+);
+console.log(
+  `tokens per epoch: per-turn ${cost["per-turn"].tokens}, per-session ${cost["per-session"].tokens} (ratio ${(cost["per-turn"].tokens / cost["per-session"].tokens).toFixed(1)}) for ${cost["per-session"].targets} trained replies`,
 );
 console.log(
   `RSS after the export ${(exportRss / 1e6).toFixed(0)} MB (the floor, which buffers its output, then ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB)`,

@@ -100,6 +100,7 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
       "--max-history shortens per-turn samples; per-session samples carry their whole session (use --samples per-turn)",
     );
   // Checked before reading the input, so a bad template fails in a second, not after the export.
+  if (options.template !== undefined) templateFor(options.backbone, options.template);
   const template =
     options.format === "llamafactory" ? templateFor(options.backbone, options.template) : undefined;
   const usable: SessionEntry[] = [];

@@ -235,7 +235,7 @@ describe("exportBattles (DPO)", () => {
       ),
     );
     const out = join(dir, "dpo");
-    const [ok, missing] = await Promise.all([
+    const [ok, missing, openai] = await Promise.all([
       runPsysim([
         "export",
         input,
@@ -251,7 +251,26 @@ describe("exportBattles (DPO)", () => {
         "none",
       ]),
       runPsysim(["export", input, "--format", "dpo", "--out", join(dir, "nope")]),
+      runPsysim([
+        "export",
+        input,
+        "--format",
+        "openai-dpo",
+        "--dialogues",
+        dialogues,
+        "--out",
+        join(dir, "openai"),
+        "--val-ratio",
+        "0.2",
+      ]),
     ]);
+    assert.equal(openai.code, 0, openai.stderr);
+    assert.deepEqual(
+      ["psysim_dpo_train.jsonl", "psysim_dpo_val.jsonl"].map(
+        (f) => readOpenAiPreference(join(dir, "openai", f)).length,
+      ),
+      [16, 4],
+    );
     assert.equal(ok.code, 0, ok.stderr);
     const train = readLlamaFactoryDataset(out, "psysim_dpo_train");
     const val = readLlamaFactoryDataset(out, "psysim_dpo_val");

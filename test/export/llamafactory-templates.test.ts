@@ -74,21 +74,27 @@ describe("LLaMA-Factory chat templates", () => {
   it("the CLI refuses a bad template in one line and writes nothing", async () => {
     const dir = tempDir();
     const input = writeTemp(dir, "d.jsonl", jsonlOf([session("a", 1)]));
-    const result = await runPsysim([
-      "export",
-      input,
-      "--format",
-      "llamafactory",
-      "--out",
-      join(dir, "out"),
-      "--template",
-      "not-a-template",
-    ]);
-    assert.equal(result.code, 1);
-    assert.match(
-      result.stderr,
-      /^psysim: --template: "not-a-template" is not a chat template in LLaMA-Factory 0\.9\.6\.dev0 .*; closest: [\w, -]+\n$/,
+    const results = await Promise.all(
+      ["llamafactory", "sharegpt"].map((format) =>
+        runPsysim([
+          "export",
+          input,
+          "--format",
+          format,
+          "--out",
+          join(dir, format),
+          "--template",
+          "not-a-template",
+        ]),
+      ),
     );
+    for (const result of results) {
+      assert.equal(result.code, 1);
+      assert.match(
+        result.stderr,
+        /^psysim: --template: "not-a-template" is not a chat template in LLaMA-Factory 0\.9\.6\.dev0 .*; closest: [\w, -]+\n$/,
+      );
+    }
     assert.deepEqual(readdirSync(dir), ["d.jsonl"]);
   });
 });
