@@ -1,21 +1,20 @@
 import { schemaTag } from "../core/schema.js";
-import { deriveSeed, SeededRandom } from "../core/random.js";
+import { deriveSeed } from "../core/random.js";
 import { PSYSIM_VERSION } from "../core/version.js";
 import type { Battle } from "../core/battle.js";
-import type { Dialogue, Turn } from "../core/dialogue.js";
+import type { Dialogue } from "../core/dialogue.js";
 import type { Language } from "../core/language.js";
 import type { RoleCard } from "../core/role-card.js";
 import type { Usage } from "../core/usage.js";
 import type { ChatModel, SamplingParams } from "../llm/chat-model.js";
 import { promptRef, type PromptTemplate } from "../prompts/template.js";
 import { ClientAgent } from "../simulation/client-agent.js";
-import { CounselorAgent, type ExhaustedPolicy } from "../simulation/counselor-agent.js";
+import type { ExhaustedPolicy } from "../simulation/counselor-agent.js";
 import type { ResponseValidator } from "../simulation/response-validator.js";
 import { runSession } from "../simulation/session-loop.js";
 import type { TerminationRule } from "../simulation/termination-rule.js";
-import { historyRef } from "./battle-history.js";
 import type { ArenaCounselor } from "./arena-counselor.js";
-import { flattenTranscript } from "./counselor-registry.js";
+import { counselorAgent, playArenaTurn } from "./arena-turn.js";
 import type { Supervisor } from "./supervisor.js";
 
 export interface ArenaSessionSetup {
@@ -41,37 +40,29 @@ export interface ArenaSessionSetup {
 export interface ArenaSessionResult {
   dialogue: Dialogue;
   battles: Battle[];
+  /** Turns whose two candidates were identical: not judged, no battle (see `identicalCandidates`). */
+  identical: number;
 }
 
 /**
  * Algorithm 2 for one session: at every turn both counselors answer the same history
  * concurrently (each through σ), the supervisor picks, and the pick continues the session
- * under the termination rule g — the simulation's own session loop with a two-counselor step.
- * When there is no pick (an unparsed answer, or a tie from both-order judging) the session
- * must still go on: a seeded coin chooses the continuation; the battle records no winner.
+ * under the termination rule g — the simulation's own session loop with the turn of
+ * `arena-turn.ts` as its counselor step, the same turn the annotation platform plays.
  */
 export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSessionResult> {
   const seed = deriveSeed(setup.runSeed, setup.id);
   const [a, b] = setup.pair;
-  const agents = setup.pair.map((c) => {
-    const system = c.systemPrompt(setup.language);
-    return new CounselorAgent({
-      model: c.model,
-      language: setup.language,
-      ...(system ? { systemPrompt: system.text } : {}),
-      validator: setup.validator,
-      maxAttempts: setup.maxAttempts,
-      exhaustedPolicy: setup.exhaustedPolicy,
-      name: c.name,
-      ...(c.sampling ? { sampling: c.sampling } : {}),
-      ...(c.transcript
-        ? {
-            formatMessages: (history: readonly Turn[], prompt: string | undefined) =>
-              flattenTranscript(c.transcript!, history, prompt),
-          }
-        : {}),
-    });
-  }) as [CounselorAgent, CounselorAgent];
+  const names = [a.name, b.name] as const;
+  const settings = {
+    validator: setup.validator,
+    maxAttempts: setup.maxAttempts,
+    exhaustedPolicy: setup.exhaustedPolicy,
+  };
+  const agents = [
+    counselorAgent(a, setup.language, settings),
+    counselorAgent(b, setup.language, settings),
+  ] as const;
   const client = new ClientAgent({
     model: setup.client,
     card: setup.card,
@@ -81,6 +72,7 @@ export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSe
     ...(setup.clientSampling ? { sampling: setup.clientSampling } : {}),
   });
   const battles: Battle[] = [];
+  let identical = 0;
   const startedAt = new Date().toISOString();
 
   const outcome = await runSession({
@@ -92,63 +84,29 @@ export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSe
     ...(setup.signal ? { signal: setup.signal } : {}),
     ...(setup.onUsage ? { onUsage: setup.onUsage } : {}),
     counselor: async (history, context) => {
-      const [ra, rb] = await Promise.all(agents.map((agent) => agent.reply(history, context)));
-      const verdict = await setup.supervisor.compare(
-        setup.language,
+      const played = await playArenaTurn({
+        agents,
+        names,
         history,
-        ra!.content,
-        rb!.content,
         context,
-        setup.bothOrders,
-      );
-      battles.push({
-        schema: schemaTag("battle"),
-        id: `${setup.id}/turn-${context.turn}`,
-        dialogue_id: setup.id,
-        turn: context.turn,
-        history_ref: historyRef(history),
-        model_a: a.name,
-        model_b: b.name,
-        response_a: ra!.content,
-        response_b: rb!.content,
-        winner: verdict.winner,
-        judge: setup.supervisor.judgeId,
-        ...(verdict.order ? { order: verdict.order } : {}),
-        rationale: verdict.rationale,
-        ...(verdict.consistent !== undefined ? { consistent: verdict.consistent } : {}),
-        ts: new Date().toISOString(),
-      });
-      const pickA =
-        verdict.winner === "a" ||
-        (verdict.winner !== "b" &&
-          new SeededRandom(deriveSeed(seed, `turn-${context.turn}/continue`)).next() < 0.5);
-      const [chosen, name] = pickA ? [ra!, a.name] : [rb!, b.name];
-      const turn: Turn = {
-        role: "counselor",
-        content: chosen.content,
-        speaker: name,
-        candidates: [
-          {
-            speaker: a.name,
-            content: ra!.content,
-            ...(ra!.rejected.length > 0 ? { rejected: ra!.rejected } : {}),
-          },
-          {
-            speaker: b.name,
-            content: rb!.content,
-            ...(rb!.rejected.length > 0 ? { rejected: rb!.rejected } : {}),
-          },
-        ],
-        ...(chosen.validation !== "accepted" ? { validation: chosen.validation } : {}),
-      };
-      return {
-        turn,
-        usage: {
-          [`counselor:${a.name}`]: ra!.usage,
-          [`counselor:${b.name}`]: rb!.usage,
-          supervisor: verdict.usage,
+        battleId: `${setup.id}/turn-${context.turn}`,
+        dialogueId: setup.id,
+        judge: async ([ra, rb]) => {
+          const verdict = await setup.supervisor.compare(
+            setup.language,
+            history,
+            ra,
+            rb,
+            context,
+            setup.bothOrders,
+          );
+          return { ...verdict, judge: setup.supervisor.judgeId };
         },
-      };
+        now: () => new Date().toISOString(),
+      });
+      if (played.battle) battles.push(played.battle);
+      else identical += 1;
+      return { turn: played.turn, usage: played.usage };
     },
   });
 
@@ -198,5 +156,5 @@ export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSe
       psysim_version: PSYSIM_VERSION,
     },
   };
-  return { dialogue, battles };
+  return { dialogue, battles, identical };
 }

@@ -19,6 +19,7 @@ export * from "./pair-schedule.js";
 export * from "./battle-history.js";
 export * from "./counselor-registry.js";
 export * from "./arena-counselor.js";
+export * from "./arena-turn.js";
 export * from "./arena-session.js";
 export * from "./run-arena.js";
 export * from "./supervisor-baseline.js";

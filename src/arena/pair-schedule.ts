@@ -16,6 +16,14 @@ export interface PairScheduleOptions {
 }
 
 /**
+ * A session's id for a card and pair (before a repeat adds `/k`). The annotation platform
+ * keys its items the same way, so one card, pair and seed samples the same candidates there.
+ */
+export function pairSessionId(cardId: string, pair: readonly [string, string]): string {
+  return `${cardId}/${pair[0]}-vs-${pair[1]}`;
+}
+
+/**
  * Schedules arena sessions so every pair of counselors meets about equally often (the
  * paper picks pairs at random, which left Figure 14 between 12 and 26 per pair): pairs are
  * dealt in seeded shuffled rounds, so any two pairs' counts differ by at most one, and a
@@ -53,7 +61,7 @@ export function schedulePairs<Card extends { id: string }>(
     meetings.set(`${x}\u0000${y}`, met + 1);
     const pair: [string, string] = met % 2 === 0 ? [x, y] : [y, x];
     const card = cardOrder[s % cardOrder.length]!;
-    const base = `${card.id}/${pair[0]}-vs-${pair[1]}`;
+    const base = pairSessionId(card.id, pair);
     let id = base;
     for (let k = 2; ids.has(id); k++) id = `${base}/${k}`;
     ids.add(id);

@@ -1,6 +1,6 @@
 import { PsysimError } from "../core/errors.js";
 import { PSYSIM_VERSION } from "../core/version.js";
-import type { Battle } from "../core/battle.js";
+import { battleExclusion, type Battle, type BattleExclusion } from "../core/battle.js";
 import { fileRef, type InputFileRef } from "../evaluation/evaluation-result.js";
 import { BT_BASE_RATING, DEFAULT_PSEUDO_TIES, type RatingCentre } from "./bradley-terry.js";
 import { buildLeaderboard, leaderboardsByJudge, type Leaderboard } from "./leaderboard.js";
@@ -28,8 +28,28 @@ export interface RatingsResult {
     pseudo_ties: number;
     by: "judge" | null;
   };
+  /**
+   * Battles read but not rated (`battleExclusion`, the rule export and the platform share):
+   * identical candidates, undone (retracted) and skipped votes.
+   */
+  left_out: Record<BattleExclusion, number>;
   /** One leaderboard for all battles, or one per judge kind (`llm`, `human`, `baseline`) with `--by judge`. */
   leaderboards: Record<string, Leaderboard>;
+}
+
+/** The battles a leaderboard rates, and how many of each kind were left out. */
+export function ratedBattles(battles: readonly Battle[]): {
+  rated: Battle[];
+  leftOut: Record<BattleExclusion, number>;
+} {
+  const leftOut: Record<BattleExclusion, number> = { identical: 0, retracted: 0, skipped: 0 };
+  const rated: Battle[] = [];
+  for (const battle of battles) {
+    const why = battleExclusion(battle);
+    if (why) leftOut[why] += 1;
+    else rated.push(battle);
+  }
+  return { rated, leftOut };
 }
 
 export function parseAnchor(anchor: string): RatingCentre {
@@ -49,13 +69,14 @@ export function parseAnchor(anchor: string): RatingCentre {
 export async function ratingsReport(options: RatingsOptions): Promise<RatingsResult> {
   if (options.files.length === 0)
     throw new PsysimError("INPUT_INVALID", "give at least one battles file");
-  const battles: Battle[] = [];
+  const read: Battle[] = [];
   const inputs: InputFileRef[] = [];
   for (const file of options.files) {
-    const read = await readBattleFile(file);
-    battles.push(...read);
-    inputs.push(fileRef("battles", file, read.length));
+    const records = await readBattleFile(file);
+    read.push(...records);
+    inputs.push(fileRef("battles", file, records.length));
   }
+  const { rated: battles, leftOut } = ratedBattles(read);
   const centre = options.anchor
     ? parseAnchor(options.anchor)
     : ({ kind: "mean", rating: BT_BASE_RATING } as const);
@@ -80,6 +101,7 @@ export async function ratingsReport(options: RatingsOptions): Promise<RatingsRes
       pseudo_ties: options.pseudoTies ?? DEFAULT_PSEUDO_TIES,
       by: options.byJudge ? "judge" : null,
     },
+    left_out: leftOut,
     leaderboards,
   };
 }

@@ -66,6 +66,8 @@ export interface ArenaSummary {
   battles: number;
   /** Battles whose supervisor answer could not be parsed after every attempt (`winner: null`). */
   unparsed: number;
+  /** Turns whose candidates were identical: not judged, so no battle (`identicalCandidates`). */
+  identical: number;
   failed: { dialogueId: string; error: string }[];
   usage: UsageByRole;
 }
@@ -136,6 +138,7 @@ export async function runArena(
       completed: 0,
       battles: 0,
       unparsed: 0,
+      identical: 0,
       failed: [],
       usage: {},
     };
@@ -156,7 +159,7 @@ export async function runArena(
       async (task) => {
         const session = todo[task]!;
         const language = options.language ?? session.card.language;
-        const { dialogue, battles } = await runArenaSession({
+        const { dialogue, battles, identical } = await runArenaSession({
           id: session.id,
           card: session.card,
           language,
@@ -186,6 +189,7 @@ export async function runArena(
         summary.completed += 1;
         summary.battles += battles.length;
         summary.unparsed += battles.filter((b) => b.winner === null).length;
+        summary.identical += identical;
         onEvent({ type: "session-end", dialogueId: session.id, battles: battles.length });
       },
     );

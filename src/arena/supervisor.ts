@@ -1,15 +1,13 @@
 import type { Winner } from "../core/battle.js";
 import type { Language } from "../core/language.js";
 import type { Turn } from "../core/dialogue.js";
-import { deriveSeed, SeededRandom } from "../core/random.js";
 import { emptyUsage, type Usage } from "../core/usage.js";
 import type { ChatModel, SamplingParams } from "../llm/chat-model.js";
 import { promptRef, type PromptTemplate } from "../prompts/template.js";
 import { callAgentModel, type CallContext } from "../simulation/agent-call.js";
+import { presentationOrder, type PresentationOrder } from "./arena-turn.js";
 import { parseSupervisorAnswer, type SupervisorLetter } from "./supervisor-answer.js";
 import { renderSupervisorPrompt, type SupervisorPrompt } from "./supervisor-template.js";
-
-export type PresentationOrder = "ab" | "ba";
 
 export interface SupervisorOptions {
   model: ChatModel;
@@ -130,10 +128,7 @@ export class Supervisor {
       return { winner, judgement };
     };
     if (!bothOrders) {
-      const order: PresentationOrder =
-        new SeededRandom(deriveSeed(context.seed, `turn-${context.turn}/order`)).next() < 0.5
-          ? "ab"
-          : "ba";
+      const order = presentationOrder(context.seed, context.turn);
       const { winner, judgement } = await inOrder(order);
       return { winner, order, rationale: judgement.answer, usage };
     }

@@ -73,3 +73,8 @@ export type Candidate = z.infer<typeof CandidateSchema>;
 export type Dialogue = z.infer<typeof DialogueSchema>;
 export type DialogueEnding = (typeof ENDINGS)[number];
 export type PromptRef = z.infer<typeof PromptRefSchema>;
+
+/** Counselor turns so far: Algorithm 2's turn number of the last counselor reply. */
+export function counselorTurnCount(turns: readonly Pick<Turn, "role">[]): number {
+  return turns.filter((t) => t.role === "counselor").length;
+}

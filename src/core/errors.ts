@@ -12,7 +12,9 @@ export type ErrorCode =
   | "MISSING_API_KEY"
   | "QUOTA_EXHAUSTED"
   | "CIRCUIT_OPEN"
-  | "NOT_FOUND";
+  | "NOT_FOUND"
+  /** The request was valid but the state moved on (another tab voted, the session ended). */
+  | "CONFLICT";
 
 /**
  * Failures no other task could escape (a missing key, an empty account, a bad spec, a

@@ -1,4 +1,4 @@
-import type { Battle } from "../core/battle.js";
+import { battleExclusion, type Battle } from "../core/battle.js";
 import type { Turn } from "../core/dialogue.js";
 import type { ChatMessage } from "../llm/chat-model.js";
 import { trimHistory } from "./sft-sample.js";
@@ -21,16 +21,21 @@ export interface PreferencePair {
 }
 
 /** Why a battle gives no pair: no preference was expressed, or there is nothing to prefer. */
-export type PairExclusion = "tie" | "both_bad" | "unparsed" | "identical-responses";
+export type PairExclusion =
+  "tie" | "both_bad" | "unparsed" | "identical-responses" | "retracted" | "skipped";
 
 export function battlePair(
   battle: Battle,
   history: readonly Turn[],
   options: { system?: string; maxHistory?: number } = {},
 ): PreferencePair | PairExclusion {
+  // The rule `ratings` and the platform share (core/battle.ts): undone votes, skips and
+  // identical candidates never count.
+  const exclusion = battleExclusion(battle);
+  if (exclusion === "retracted" || exclusion === "skipped") return exclusion;
   if (battle.winner === null) return "unparsed";
   if (battle.winner === "tie" || battle.winner === "both_bad") return battle.winner;
-  if (battle.response_a.trim() === battle.response_b.trim()) return "identical-responses";
+  if (exclusion === "identical") return "identical-responses";
   const aWins = battle.winner === "a";
   const messages: ChatMessage[] = history.map((t) => ({
     role: t.role === "client" ? "user" : "assistant",

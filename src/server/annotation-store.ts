@@ -1,12 +1,11 @@
 import type { Battle } from "../core/battle.js";
-import type { Dialogue, RejectedReply, Turn } from "../core/dialogue.js";
+import type { Dialogue } from "../core/dialogue.js";
+import type { CandidateReply, PresentationOrder, Side } from "../arena/arena-turn.js";
 import type { RoleCard } from "../core/role-card.js";
 
 export type UserRole = "admin" | "annotator";
 export type AssignmentMode = "arena" | "client";
 export type SessionStatus = "active" | "finished" | "restarted";
-/** The two counselors of an assignment, in the order the admin chose (not the order shown). */
-export type Side = "a" | "b";
 
 export interface User {
   id: number;
@@ -32,19 +31,15 @@ export interface Assignment {
   createdAt: string;
 }
 
-export interface CandidateReply {
-  content: string;
-  rejected?: RejectedReply[];
-  validation?: Turn["validation"];
-}
-
 /** The counselor turn being decided: candidates arrive one by one and are kept as they come. */
 export interface PendingTurn {
   /** The counselor turn being decided, 1-based as in Algorithm 2 (and as `Battle.turn`). */
   turn: number;
   /** `ab`: counselor a is shown as A; `ba`: counselor b is shown as A. */
-  order: "ab" | "ba";
+  order: PresentationOrder;
   candidates: Partial<Record<Side, CandidateReply>>;
+  /** When both candidates were ready: the server's measure of time on the item when the page sends none. */
+  readyAt?: string;
 }
 
 export interface ArenaSession {
@@ -55,7 +50,7 @@ export interface ArenaSession {
   status: SessionStatus;
   dialogue: Dialogue;
   pending: PendingTurn | null;
-  /** The last generation failure, shown with a retry button; cleared by the next success. */
+  /** Id of the last generation failure (see `generationError`), shown with a retry button; cleared by the next success. */
   error: string | null;
   /** Bumped on every write: a write based on a stale read is refused. */
   version: number;
@@ -77,6 +72,13 @@ export type VoteOutcome =
   | { kind: "recorded"; session: ArenaSession }
   | { kind: "duplicate"; battle: Battle }
   | { kind: "stale" };
+
+export interface GenerationError {
+  id: string;
+  sessionId: string;
+  message: string;
+  createdAt: string;
+}
 
 export interface NewInvite {
   tokenHash: string;
@@ -141,11 +143,28 @@ export interface AnnotationStore {
    * the same turn returns the first (double submit); a write on a stale read is refused.
    */
   recordVote(battle: Battle, next: ArenaSession): VoteOutcome;
+  /** The live (not retracted) vote on a turn. */
   battleForTurn(sessionId: string, turn: number): Battle | null;
+  /** Every vote of a session, retracted ones included, in the order cast. */
+  sessionBattles(sessionId: string): Battle[];
+  /** Marks a vote retracted and stores the session it returns to, in one transaction; false if either changed meanwhile. */
+  retractVote(battleId: string, at: string, next: ArenaSession): boolean;
+
+  /** Keeps a generation failure for the admin; annotators see only its id. */
+  recordGenerationError(error: GenerationError): void;
+  generationError(id: string): GenerationError | null;
+  listGenerationErrors(limit: number): GenerationError[];
+
+  getSetting(key: string): { value: string; updatedAt: string } | null;
+  putSetting(key: string, value: string): void;
 
   /** Adds battles judged elsewhere (e.g. `psysim arena` output); ids already present are skipped. */
   importBattles(battles: Battle[]): { added: number; skipped: number };
-  iterateBattles(filter?: { source?: "human" | "import" }): IterableIterator<Battle>;
+  /** Battles in the order stored; retracted ones only with `includeRetracted`. */
+  iterateBattles(filter?: {
+    source?: "human" | "import";
+    includeRetracted?: boolean;
+  }): IterableIterator<Battle>;
   iterateSessions(): IterableIterator<ArenaSession & { annotatorName: string; cardId: string }>;
 
   integrityCheck(): string;

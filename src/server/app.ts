@@ -135,15 +135,28 @@ export function createApp(options: AppOptions): AnnotationApp {
       );
     }
     if (error instanceof PsysimError) {
-      return c.html(
-        messagePage(page, error.code === "NOT_FOUND" ? "404" : "409", error.message),
-        error.code === "NOT_FOUND" ? 404 : 409,
-      );
+      const status = statusOf(error);
+      if (status !== 500) return c.html(messagePage(page, String(status), error.message), status);
     }
     console.error(error);
     return c.html(messagePage(page, "500", "Internal error; the server log has the details."), 500);
   });
   return { app, sessions };
+}
+
+/** Input mistakes are 400, a state that moved on 409, a missing thing 404; the rest is ours (500). */
+export function statusOf(error: PsysimError): 400 | 404 | 409 | 500 {
+  switch (error.code) {
+    case "INPUT_INVALID":
+    case "INPUT_LINE_INVALID":
+      return 400;
+    case "NOT_FOUND":
+      return 404;
+    case "CONFLICT":
+      return 409;
+    default:
+      return 500;
+  }
 }
 
 /** Error pages render even when the failure came before the auth middleware set the context. */

@@ -76,6 +76,33 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX one_vote_per_turn ON battles(session_id, turn) WHERE session_id IS NOT NULL;
   `,
+  // Undo keeps a retracted vote, so one live vote per turn; guidelines and other settings;
+  // generation errors kept for the admin (annotators see only the id); login throttling that
+  // survives a restart; accounts the admin disabled.
+  `
+  ALTER TABLE battles ADD COLUMN retracted_at TEXT;
+  DROP INDEX one_vote_per_turn;
+  CREATE UNIQUE INDEX one_vote_per_turn ON battles(session_id, turn)
+    WHERE session_id IS NOT NULL AND retracted_at IS NULL;
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE generation_errors (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE login_throttle (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_failure_at INTEGER NOT NULL,
+    blocked_until INTEGER NOT NULL
+  );
+  ALTER TABLE users ADD COLUMN disabled_at TEXT;
+  `,
 ];
 
 /** Brings the database to the latest schema, each step in its own transaction. */

@@ -82,7 +82,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       client,
       counselors,
       maxTurns: serveConfig.max_turns ?? config?.simulation.max_turns,
-      seed,
     });
     const isBaseline =
       Boolean(client.isBaseline) || [...counselors.values()].some((c) => c.model.isBaseline);

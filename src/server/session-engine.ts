@@ -1,7 +1,7 @@
 import type { Language } from "../core/language.js";
 import type { RoleCard } from "../core/role-card.js";
 import type { Turn } from "../core/dialogue.js";
-import type { CandidateReply } from "./annotation-store.js";
+import type { CandidateReply } from "../arena/arena-turn.js";
 
 export interface EngineRequest {
   card: RoleCard;
@@ -13,6 +13,8 @@ export interface EngineRequest {
    * annotators can judge the very same item.
    */
   dialogueKey: string;
+  /** The session's seed, from which each call derives its own (as in the CLI arena). */
+  seed: number;
 }
 
 /**

@@ -1,19 +1,16 @@
 import { PsysimError } from "../core/errors.js";
 import type { Language } from "../core/language.js";
-import { deriveSeed } from "../core/random.js";
 import type { ChatModel, SamplingParams } from "../llm/chat-model.js";
 import { loadTemplate, type PromptTemplate, type TemplateOptions } from "../prompts/template.js";
 import type { CallContext } from "../simulation/agent-call.js";
 import { CLIENT_GREETING, ClientAgent } from "../simulation/client-agent.js";
-import { CounselorAgent, type ExhaustedPolicy } from "../simulation/counselor-agent.js";
+import type { ExhaustedPolicy } from "../simulation/counselor-agent.js";
 import { ResponseValidator, type ValidatorSettings } from "../simulation/response-validator.js";
 import { SIMULATION_DEFAULTS } from "../simulation/simulate.js";
 import { DEFAULT_TERMINATION_PHRASES, TerminationRule } from "../simulation/termination-rule.js";
-import type { Turn } from "../core/dialogue.js";
 import type { ArenaCounselor } from "../arena/arena-counselor.js";
-import { flattenTranscript } from "../arena/counselor-registry.js";
-import type { CandidateReply } from "./annotation-store.js";
-import { counselorTurnCount } from "./arena-sessions.js";
+import { counselorAgent, type CandidateReply } from "../arena/arena-turn.js";
+import { counselorTurnCount } from "../core/dialogue.js";
 import type { EngineRequest, SessionEngine } from "./session-engine.js";
 
 export interface SimulationEngineOptions {
@@ -27,7 +24,6 @@ export interface SimulationEngineOptions {
   exhaustedPolicy?: ExhaustedPolicy;
   terminationPhrases?: Partial<Record<Language, readonly string[]>>;
   templates?: TemplateOptions;
-  seed?: number;
 }
 
 /** The platform's engine built from psysim's simulation agents: ClientAgent Ω, CounselorAgent Ψ with σ, TerminationRule g. */
@@ -36,9 +32,8 @@ export class SimulationSessionEngine implements SessionEngine {
   readonly maxTurns: number;
   private readonly options: SimulationEngineOptions;
   private readonly rules = new Map<Language, TerminationRule>();
-  /** Templates read once per language (and counselor), not once per call. */
+  /** Templates read once per language, not once per call. */
   private readonly clientTemplates = new Map<Language, PromptTemplate>();
-  private readonly systemPrompts = new Map<string, { text: string } | undefined>();
 
   constructor(options: SimulationEngineOptions) {
     if (options.counselors.size < 2)
@@ -64,7 +59,7 @@ export class SimulationSessionEngine implements SessionEngine {
     return {
       dialogueId: request.dialogueKey,
       turn: counselorTurnCount(request.turns) + 1,
-      seed: deriveSeed(this.options.seed ?? 0, request.dialogueKey),
+      seed: request.seed,
     };
   }
 
@@ -99,31 +94,17 @@ export class SimulationSessionEngine implements SessionEngine {
         `counselor ${counselor} is not configured any more; add it back to the config or reassign`,
       );
     const language = request.card.language;
-    const key = `${counselor}/${language}`;
-    if (!this.systemPrompts.has(key)) this.systemPrompts.set(key, entry.systemPrompt(language));
-    const system = this.systemPrompts.get(key);
-    // Built as the arena's own session builds its counselors (src/arena/arena-session.ts), so human and LLM battles compare like with like.
-    const agent = new CounselorAgent({
-      model: entry.model,
-      language,
-      ...(system ? { systemPrompt: system.text } : {}),
+    // The arena's own counselor (arena/arena-turn.ts), so human and LLM battles compare like with like.
+    const agent = counselorAgent(entry, language, {
       validator: new ResponseValidator(language, this.options.validator),
       maxAttempts: this.options.maxAttempts ?? SIMULATION_DEFAULTS.maxAttempts,
       exhaustedPolicy: this.options.exhaustedPolicy ?? SIMULATION_DEFAULTS.exhaustedPolicy,
-      name: entry.name,
-      ...(entry.sampling ? { sampling: entry.sampling } : {}),
-      ...(entry.transcript
-        ? {
-            formatMessages: (history: readonly Turn[], prompt: string | undefined) =>
-              flattenTranscript(entry.transcript!, history, prompt),
-          }
-        : {}),
     });
     const reply = await agent.reply(request.turns, this.context(request));
     return {
       content: reply.content,
       ...(reply.rejected.length ? { rejected: reply.rejected } : {}),
-      validation: reply.validation,
+      ...(reply.validation !== "accepted" ? { validation: reply.validation } : {}),
     };
   }
 

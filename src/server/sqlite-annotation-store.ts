@@ -10,6 +10,7 @@ import type {
   AnnotatorProgress,
   ArenaSession,
   Assignment,
+  GenerationError,
   NewAssignment,
   NewInvite,
   PendingTurn,
@@ -19,6 +20,7 @@ import type {
   WebSession,
 } from "./annotation-store.js";
 import { migrate } from "./migrations.js";
+import { HUMAN_BATTLE_PREFIX } from "./session-ids.js";
 
 interface UserRow {
   id: number;
@@ -86,6 +88,9 @@ const toSession = (row: SessionRow): ArenaSession => ({
 });
 
 const PAGE = 500;
+
+/** Thrown inside a transaction to roll it back when a session was written meanwhile. */
+class StaleWrite extends Error {}
 
 const ASSIGNMENT_SELECT = `SELECT a.*, u.name AS annotator_name FROM assignments a JOIN users u ON u.id = a.annotator_id`;
 
@@ -387,11 +392,74 @@ export class SqliteAnnotationStore implements AnnotationStore {
   }
 
   battleForTurn(sessionId: string, turn: number): Battle | null {
-    const row = this.sql("SELECT record FROM battles WHERE session_id = ? AND turn = ?").get(
-      sessionId,
-      turn,
-    ) as { record: string } | undefined;
+    const row = this.sql(
+      "SELECT record FROM battles WHERE session_id = ? AND turn = ? AND retracted_at IS NULL",
+    ).get(sessionId, turn) as { record: string } | undefined;
     return row ? BattleSchema.parse(JSON.parse(row.record)) : null;
+  }
+
+  sessionBattles(sessionId: string): Battle[] {
+    return (
+      this.sql("SELECT record FROM battles WHERE session_id = ? ORDER BY rowid").all(sessionId) as {
+        record: string;
+      }[]
+    ).map((row) => BattleSchema.parse(JSON.parse(row.record)));
+  }
+
+  retractVote(battleId: string, at: string, next: ArenaSession): boolean {
+    const retract = this.db.transaction((): boolean => {
+      const marked = this.sql(
+        "UPDATE battles SET retracted_at = ?, record = json_set(record, '$.retracted_at', ?) WHERE id = ? AND source = 'human' AND retracted_at IS NULL",
+      ).run(at, at, battleId);
+      if (marked.changes !== 1) return false;
+      if (!this.saveArenaSession(next)) throw new StaleWrite();
+      return true;
+    });
+    try {
+      return retract.immediate();
+    } catch (error) {
+      if (error instanceof StaleWrite) return false;
+      throw error;
+    }
+  }
+
+  recordGenerationError(error: GenerationError): void {
+    this.sql(
+      "INSERT INTO generation_errors (id, session_id, message, created_at) VALUES (?, ?, ?, ?)",
+    ).run(error.id, error.sessionId, error.message, error.createdAt);
+  }
+
+  generationError(id: string): GenerationError | null {
+    const row = this.sql("SELECT * FROM generation_errors WHERE id = ?").get(id) as
+      { id: string; session_id: string; message: string; created_at: string } | undefined;
+    return row
+      ? { id: row.id, sessionId: row.session_id, message: row.message, createdAt: row.created_at }
+      : null;
+  }
+
+  listGenerationErrors(limit: number): GenerationError[] {
+    return (
+      this.sql("SELECT * FROM generation_errors ORDER BY created_at DESC, rowid DESC LIMIT ?").all(
+        limit,
+      ) as { id: string; session_id: string; message: string; created_at: string }[]
+    ).map((row) => ({
+      id: row.id,
+      sessionId: row.session_id,
+      message: row.message,
+      createdAt: row.created_at,
+    }));
+  }
+
+  getSetting(key: string): { value: string; updatedAt: string } | null {
+    const row = this.sql("SELECT value, updated_at FROM settings WHERE key = ?").get(key) as
+      { value: string; updated_at: string } | undefined;
+    return row ? { value: row.value, updatedAt: row.updated_at } : null;
+  }
+
+  putSetting(key: string, value: string): void {
+    this.sql(
+      "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    ).run(key, value, this.now());
   }
 
   importBattles(battles: Battle[]): { added: number; skipped: number } {
@@ -402,16 +470,19 @@ export class SqliteAnnotationStore implements AnnotationStore {
       let added = 0;
       const at = this.now();
       for (const b of battles)
-        added += insert.run(b.id, b.turn, b.judge, JSON.stringify(b), at).changes;
+        if (!b.id.startsWith(HUMAN_BATTLE_PREFIX))
+          added += insert.run(b.id, b.turn, b.judge, JSON.stringify(b), at).changes;
       return { added, skipped: battles.length - added };
     })();
   }
 
   // Exports read in pages rather than with one open cursor: better-sqlite3 refuses writes on a
   // connection while a cursor is open, and a streamed export must not block votes.
-  *iterateBattles(filter: { source?: "human" | "import" } = {}): IterableIterator<Battle> {
+  *iterateBattles(
+    filter: { source?: "human" | "import"; includeRetracted?: boolean } = {},
+  ): IterableIterator<Battle> {
     const page = this.sql(
-      `SELECT rowid, record FROM battles WHERE rowid > ? ${filter.source ? "AND source = ?" : ""} ORDER BY rowid LIMIT ${PAGE}`,
+      `SELECT rowid, record FROM battles WHERE rowid > ? ${filter.includeRetracted ? "" : "AND retracted_at IS NULL"} ${filter.source ? "AND source = ?" : ""} ORDER BY rowid LIMIT ${PAGE}`,
     );
     for (let after = 0; ;) {
       const rows = (filter.source ? page.all(after, filter.source) : page.all(after)) as Array<{

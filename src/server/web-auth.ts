@@ -5,6 +5,7 @@ import type { AnnotationStore, User, WebSession } from "./annotation-store.js";
 import { pickUiLanguage, type UiLanguage } from "./views/i18n.js";
 import type { PageContext } from "./views/layout.js";
 import { randomToken, sameToken, tokenHash } from "./tokens.js";
+import { formField } from "./form-body.js";
 
 export const SESSION_COOKIE = "psysim_session";
 /** Before login there is no session to hold a CSRF token, so the login, setup and invite forms use a cookie-bound one. */
@@ -70,7 +71,7 @@ export function webAuth(options: WebAuthOptions): MiddlewareHandler<AuthEnv> {
         !sameHost(origin, c.req.header("host") ?? new URL(c.req.url).host)
       )
         throw new HTTPException(403, { message: "cross-origin request refused" });
-      const sent = c.req.header("x-csrf-token") ?? (await formField(c, "_csrf"));
+      const sent = c.req.header("x-csrf-token") ?? (await csrfFormField(c, "_csrf"));
       if (!sent || !sameToken(sent, csrf))
         throw new HTTPException(403, {
           message: "missing or wrong CSRF token; reload the page and try again",
@@ -89,16 +90,14 @@ function sameHost(origin: string, host: string): boolean {
   }
 }
 
-async function formField(c: Context, name: string): Promise<string | undefined> {
+async function csrfFormField(c: Context, name: string): Promise<string | undefined> {
   const type = c.req.header("content-type") ?? "";
   if (
     !type.startsWith("application/x-www-form-urlencoded") &&
     !type.startsWith("multipart/form-data")
   )
     return undefined;
-  const body = await c.req.parseBody();
-  const value = body[name];
-  return typeof value === "string" ? value : undefined;
+  return formField(c, name);
 }
 
 /** Starts a signed-in session: a fresh id (no fixation) and a fresh CSRF token. */

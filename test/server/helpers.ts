@@ -29,11 +29,31 @@ export interface PlatformOptions extends Partial<AppOptions> {
   dbFile?: string;
 }
 
+/**
+ * The second default counselor: the baseline with another opening word, so the two default
+ * candidates differ (identical ones are never put to the judge). Test fixture, not a model.
+ */
+export function baselineVariant(model: ChatModel, id = "baseline-variant"): ChatModel {
+  return {
+    id,
+    isBaseline: true,
+    async complete(request) {
+      const response = await model.complete(request);
+      if (request.task?.kind !== "counselor") return response;
+      const opening = request.task.language === "zh" ? "嗯，" : "Well, ";
+      return { ...response, content: `${opening}${response.content}` };
+    },
+  };
+}
+
 /** A platform on a throwaway database with the offline baseline unless models are given. */
 export async function makePlatform(options: PlatformOptions = {}) {
   const store = new SqliteAnnotationStore(options.dbFile ?? ":memory:");
   const baseline = createBaselineChatModel();
-  const counselors = options.counselors ?? { "baseline-a": baseline, "baseline-b": baseline };
+  const counselors = options.counselors ?? {
+    "baseline-a": baseline,
+    "baseline-b": baselineVariant(baseline),
+  };
   const engine =
     options.engine ??
     new SimulationSessionEngine({

@@ -106,6 +106,6 @@ describe("leaderboard and agreement", () => {
       page.text.indexOf('id="board-llm"'),
     );
     assert.ok(human.includes("1095.4") && human.includes("904.6"), human);
-    assert.match(page.text, /llm:judge \/ human:alice<\/td><td>2<\/td><td>50\.0%/);
+    assert.match(page.text, /llm:judge \/ human:alice<\/td>\s*<td>2<\/td>\s*<td>\s*50\.0%/);
   });
 });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tempDir, writeTemp } from "../helpers.js";
 import { bootstrapAdmin } from "../../src/server/admin-bootstrap.js";
+import { MIGRATIONS } from "../../src/server/migrations.js";
 import { startServer } from "../../src/server/serve.js";
 import { SqliteAnnotationStore } from "../../src/server/sqlite-annotation-store.js";
 import { CHEAP_SCRYPT, makePlatform, WebClient } from "./helpers.js";
@@ -38,7 +39,7 @@ describe("psysim serve", () => {
       });
       assert.deepEqual([signedIn.status, signedIn.headers.get("location")], [303, "/admin"]);
       assert.equal(server.store.db.pragma("journal_mode", { simple: true }), "wal");
-      assert.equal(server.store.db.pragma("user_version", { simple: true }), 1);
+      assert.equal(server.store.db.pragma("user_version", { simple: true }), MIGRATIONS.length);
     } finally {
       await server.close();
     }

@@ -154,7 +154,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
     );
     const lines = [
       `arena: ${summary.completed} session${summary.completed === 1 ? "" : "s"}, ${summary.battles} battles judged by ${summary.judge}${baseline ? " (includes the rule-based baseline, not an LLM)" : ""} → ${summary.out}, ${summary.dialoguesOut}`,
-      `  ${summary.skipped} already finished (skipped), ${summary.failed.length} failed, ${summary.scheduled} scheduled; ${summary.unparsed} verdicts unparsed (recorded with winner null)`,
+      `  ${summary.skipped} already finished (skipped), ${summary.failed.length} failed, ${summary.scheduled} scheduled; ${summary.unparsed} verdicts unparsed (recorded with winner null); ${summary.identical} turns with identical candidates (not judged)`,
     ];
     const usage = formatUsage(summary.usage);
     if (usage) lines.push(`  usage: ${usage}`);

@@ -77,6 +77,11 @@ export function register(program: Command): void {
         const text = Object.entries(result.leaderboards).map(([name, board]) =>
           formatLeaderboard(board, name === "all" ? "Leaderboard" : `Judge: ${name}`),
         );
+        const { identical, retracted, skipped } = result.left_out;
+        if (identical + retracted + skipped > 0)
+          text.push(
+            `left out: ${identical} with identical candidates, ${retracted} retracted, ${skipped} skipped`,
+          );
         process.stdout.write(text.join("\n\n") + "\n");
         if (flags.json) writeJsonResult(flags.json, result);
         if (flags.plots) await writeRatingsCharts(result, flags.plots, flags.lang ?? "en");

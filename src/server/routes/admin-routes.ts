@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, extname, join } from "node:path";
+import { formBody, formField } from "../form-body.js";
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { PsysimError } from "../../core/errors.js";
@@ -32,7 +33,8 @@ const UPLOAD_EXTENSIONS = new Set([".jsonl", ".json", ".yaml", ".yml"]);
  * fresh temporary folder with a sanitised name (never a path the client chose) and removed after.
  */
 async function readUpload<T>(c: Context, read: (file: string) => Promise<T>): Promise<T> {
-  const file = (await c.req.parseBody())["file"];
+  const raw = (await formBody(c))["file"];
+  const file = Array.isArray(raw) ? raw[0] : raw;
   if (!(file instanceof File)) throw new PsysimError("INPUT_INVALID", "choose a file to upload");
   const ext = extname(file.name).toLowerCase();
   const name =
@@ -103,7 +105,7 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
   app.get("/", (c) => render(c));
 
   app.post("/invites", async (c) => {
-    const name = String((await c.req.parseBody())["name"] ?? "").trim();
+    const name = (await formField(c, "name")).trim();
     if (!validName(name))
       return problem(
         c,
@@ -151,7 +153,7 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
   });
 
   app.post("/assignments", async (c) => {
-    const body = await c.req.parseBody({ all: true });
+    const body = await formBody(c);
     const one = (key: string) =>
       Array.isArray(body[key])
         ? String((body[key] as unknown[])[0])
@@ -187,8 +189,9 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
   });
 
   // Exports are fixed names streamed from the database; no request part ever becomes a path.
-  const exports: Record<string, () => IterableIterator<unknown>> = {
-    "battles.jsonl": () => store.iterateBattles(),
+  // Undone votes are left out unless asked for (`?retracted=1`), as `ratings` leaves them out.
+  const exports: Record<string, (retracted: boolean) => IterableIterator<unknown>> = {
+    "battles.jsonl": (retracted) => store.iterateBattles({ includeRetracted: retracted }),
     "sessions.jsonl": function* () {
       for (const s of store.iterateSessions()) yield sessionRecord(s);
     },
@@ -197,13 +200,16 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
     const name = c.req.param("name");
     const records = Object.hasOwn(exports, name) ? exports[name] : undefined;
     if (!records) throw new HTTPException(404, { message: "unknown export" });
-    return new Response(jsonlStream(records), {
-      headers: {
-        "content-type": "application/x-ndjson; charset=utf-8",
-        "content-disposition": `attachment; filename="${name}"`,
-        "cache-control": "no-store",
+    return new Response(
+      jsonlStream(() => records(c.req.query("retracted") === "1")),
+      {
+        headers: {
+          "content-type": "application/x-ndjson; charset=utf-8",
+          "content-disposition": `attachment; filename="${name}"`,
+          "cache-control": "no-store",
+        },
       },
-    });
+    );
   });
 
   return app;

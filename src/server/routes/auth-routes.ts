@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { formField } from "../form-body.js";
 import type { AnnotationStore } from "../annotation-store.js";
 import type { LoginRateLimit } from "../login-rate-limit.js";
 import {
@@ -24,11 +25,6 @@ function clientAddress(c: Context): string {
   return incoming?.socket?.remoteAddress ?? "in-process";
 }
 
-async function field(c: Context, name: string): Promise<string> {
-  const value = (await c.req.parseBody())[name];
-  return typeof value === "string" ? value : "";
-}
-
 export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
   const { store } = options;
   const app = new Hono<AuthEnv>();
@@ -41,8 +37,8 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
 
   app.post("/login", async (c) => {
     const page = pageContext(c);
-    const name = (await field(c, "name")).trim();
-    const password = await field(c, "password");
+    const name = (await formField(c, "name")).trim();
+    const password = await formField(c, "password");
     const keys = [`name:${name.toLowerCase()}`, `address:${clientAddress(c)}`];
     const wait = options.rateLimit.retryAfterMs(keys);
     if (wait > 0) {
@@ -90,9 +86,9 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
   app.post("/setup", async (c) => {
     const page = pageContext(c);
     const [token, name, password] = [
-      await field(c, "token"),
-      (await field(c, "name")).trim(),
-      await field(c, "password"),
+      await formField(c, "token"),
+      (await formField(c, "name")).trim(),
+      await formField(c, "password"),
     ];
     const form = {
       title: t(page.lang, "setupTitle"),
@@ -142,7 +138,7 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
   app.post("/invite/:token", async (c) => {
     const page = pageContext(c);
     const token = c.req.param("token");
-    const password = await field(c, "password");
+    const password = await formField(c, "password");
     const invite = store.findOpenInvite(tokenHash(token), options.now().toISOString());
     if (!invite)
       return c.html(

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Battle } from "../../core/battle.js";
 import { PsysimError } from "../../core/errors.js";
 import { buildLeaderboard, judgeKind } from "../../arena/leaderboard.js";
+import { ratedBattles } from "../../arena/ratings-report.js";
 import type { AnnotationStore } from "../annotation-store.js";
 import { itemAgreements } from "../item-agreement.js";
 import { leaderboardPage, type LeaderboardView } from "../views/leaderboard-page.js";
@@ -18,7 +19,8 @@ export function leaderboardRoutes(
   const app = new Hono<AuthEnv>();
   app.use("*", requireUser("admin"));
   app.get("/", (c) => {
-    const battles = [...store.iterateBattles()];
+    // The rule `ratings` applies: identical candidates and skips never count (undone votes are not read).
+    const { rated: battles } = ratedBattles([...store.iterateBattles()]);
     const groups = new Map<string, Battle[]>();
     for (const b of battles)
       groups.set(judgeKind(b.judge), [...(groups.get(judgeKind(b.judge)) ?? []), b]);

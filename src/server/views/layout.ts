@@ -36,7 +36,7 @@ export function layout(
 <link rel="stylesheet" href="/static/style.css">
 <script src="/static/app.js" defer></script>
 </head>
-<body>
+<body data-generating="${t(lang, "generating")}" data-seconds="${t(lang, "seconds")}">
 <header class="topbar">
   <a class="brand" href="/">${t(lang, "appName")}</a>
   <nav>

@@ -26,7 +26,35 @@ export function roleCardDetails(card: RoleCard): Markup {
         ] as const
       ).map((f) => [f, String(card[f])] as const)
     : ([["chief_complaint", card.chief_complaint]] as const);
+  const labels = ROLE_CARD_LABELS[lang];
+  // Figure 8 lists the Big Five between family relationships and resistance.
+  const bigFive = isFullRoleCard(card)
+    ? html`<dt>${labels.big_five}</dt>
+        <dd>
+          <ul class="big-five">
+            ${(
+              [
+                "openness",
+                "conscientiousness",
+                "extraversion",
+                "agreeableness",
+                "neuroticism",
+              ] as const
+            ).map(
+              (trait) =>
+                html`<li>
+                  ${labels[trait]}${lang === "zh" ? "：" : ": "}${card.big_five[trait]}
+                </li>`,
+            )}
+          </ul>
+        </dd>`
+    : "";
   return html`<dl class="role-card" lang="${lang === "zh" ? "zh-CN" : "en"}">
-  ${fields.map(([field, value]) => html`<dt>${ROLE_CARD_LABELS[lang][field]}</dt><dd>${value}</dd>`)}
-</dl>`;
+    ${fields.map(
+      ([field, value]) =>
+        html`${field === "resistance" ? bigFive : ""}
+          <dt>${labels[field]}</dt>
+          <dd>${value}</dd>`,
+    )}
+  </dl>`;
 }
