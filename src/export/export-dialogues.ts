@@ -229,11 +229,11 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
       cost["per-session"].targets += perTurn.length;
       cost["per-session"].tokens += span(0, dialogue.turns.length - 1);
 
-      const built = perSession
+      const candidates = perSession
         ? [sessionSample(dialogue, system === undefined ? {} : { system })]
         : perTurn;
-      for (const built1 of built) {
-        const sample = screenFlags(built1, dialogue, options, report);
+      for (const candidate of candidates) {
+        const sample = screenFlags(candidate, dialogue, options, report);
         if (!sample) continue;
         const tokens = span(sample.turn + 1 - sample.messages.length, sample.turn);
         // Samples are built with a fixed key order, so plain JSON is canonical here and much faster than canonicalJson.

@@ -164,3 +164,29 @@ describe("trained targets are what --samples chose, in every consumer", () => {
     );
   });
 });
+
+describe("--drop-flagged with per-session samples", () => {
+  it("ends a session sample before its first flagged reply and counts every reply cut", async () => {
+    const dir = tempDir();
+    const s = session("s", 4, "en");
+    s.turns[3]!.content = "Our time is up for today."; // reply 2 of 4: a baseline anomaly flag
+    const input = writeTemp(dir, "d.jsonl", jsonlOf([s, session("t", 2, "en")]));
+    const out = join(dir, "out");
+    const report = await exportDialogues(
+      options(input, out, {
+        format: "openai",
+        samples: "per-session",
+        valRatio: 0,
+        dropFlagged: true,
+      }),
+    );
+    const read = readOpenAiChat(join(out, "psysim_train.jsonl"));
+    assert.deepEqual(
+      read.map((c) => c.trainedReplies),
+      [["s counselor 1"], ["t counselor 1", "t counselor 2"]],
+    );
+    assert.equal(report.samples.flagged_removed, 3);
+    assert.deepEqual(report.training!.targets, { train: 3, validation: 0 });
+    assert.deepEqual(report.flags.by_flag, { "anomaly:session-time-up": 1 });
+  });
+});
