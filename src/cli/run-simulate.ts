@@ -4,15 +4,15 @@ import { readRoleCards } from "../core/read-records.js";
 import { simulate, type SimulateSummary } from "../simulation/simulate.js";
 import { openModelContext } from "../app/model-context.js";
 import { ProgressBar, formatUsage } from "./progress.js";
+import type { ModelFlags } from "./common-options.js";
 import { templateOptions, type PromptFlags } from "./prompt-flags.js";
 
 /** `psysim simulate`'s options as commander parses them. */
-export interface SimulateFlags extends PromptFlags {
+export interface SimulateFlags extends PromptFlags, ModelFlags {
   cards: string;
   out: string;
   client?: string;
   counselor?: string;
-  config?: string;
   concurrency?: number;
   maxTurns?: number;
   limit?: number;
@@ -20,7 +20,6 @@ export interface SimulateFlags extends PromptFlags {
   language?: "zh" | "en";
   maxAttempts?: number;
   exhaustedPolicy?: "accept_last" | "truncate" | "fail";
-  cache: string | boolean;
   progressInterval?: number;
 }
 
@@ -44,6 +43,7 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
     const sim = context.config?.simulation ?? {};
     const client = await context.chatModel(flags.client ?? sim.client ?? "baseline");
     const counselor = await context.chatModel(flags.counselor ?? sim.counselor ?? "baseline");
+    await context.preflight({ probe: flags.preflight });
     assertWritable(flags.out);
     const bar = new ProgressBar(
       "sessions",

@@ -32,9 +32,11 @@ export {
 export { resolveChatModel, type ResolveModelOptions } from "./resolve-model.js";
 export {
   resolveEmbeddingModel,
+  resolveEmbeddingSpec,
   DEFAULT_EMBEDDING_MODEL,
   type ResolveEmbeddingOptions,
 } from "./resolve-embedding-model.js";
+export { preflightModels, type PreflightOptions, type PreflightTarget } from "./preflight.js";
 export { withRetry, retrying, backoffDelay, type RetryOptions } from "./retry.js";
 export { withRateLimit, RateLimiters, processRateLimiters, type RateLimits } from "./rate-limit.js";
 export {

@@ -26,6 +26,8 @@ const Remote = {
   ...Sampling,
   timeout_ms: z.int().min(1).optional(),
   max_attempts: z.int().min(1).max(20).optional(),
+  /** Calls in a row failing at the endpoint (after retries) before the run stops; default 8. */
+  max_consecutive_failures: z.int().min(1).optional(),
   max_concurrency: z.int().min(1).optional(),
   requests_per_minute: z.int().min(1).optional(),
   price: PriceSchema.optional(),

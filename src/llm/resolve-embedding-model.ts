@@ -2,7 +2,7 @@ import { PsysimError } from "../core/errors.js";
 import type { ModelEntry } from "./model-config.js";
 import { optionalApiKey, requireApiKey } from "./api-key.js";
 import type { EmbeddingModel } from "./chat-model.js";
-import { resolveModelSpec } from "./model-spec.js";
+import { resolveModelSpec, type ResolvedModelSpec } from "./model-spec.js";
 import { createOpenAIEmbeddingModel } from "./providers/openai-embedding.js";
 import { OLLAMA_BASE_URL, OPENAI_BASE_URL } from "./providers/index.js";
 import type { ResolveModelOptions } from "./resolve-model.js";
@@ -18,6 +18,18 @@ export interface ResolveEmbeddingOptions extends Pick<
   batchSize?: number;
 }
 
+/** Like `resolveModelSpec`, but `openai-compatible:<url>` without a model name means the paper's model. */
+export function resolveEmbeddingSpec(
+  spec: ModelEntry,
+  models?: Readonly<Record<string, ModelEntry>>,
+): ResolvedModelSpec {
+  const bare =
+    typeof spec === "string" ? /^openai-compatible:(https?:\/\/.+)$/s.exec(spec.trim()) : null;
+  if (!bare) return resolveModelSpec(spec, models);
+  const { config } = resolveModelSpec(`openai-compatible:${DEFAULT_EMBEDDING_MODEL}@${bare[1]}`);
+  return { id: spec as string, config };
+}
+
 /**
  * Turns a spec into an embedding model: `openai-compatible:[<model>@]<http://host/v1>`
  * (model default `BAAI/bge-m3`), `openai:<model>`, `ollama:<model>`, `llama-cpp:<file.gguf>`,
@@ -27,14 +39,7 @@ export async function resolveEmbeddingModel(
   spec: ModelEntry,
   options: ResolveEmbeddingOptions = {},
 ): Promise<EmbeddingModel> {
-  // `openai-compatible:<url>` without a model name means the paper's model.
-  const bare =
-    typeof spec === "string" ? /^openai-compatible:(https?:\/\/.+)$/s.exec(spec.trim()) : null;
-  const resolved = bare
-    ? resolveModelSpec(`openai-compatible:${DEFAULT_EMBEDDING_MODEL}@${bare[1]}`)
-    : resolveModelSpec(spec, options.config?.models);
-  const id = bare ? (spec as string) : resolved.id;
-  const config = resolved.config;
+  const { id, config } = resolveEmbeddingSpec(spec, options.config?.models);
   const env = options.env ?? process.env;
   const common = {
     id,

@@ -5,6 +5,7 @@ import { withCallCache } from "./call-cache.js";
 import type { SamplingParams } from "./chat-model.js";
 import { modelIdentity, resolveModelSpec } from "./model-spec.js";
 import { createProviderModel, type ProviderContext } from "./providers/index.js";
+import { withCircuitBreaker, type CircuitBreakers } from "./circuit-breaker.js";
 import { withRateLimit, type RateLimiters } from "./rate-limit.js";
 import { withRetry, type RetryOptions } from "./retry.js";
 import { withUsageMeter, type MeteredChatModel, type UsageMeter } from "./usage-meter.js";
@@ -20,6 +21,11 @@ export interface ResolveModelOptions {
   meter?: UsageMeter;
   /** Rate-limit queues; default the process-wide ones, shared by every user of a model. */
   limiters?: RateLimiters;
+  /**
+   * The run's circuit breakers: a remote model whose endpoint fails
+   * `max_consecutive_failures` (8) calls in a row stops the run. Without them none trips.
+   */
+  breakers?: CircuitBreakers;
   /** Backoff settings, and injectable sleep/random for tests. `max_attempts` in the config wins. */
   retry?: RetryOptions;
   /** Where API keys are read from; default `process.env`. */
@@ -85,10 +91,16 @@ export async function resolveChatModel(
         ? {}
         : { requestsPerMinute: config.requests_per_minute }),
     };
+    const key = `${identity}@${endpointsOf(config).join(",")}`;
     model = withRateLimit(model, limits, {
-      key: `${identity}@${endpointsOf(config).join(",")}`,
+      key,
       ...(options.limiters ? { limiters: options.limiters } : {}),
     });
+    if (options.breakers)
+      model = withCircuitBreaker(
+        model,
+        options.breakers.breakerFor(key, id, config.max_consecutive_failures),
+      );
   }
   if (options.cache) model = withCallCache(model, options.cache, { identity, sampling });
   const price = isRemote(config) ? config.price : FREE;

@@ -18,6 +18,8 @@ export interface ServeOptions {
   seed?: number;
   /** Call cache file, or false for none (see openModelContext). */
   cache?: string | boolean;
+  /** False skips the HTTP probe of the models' endpoints before listening (`--no-preflight`). */
+  preflight?: boolean;
   secureCookies?: boolean;
   env?: Record<string, string | undefined>;
 }
@@ -43,7 +45,11 @@ const BASELINE_COUNSELORS: CounselorEntry[] = ["baseline-a", "baseline-b"].map((
 
 /** `psysim serve`: the annotation platform on one SQLite file, models from the config through psysim's call path. */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
-  const context = openModelContext({ config: options.config, cache: options.cache });
+  const context = openModelContext({
+    config: options.config,
+    cache: options.cache,
+    circuitBreaker: false,
+  });
   let store: SqliteAnnotationStore | undefined;
   try {
     const config = context.config;
@@ -77,6 +83,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const client = await context.chatModel(
       serveConfig.client ?? config?.simulation.client ?? "baseline",
     );
+    // Every model is checked before the platform opens, so the first annotator never meets a dead endpoint.
+    await context.preflight({ probe: options.preflight ?? true });
     const seed = options.seed ?? serveConfig.seed ?? config?.simulation.seed ?? 0;
     const engine = new SimulationSessionEngine({
       client,

@@ -1,16 +1,16 @@
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
+import { modelOptions, type ModelFlags } from "../common-options.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 
-interface ArenaFlags extends PromptFlags {
+interface ArenaFlags extends PromptFlags, ModelFlags {
   counselors: string;
   cards: string;
   judge: string;
   out: string;
   dialoguesOut?: string;
   client?: string;
-  config?: string;
   prompt: string;
   bothOrders?: boolean;
   sessionsPerPair?: string;
@@ -19,7 +19,6 @@ interface ArenaFlags extends PromptFlags {
   maxTurns?: string;
   language?: string;
   judgeAttempts?: string;
-  cache: string | boolean;
   progressInterval?: string;
 }
 
@@ -106,6 +105,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
     const resolvedJudge = await context.chatModel(flags.judge);
     // The product's baseline has no supervisor role of its own; the arena adds its rule-based one.
     const judge = resolvedJudge.isBaseline ? arena.baselineSupervisorModel() : resolvedJudge;
+    await context.preflight({ probe: flags.preflight });
     assertWritable(flags.out);
     assertWritable(dialoguesOut);
 
@@ -174,7 +174,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
 
 /** `psysim arena`: Algorithm 2, counselors competing turn by turn under a supervisor. */
 export function register(program: Command): void {
-  promptSetOption(
+  const command = promptSetOption(
     program
       .command("arena")
       .description(
@@ -198,7 +198,6 @@ export function register(program: Command): void {
         "--client <spec>",
         "client model spec (default: config simulation.client, else baseline)",
       )
-      .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
       .option(
         "--prompt <1|2>",
         "supervisor prompt: 1 ethics principles (Figure 12), 2 counseling skills (Figure 13)",
@@ -228,9 +227,8 @@ export function register(program: Command): void {
       "--judge-attempts <n>",
       "supervisor calls per judgement before it is recorded as unparsed (default 2)",
     )
-    .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
-    .option("--no-cache", "do not cache model calls (a killed run then repeats its calls)")
-    .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)")
+    .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)");
+  modelOptions(command)
     .addHelpText(
       "after",
       `

@@ -1,12 +1,11 @@
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
+import { modelOptions, type ModelFlags } from "../common-options.js";
 import { runAction } from "../run-action.js";
 
-interface BuildFlags {
+interface BuildFlags extends ModelFlags {
   model: string;
   out: string;
-  config?: string;
-  cache: string | boolean;
   concurrency: string;
   maxAttempts: string;
   prompts?: string;
@@ -66,7 +65,7 @@ export function register(program: Command): void {
       }),
     );
 
-  cards
+  const build = cards
     .command("build")
     .description(
       "Turn help-seeking posts into full nine-field role cards with an LLM (structured output, validated; paper §3.4, Figure 8). Resumable.",
@@ -82,10 +81,8 @@ export function register(program: Command): void {
     .requiredOption(
       "--out <file>",
       "cards JSONL (appended card by card; posts already there are skipped on rerun)",
-    )
-    .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
-    .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
-    .option("--no-cache", "do not cache model calls")
+    );
+  modelOptions(build)
     .option("--concurrency <n>", "posts in flight", "4")
     .option("--max-attempts <n>", "generations per post before it is reported as failed", "3")
     .option("--prompts <dir>", "folder with card-builder.<zh|en>.txt overriding psysim's prompts")
@@ -120,6 +117,7 @@ export function register(program: Command): void {
               "MODEL_SPEC_INVALID",
               "the rule-based baseline cannot write role cards; cards build needs an LLM (--model openai:gpt-4o, ollama:qwen2.5:7b, …)",
             );
+          await context.preflight({ probe: flags.preflight });
           assertWritable(flags.out);
           const bar = new ProgressBar("posts", interval ? { intervalMs: interval } : {});
           let summary;

@@ -3,11 +3,12 @@ import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
 import { languageOption } from "../chart-language.js";
+import type { ModelFlags } from "../common-options.js";
 import { runAction } from "../run-action.js";
 import { judgeRunOptions, progressBar, usageLine } from "./eval.js";
 import { templateOptions, type PromptFlags } from "../prompt-flags.js";
 
-interface CompareFlags extends PromptFlags {
+interface CompareFlags extends PromptFlags, ModelFlags {
   wai?: string;
   waiMode: string;
   topics?: string;
@@ -16,8 +17,6 @@ interface CompareFlags extends PromptFlags {
   maxAttempts: number;
   concurrency: number;
   seed: number;
-  config?: string;
-  cache: string | boolean;
   json?: string;
   plots?: string;
   lang?: Language;
@@ -82,21 +81,24 @@ export function register(program: Command): void {
           };
           const resolve = (spec: string) =>
             evaluation.resolveJudge(spec, (s) => context!.chatModel(s));
+          const waiJudge = flags.wai ? await resolve(flags.wai) : undefined;
+          const topicsJudge = flags.topics ? await resolve(flags.topics) : undefined;
+          await context?.preflight({ probe: flags.preflight });
           const progress = await progressBar("judge tasks (per dataset)");
           const result = await evaluation
             .compareDatasets([a, b], names, {
-              ...(flags.wai && {
+              ...(waiJudge && {
                 wai: {
                   ...common,
-                  judge: await resolve(flags.wai),
+                  judge: waiJudge,
                   mode: flags.waiMode as "per-item" | "batched",
                   onProgress: progress.onProgress,
                 },
               }),
-              ...(flags.topics && {
+              ...(topicsJudge && {
                 topics: {
                   ...common,
-                  judge: await resolve(flags.topics),
+                  judge: topicsJudge,
                   ...(flags.topicList && { topicsFile: flags.topicList }),
                   onProgress: progress.onProgress,
                 },

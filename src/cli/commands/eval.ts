@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
 import { languageOption } from "../chart-language.js";
-import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
+import { jsonOption, modelOptions, seedOption, type ModelFlags } from "../common-options.js";
+import { parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 
 interface CommonFlags {
@@ -20,16 +21,15 @@ interface FidelityFlags extends CommonFlags {
   batchSize: number;
   stopWords?: string;
   config?: string;
+  preflight: boolean;
 }
 
-interface JudgeFlags extends CommonFlags, PromptFlags {
+interface JudgeFlags extends CommonFlags, PromptFlags, ModelFlags {
   judge: string;
   rounds: number;
   maxAttempts: number;
   concurrency: number;
   seed: number;
-  config?: string;
-  cache: string | boolean;
 }
 
 /** Options every LLM-judged evaluation shares. */
@@ -49,7 +49,7 @@ function judgeOptions(command: Command): Command {
 
 /** How judge calls run (rounds, retries, concurrency, seed, templates, config, cache): shared by `eval` and `compare`. */
 export function judgeRunOptions(command: Command): Command {
-  return promptSetOption(command)
+  const withRounds = promptSetOption(command)
     .option(
       "--rounds <n>",
       "independent rounds, averaged (paper: 3)",
@@ -63,15 +63,8 @@ export function judgeRunOptions(command: Command): Command {
       3,
     )
     .option("--concurrency <n>", "judge calls in flight", parsePositiveInt("--concurrency"), 8)
-    .option("--seed <n>", "seed for the judge's sampling", parseInteger("--seed"), 1)
-    .option("--prompts <dir>", "folder of template overrides (<name>.<zh|en>.txt)")
-
-    .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
-    .option(
-      "--cache <file>",
-      "SQLite call cache (default .psysim/cache.sqlite); reruns replay finished calls",
-    )
-    .option("--no-cache", "do not cache judge calls (an interrupted run then repeats them)");
+    .option("--prompts <dir>", "folder of template overrides (<name>.<zh|en>.txt)");
+  return modelOptions(seedOption(withRounds, "seed for the judge's sampling", 1));
 }
 
 /**
@@ -106,7 +99,7 @@ export function register(program: Command): void {
       "Evaluate simulated sessions as the paper does (§4): client fidelity, topic diversity, WAI-O-S.",
     );
 
-  languageOption(evaluate.command("fidelity"), "the language most sessions are in")
+  const fidelity = languageOption(evaluate.command("fidelity"), "the language most sessions are in")
     .description(
       "Vocabulary overlap (Eq. 1) and semantic consistency (Eq. 2) with each session's card, against a seeded random-mapping control.",
     )
@@ -116,18 +109,19 @@ export function register(program: Command): void {
       "--embeddings <model>",
       "embedding model for Eq. 2: a spec such as openai-compatible:http://127.0.0.1:8000/v1 (model BAAI/bge-m3 by default), lexical-baseline (offline, not a neural embedding) or none",
       "lexical-baseline",
-    )
-    .option("--seed <n>", "seed of the random-mapping derangement", parseInteger("--seed"), 1)
+    );
+  seedOption(fidelity, "seed of the random-mapping derangement", 1)
     .option("--batch-size <n>", "texts per embedding request", parsePositiveInt("--batch-size"), 32)
     .option(
       "--stop-words <file>",
       "words to leave out of Eq. 1, one per line (recorded in the output)",
     )
     .option("--config <file>", "psysim.yaml, for embedding models named there")
-    .option(
-      "--json <file>",
-      "write the full result (input hashes, settings, per-session values, aggregates)",
-    )
+    .option("--no-preflight", "skip the GET /models request made before the first embedding call");
+  jsonOption(
+    fidelity,
+    "write the full result (input hashes, settings, per-session values, aggregates)",
+  )
     .option("--plots <dir>", "write Figure 2 histograms as SVG and PNG")
     .addHelpText(
       "after",
@@ -139,10 +133,22 @@ export function register(program: Command): void {
         const { formatComparisonTable, mainLanguage, writeFidelityCharts, writeJsonResult } =
           await import("../../report/index.js");
         const { loadConfig } = await import("../../config/index.js");
+        const config = flags.config ? loadConfig(flags.config) : undefined;
         const embedding = await embeddingModelFor(flags.embeddings, {
           batchSize: flags.batchSize,
-          ...(flags.config && { config: loadConfig(flags.config) }),
+          ...(config && { config }),
         });
+        if (embedding && !embedding.isBaseline) {
+          const { preflightModels } = await import("../../llm/preflight.js");
+          const { resolveEmbeddingSpec } = await import("../../llm/resolve-embedding-model.js");
+          const { id, config: model } = resolveEmbeddingSpec(flags.embeddings, config?.models);
+          await preflightModels(
+            [{ id, config: model, ...(config && { baseDir: config.source.dir }) }],
+            {
+              probe: flags.preflight,
+            },
+          );
+        }
         const progress = await progressBar("texts embedded");
         const result = await fidelityReport({
           dialogues: flags.dialogues,
@@ -206,6 +212,7 @@ export function register(program: Command): void {
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
+          await context.preflight({ probe: flags.preflight });
           const progress = await progressBar("session-rounds labelled");
           const result = await topicsReport(flags.dialogues, {
             judge,
@@ -268,6 +275,7 @@ export function register(program: Command): void {
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
+          await context.preflight({ probe: flags.preflight });
           const progress = await progressBar("ratings");
           const result = await waiReport(flags.dialogues, {
             judge,

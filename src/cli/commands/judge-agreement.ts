@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
+import { jsonOption, modelOptions, type ModelFlags } from "../common-options.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 
-interface AgreementFlags extends PromptFlags {
+interface AgreementFlags extends PromptFlags, ModelFlags {
   battles: string;
   dialogues: string;
   judge: string;
@@ -11,11 +12,9 @@ interface AgreementFlags extends PromptFlags {
   bothOrders?: boolean;
   out?: string;
   json?: string;
-  config?: string;
   seed: string;
   concurrency: string;
   judgeAttempts?: string;
-  cache: string | boolean;
 }
 
 const percent = (x: number | null) => (x === null ? "n/a" : `${(100 * x).toFixed(1)}%`);
@@ -56,6 +55,7 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
       ),
       ...(judgeAttempts ? { maxAttempts: judgeAttempts } : {}),
     });
+    await context.preflight({ probe: flags.preflight });
     if (flags.out) assertWritable(flags.out);
     const out = flags.out ? new JsonlAppender(flags.out) : undefined;
     let result: import("../../arena/index.js").JudgeAgreementResult;
@@ -107,7 +107,7 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
 
 /** `psysim judge-agreement`: how well the LLM supervisor agrees with human annotators (Appendix C.2). */
 export function register(program: Command): void {
-  promptSetOption(
+  const command = promptSetOption(
     program
       .command("judge-agreement")
       .description(
@@ -132,8 +132,6 @@ export function register(program: Command): void {
         "--out <file>",
         "append the supervisor's verdicts as battles (rate them with psysim ratings)",
       )
-      .option("--json <file>", "write the full result as JSON")
-      .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
       .option(
         "--prompts <dir>",
         "folder of supervisor-<1|2>.<language>.txt templates overriding the built-in ones",
@@ -144,9 +142,8 @@ export function register(program: Command): void {
     .option(
       "--judge-attempts <n>",
       "supervisor calls per judgement before it counts as unparsed (default 2)",
-    )
-    .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
-    .option("--no-cache", "do not cache model calls")
+    );
+  modelOptions(jsonOption(command, "write the full result as JSON"))
     .addHelpText(
       "after",
       "\nExamples:\n  psysim judge-agreement --battles human.jsonl --dialogues human.dialogues.jsonl --judge openai:gpt-4o --prompt 2 --both-orders\n",

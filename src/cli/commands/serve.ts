@@ -1,27 +1,22 @@
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
+import { modelOptions, seedOption, type ModelFlags } from "../common-options.js";
 import { parseInteger, runAction } from "../run-action.js";
 
-interface ServeFlags {
-  config?: string;
+interface ServeFlags extends ModelFlags {
   db?: string;
   port?: number;
   host?: string;
   seed?: number;
-  cache: string | boolean;
   secureCookies?: boolean;
 }
 
 /** `psysim serve`: the human annotation platform (paper §5.3, Figure 15). */
 export function register(program: Command): void {
-  program
+  const command = program
     .command("serve")
     .description(
       "Run the annotation platform: counselors judge pairs of counselor models in the browser (Algorithm 2 with a human supervisor)",
-    )
-    .option(
-      "--config <file>",
-      "psysim.yaml with counselors: (and optionally serve:) (default: ./psysim.yaml when present)",
     )
     .option(
       "--db <file>",
@@ -33,14 +28,13 @@ export function register(program: Command): void {
       parseInteger("--port"),
     )
     .option("--host <address>", "address to listen on (default 127.0.0.1)")
-    .option(
-      "--seed <n>",
+    .option("--secure-cookies", "mark cookies Secure; use when the platform is served over HTTPS");
+  modelOptions(
+    seedOption(
+      command,
       "seed for candidate positions, tie continuations and random pairs (default 0)",
-      parseInteger("--seed"),
-    )
-    .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
-    .option("--no-cache", "do not cache model calls")
-    .option("--secure-cookies", "mark cookies Secure; use when the platform is served over HTTPS")
+    ),
+  )
     .addHelpText(
       "after",
       `
@@ -64,6 +58,7 @@ Examples:
           ...(flags.host !== undefined ? { host: flags.host } : {}),
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           cache: flags.cache,
+          preflight: flags.preflight,
           secureCookies: flags.secureCookies ?? false,
         });
         const out = process.stdout;

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
+import { modelOptions, seedOption } from "../common-options.js";
+import { parsePositiveInt, runAction } from "../run-action.js";
 import type { SimulateFlags } from "../run-simulate.js";
 import { promptSetOption } from "../prompt-flags.js";
 
 export function register(program: Command): void {
-  promptSetOption(
+  const command = promptSetOption(
     program
       .command("simulate")
       .description("Simulate counseling sessions (Algorithm 1) for every role card; resumable")
@@ -21,7 +22,6 @@ export function register(program: Command): void {
         "--counselor <spec>",
         "counselor model spec (default: config simulation.counselor, else baseline)",
       )
-      .option("--config <file>", "psysim.yaml (default: ./psysim.yaml when present)")
       .option(
         "--concurrency <n>",
         "sessions in flight (default 16)",
@@ -33,7 +33,6 @@ export function register(program: Command): void {
         parsePositiveInt("--max-turns"),
       )
       .option("--limit <n>", "simulate only the first N cards", parsePositiveInt("--limit"))
-      .option("--seed <n>", "seed for every random choice (default 0)", parseInteger("--seed"))
       .option("--language <zh|en>", "force the session language (default: each card's)")
       .option(
         "--prompts <dir>",
@@ -46,13 +45,12 @@ export function register(program: Command): void {
       parsePositiveInt("--max-attempts"),
     )
     .option("--exhausted-policy <policy>", "accept_last | truncate | fail (default accept_last)")
-    .option("--cache <file>", "SQLite call cache (default .psysim/cache.sqlite)")
-    .option("--no-cache", "do not cache model calls (a killed run then repeats its calls)")
     .option(
       "--progress-interval <ms>",
       "progress line period without a TTY (default 5000)",
       parsePositiveInt("--progress-interval"),
-    )
+    );
+  modelOptions(seedOption(command, "seed for every random choice (default 0)"))
     .addHelpText(
       "after",
       `

@@ -75,7 +75,9 @@ describe("judge commands against an OpenAI-compatible server", () => {
     const file = writeJsonlFile(dir, "sim.jsonl", sim);
     const cache = join(dir, "cache.sqlite");
     const json = join(dir, "wai.json");
-    const before = server.requests.length;
+    // The preflight's GET /models is free; count only the paid chat calls.
+    const chats = () => server.requests.filter((q) => q.path === "/v1/chat/completions").length;
+    const before = chats();
     const r = await runCli([
       "eval",
       "wai",
@@ -93,7 +95,7 @@ describe("judge commands against an OpenAI-compatible server", () => {
       join(dir, "plots"),
     ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(server.requests.length - before, 2 * 2 * 12);
+    assert.equal(chats() - before, 2 * 2 * 12);
     assert.match(r.stdout, /Goal\s+6\.000 ± 0\.000 \(2\)/);
     const result = JSON.parse(readFileSync(json, "utf8")) as {
       settings: { judge: string; mode: string };
@@ -126,11 +128,7 @@ describe("judge commands against an OpenAI-compatible server", () => {
       cache,
     ]);
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(
-      server.requests.length - before,
-      48,
-      "the rerun replays every rating from the cache",
-    );
+    assert.equal(chats() - before, 48, "the rerun replays every rating from the cache");
     assert.equal(again.stdout.split("\n")[1], r.stdout.split("\n")[1]);
   });
 
