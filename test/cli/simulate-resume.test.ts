@@ -73,6 +73,9 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
     "200",
   ];
 
+  // The preflight's GET /models is free; count only the chat calls a run pays for.
+  const paidCalls = () => server.requests.filter((r) => r.path === "/v1/chat/completions").length;
+
   it("is killed mid-run and resumed: every card exactly once, nothing lost, paid calls not repeated", async () => {
     const reference = join(dir, "reference.jsonl");
     const ref = await runCli([
@@ -83,7 +86,7 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
       join(dir, "ref-cache.sqlite"),
     ]).done;
     assert.equal(ref.code, 0, ref.stderr);
-    const referenceRequests = server.requests.length;
+    const referenceRequests = paidCalls();
     const expected = (await readDialogues(reference))
       .map(essence)
       .sort((a, b) => a.id.localeCompare(b.id));
@@ -95,12 +98,12 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
 
     const out = join(dir, "resumed.jsonl");
     const cache = join(dir, "cache.sqlite");
-    const before = server.requests.length;
+    const before = paidCalls();
     const first = runCli([...common, "--out", out, "--cache", cache]);
     // Kill without warning once a third of the work has been paid for.
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
-        if (server.requests.length - before >= referenceRequests / 3) {
+        if (paidCalls() - before >= referenceRequests / 3) {
           clearInterval(timer);
           first.child.kill("SIGKILL");
           resolve();
@@ -114,11 +117,11 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
     const finishedBeforeKill = partial.split("\n").filter(Boolean).length;
     assert.ok(finishedBeforeKill < 12, "the kill landed mid-run");
 
-    const afterKill = server.requests.length;
+    const afterKill = paidCalls();
     const second = await runCli([...common, "--out", out, "--cache", cache]).done;
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, new RegExp(`${finishedBeforeKill} already finished \\(skipped\\)`));
-    const resumedRequests = server.requests.length - afterKill;
+    const resumedRequests = paidCalls() - afterKill;
     const interruptedRequests = afterKill - before;
 
     const got = (await readDialogues(out)).map(essence).sort((a, b) => a.id.localeCompare(b.id));
