@@ -88,7 +88,7 @@ export function register(program: Command): void {
     )
     .option(
       "--max-history <n>",
-      "keep at most n earlier client–counselor exchanges in each sample (default: all)",
+      "keep at most n earlier client–counselor exchanges in each per-turn sample (default: all)",
     )
     .option("--seed <n>", "seed of the validation split", "1")
     .option(
@@ -117,7 +117,7 @@ export function register(program: Command): void {
     .option("--save-steps <n>", "save a checkpoint every n steps (default: as --eval-steps)")
     .option(
       "--dialogues <files...>",
-      "dpo: the dialogue files the battles were fought in (their turns are the history)",
+      "dpo, openai-dpo: the dialogue files the battles were fought in (their turns are the history)",
     )
     .option(
       "--drop-flagged",
