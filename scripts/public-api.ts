@@ -1,8 +1,9 @@
 // The names each entry point of package.json "exports" makes public, read from the sources
 // with the TypeScript compiler, and the names docs/api.md lists for them. Used by
-// test/structure/public-api.test.ts; `npx tsx scripts/public-api.ts` prints what the sources
-// export in docs/api.md's list format, to paste from when an export is added on purpose.
-import { readFileSync } from "node:fs";
+// test/structure/public-api.test.ts. When an export is added or removed on purpose,
+// `npx tsx scripts/public-api.ts --write` rewrites docs/api.md's subpath lists (review the diff:
+// it is the API change); without --write it prints them.
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 
@@ -91,12 +92,38 @@ export function documentedApi(markdown: string): Record<string, EntryApi> {
   return out;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const wrap = (label: string, names: string[]) =>
+/**
+ * docs/api.md with every subpath section's `Values:`/`Types:` lines replaced by what the code
+ * exports. The package root's table is written by hand (each name says what it is for), so it
+ * is left alone; the test still compares it.
+ */
+export function updatedApiPage(markdown: string, api: Record<string, EntryApi>): string {
+  const list = (label: string, names: readonly string[]) =>
     names.length === 0 ? [] : [`${label}: ${names.map((n) => `\`${n}\``).join(", ")}`];
-  for (const [name, api] of Object.entries(publicApi())) {
-    console.log(`## \`${name}\`\n`);
-    console.log([...wrap("Values", api.values), ...wrap("Types", api.types)].join("\n\n"));
-    console.log();
+  const out: string[] = [];
+  let section: string | undefined;
+  for (const line of markdown.split("\n")) {
+    const heading = /^## `([^`]+)`/.exec(line);
+    if (heading) section = heading[1];
+    const entry = section === undefined || section === "psysim" ? undefined : api[section];
+    if (entry && line.startsWith("Values:")) out.push(...list("Values", entry.values));
+    else if (entry && line.startsWith("Types:")) out.push(...list("Types", entry.types));
+    else out.push(line);
+  }
+  return out.join("\n");
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const api = publicApi();
+  if (process.argv.includes("--write")) {
+    const page = `${repo}docs/api.md`;
+    writeFileSync(page, updatedApiPage(readFileSync(page, "utf8"), api));
+    console.log("docs/api.md: subpath lists rewritten; the psysim root table is edited by hand");
+  } else {
+    for (const [name, entry] of Object.entries(api)) {
+      console.log(`## \`${name}\`\n`);
+      console.log(`Values: ${entry.values.map((n) => `\`${n}\``).join(", ")}\n`);
+      console.log(`Types: ${entry.types.map((n) => `\`${n}\``).join(", ")}\n`);
+    }
   }
 }

@@ -12,3 +12,4 @@ export * from "./hash.js";
 export * from "./random.js";
 export * from "./version.js";
 export * from "./worker-pool.js";
+export * from "./sqlite-migrations.js";

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { PsysimError } from "../core/errors.js";
 import { canonicalJson, sha256 } from "../core/hash.js";
+import { migrateSqlite } from "../core/sqlite-migrations.js";
 import type {
   ChatMessage,
   ChatModel,
@@ -33,7 +34,7 @@ export interface CachedCall {
   completionTokens: number;
 }
 
-/** Schema versions, applied in order; `PRAGMA user_version` records how many ran. */
+/** Schema versions, applied in order by `migrateSqlite`; `PRAGMA user_version` records how many ran. */
 const MIGRATIONS = [
   `CREATE TABLE calls (
      key TEXT PRIMARY KEY,
@@ -117,7 +118,15 @@ export class CallCache {
         { cause: error },
       );
     }
-    migrate(db, path);
+    migrateSqlite(
+      db,
+      MIGRATIONS,
+      (version) =>
+        new PsysimError(
+          "OUTPUT_UNWRITABLE",
+          `${path} was written by a newer psysim (cache schema ${version}); upgrade psysim or use another cache path`,
+        ),
+    );
     return new CallCache(path, db);
   }
 
@@ -183,20 +192,6 @@ export class CallCache {
       this.db.close();
     }
   }
-}
-
-function migrate(db: Database.Database, path: string): void {
-  const version = db.pragma("user_version", { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new PsysimError(
-      "OUTPUT_UNWRITABLE",
-      `${path} was written by a newer psysim (cache schema ${version}); upgrade psysim or use another cache path`,
-    );
-  }
-  db.transaction(() => {
-    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  })();
 }
 
 /**

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { PsysimError } from "../core/errors.js";
+import { migrateSqlite } from "../core/sqlite-migrations.js";
 
 /**
  * Schema changes, numbered by position: migration i brings `PRAGMA user_version` from i to
@@ -105,20 +106,16 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Brings the database to the latest schema, each step in its own transaction. */
+/** Brings the database to the latest schema (see `migrateSqlite`); returns the schema version. */
 export function migrate(db: Database.Database): number {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new PsysimError(
-      "INPUT_INVALID",
-      `database schema version ${current} is newer than this psysim understands (${MIGRATIONS.length}); upgrade psysim or use another --db`,
-    );
-  }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
+  migrateSqlite(
+    db,
+    MIGRATIONS,
+    (version) =>
+      new PsysimError(
+        "INPUT_INVALID",
+        `database schema version ${version} is newer than this psysim understands (${MIGRATIONS.length}); upgrade psysim or use another --db`,
+      ),
+  );
   return MIGRATIONS.length;
 }
