@@ -10,9 +10,15 @@ export function formatUsage(usage: UsageByRole): string {
   return Object.entries(usage)
     .map(
       ([role, u]) =>
-        `${role} ${u.calls} calls${u.cached_calls ? ` (${u.cached_calls} cached)` : ""} ${formatTokens(u.prompt_tokens + u.completion_tokens)} tok $${u.cost_usd.toFixed(4)}`,
+        `${role} ${u.calls} calls${u.cached_calls ? ` (${u.cached_calls} cached)` : ""} ${formatTokens(u.prompt_tokens + u.completion_tokens)} tok ${formatCost(u)}`,
     )
     .join(" · ");
+}
+
+/** `$0.0123`, or "cost unknown" when some fresh calls went to a model without a `price`. */
+export function formatCost(usage: Usage): string {
+  if (!usage.unpriced_calls) return `$${usage.cost_usd.toFixed(4)}`;
+  return usage.cost_usd > 0 ? `$${usage.cost_usd.toFixed(4)} + cost unknown` : "cost unknown";
 }
 
 /**

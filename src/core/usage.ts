@@ -8,6 +8,8 @@ export const UsageSchema = z.object({
   /** Calls answered from the cache: already paid for in an earlier run. */
   cached_calls: z.number().int().nonnegative().default(0),
   cost_usd: z.number().nonnegative(),
+  /** Fresh calls to a model without a configured price: `cost_usd` leaves them out, so the cost is unknown. */
+  unpriced_calls: z.number().int().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
@@ -21,6 +23,7 @@ export function addUsage(into: Usage, add: Usage): Usage {
   into.calls += add.calls;
   into.cached_calls += add.cached_calls;
   into.cost_usd += add.cost_usd;
+  if (add.unpriced_calls) into.unpriced_calls = (into.unpriced_calls ?? 0) + add.unpriced_calls;
   return into;
 }
 

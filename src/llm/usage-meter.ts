@@ -65,7 +65,12 @@ export function withUsageMeter(
     priceKnown: price !== undefined,
     async complete(request) {
       const response = await model.complete(request);
-      const usage = { ...response.usage, cost_usd: costOf(response.usage, price) };
+      const fresh = response.usage.calls - response.usage.cached_calls;
+      const usage = {
+        ...response.usage,
+        cost_usd: costOf(response.usage, price),
+        ...(price === undefined && fresh > 0 ? { unpriced_calls: fresh } : {}),
+      };
       meter?.record(model.id, usage, price !== undefined);
       return { ...response, usage };
     },

@@ -173,7 +173,14 @@ describe("resolveChatModel", () => {
       });
       assert.deepEqual(reply, {
         content: "soulchat: 2 messages",
-        usage: { prompt_tokens: 0, completion_tokens: 0, calls: 1, cached_calls: 0, cost_usd: 0 },
+        usage: {
+          prompt_tokens: 0,
+          completion_tokens: 0,
+          calls: 1,
+          cached_calls: 0,
+          cost_usd: 0,
+          unpriced_calls: 1,
+        },
         finishReason: "stop",
       });
       assert.deepEqual(server.requests.at(-1)?.body, {

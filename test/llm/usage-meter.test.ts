@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { formatUsage } from "../../src/cli/progress.js";
 import { CallCache } from "../../src/llm/call-cache.js";
 import { UsageMeter } from "../../src/llm/usage-meter.js";
 import { resolveChatModel } from "../../src/llm/resolve-model.js";
@@ -67,7 +68,16 @@ describe("usage meter", () => {
         calls: 1,
         cached_calls: 0,
         cost_usd: 0,
+        unpriced_calls: 1,
       });
+      assert.equal(
+        formatUsage({ counselor: meter.total() }),
+        "counselor 1 calls 9 tok cost unknown",
+      );
+      assert.equal(
+        formatUsage({ judge: { ...meter.total(), cost_usd: 0.5 } }),
+        "judge 1 calls 9 tok $0.5000 + cost unknown",
+      );
     } finally {
       await server.close();
     }
