@@ -153,6 +153,7 @@ export async function runArenaSession(setup: ArenaSessionSetup): Promise<ArenaSe
       started_at: startedAt,
       finished_at: new Date().toISOString(),
       usage: outcome.usage,
+      ...(outcome.contextDrops.length > 0 ? { context_dropped: outcome.contextDrops } : {}),
       psysim_version: PSYSIM_VERSION,
     },
   };

@@ -40,6 +40,20 @@ export const ENDINGS = ["termination_phrase", "max_turns", "client_exit", "error
 
 export const PromptRefSchema = z.object({ id: z.string(), sha256: z.string() });
 
+/**
+ * A call whose model saw only the last turns of the dialogue: a local model with
+ * `context_overflow: drop_oldest` left out the oldest `dropped_turns` messages (after the
+ * system prompt) to fit its context.
+ */
+export const ContextDropSchema = z.object({
+  /** The session turn of the call (1-based, as in sample keys). */
+  turn: z.int().min(1),
+  /** Who was speaking: `client`, `counselor`, a counselor's name in the arena, `supervisor`. */
+  speaker: z.string(),
+  dropped_turns: z.int().min(1),
+});
+export type ContextDrop = z.infer<typeof ContextDropSchema>;
+
 export const DialogueMetaSchema = z
   .object({
     client: z.string().optional(),
@@ -49,6 +63,8 @@ export const DialogueMetaSchema = z
     started_at: z.string().optional(),
     finished_at: z.string().optional(),
     usage: z.record(z.string(), UsageSchema).optional(),
+    /** Calls that had turns dropped to fit a local model's context; absent when none did. */
+    context_dropped: z.array(ContextDropSchema).optional(),
     psysim_version: z.string().optional(),
   })
   .loose();

@@ -32,6 +32,8 @@ export interface CachedCall {
   finishReason?: string;
   promptTokens: number;
   completionTokens: number;
+  /** Turns the model left out to fit its context (`ChatResponse.droppedTurns`). */
+  droppedTurns?: number;
 }
 
 /** Schema versions, applied in order by `migrateSqlite`; `PRAGMA user_version` records how many ran. */
@@ -46,6 +48,8 @@ const MIGRATIONS = [
      completion_tokens INTEGER NOT NULL,
      created_at TEXT NOT NULL
    )`,
+  // Replays must say when a local model saw only the last turns of a dialogue.
+  `ALTER TABLE calls ADD COLUMN dropped_turns INTEGER`,
 ];
 
 /**
@@ -65,10 +69,11 @@ export class CallCache {
       finish_reason: string | null;
       prompt_tokens: number;
       completion_tokens: number;
+      dropped_turns: number | null;
     }
   >;
   private readonly insert: Database.Statement<
-    [string, string, string, string, string | null, number, number, string]
+    [string, string, string, string, string | null, number, number, string, number | null]
   >;
   /** Answers stored but not yet committed, by key; committed together by `flush`. */
   private readonly unwritten = new Map<
@@ -83,9 +88,11 @@ export class CallCache {
     this.path = path;
     this.db = db;
     this.select = db.prepare(
-      "SELECT content, finish_reason, prompt_tokens, completion_tokens FROM calls WHERE key = ?",
+      "SELECT content, finish_reason, prompt_tokens, completion_tokens, dropped_turns FROM calls WHERE key = ?",
     );
-    this.insert = db.prepare("INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    this.insert = db.prepare(
+      "INSERT OR REPLACE INTO calls (key, model, sample_key, content, finish_reason, prompt_tokens, completion_tokens, created_at, dropped_turns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
     this.commit = db.transaction((createdAt: string) => {
       for (const [key, { origin, call }] of this.unwritten)
         this.insert.run(
@@ -97,6 +104,7 @@ export class CallCache {
           call.promptTokens,
           call.completionTokens,
           createdAt,
+          call.droppedTurns ?? null,
         );
     });
   }
@@ -140,6 +148,7 @@ export class CallCache {
       promptTokens: row.prompt_tokens,
       completionTokens: row.completion_tokens,
       ...(row.finish_reason === null ? {} : { finishReason: row.finish_reason }),
+      ...(row.dropped_turns === null ? {} : { droppedTurns: row.dropped_turns }),
     };
   }
 
@@ -267,6 +276,7 @@ function toCached(response: ChatResponse): CachedCall {
     promptTokens: response.usage.prompt_tokens,
     completionTokens: response.usage.completion_tokens,
     ...(response.finishReason === undefined ? {} : { finishReason: response.finishReason }),
+    ...(response.droppedTurns === undefined ? {} : { droppedTurns: response.droppedTurns }),
   };
 }
 
@@ -281,5 +291,6 @@ function replayed(call: CachedCall): ChatResponse {
       cost_usd: 0,
     },
     ...(call.finishReason === undefined ? {} : { finishReason: call.finishReason }),
+    ...(call.droppedTurns === undefined ? {} : { droppedTurns: call.droppedTurns }),
   };
 }

@@ -48,6 +48,12 @@ export interface ChatResponse {
   usage: Usage;
   /** Why generation stopped, as the provider reported it (e.g. `stop`, `length`). */
   finishReason?: string;
+  /**
+   * Turns (messages after the system prompt) the provider left out, oldest first, to fit
+   * the model's context: a local model with `context_overflow: drop_oldest`. Absent when
+   * the model saw every message.
+   */
+  droppedTurns?: number;
 }
 
 /**

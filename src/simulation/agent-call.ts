@@ -1,3 +1,4 @@
+import type { ContextDrop } from "../core/dialogue.js";
 import { deriveSeed } from "../core/random.js";
 import { addUsage, type Usage } from "../core/usage.js";
 import type { ChatModel, ChatRequest, SamplingParams } from "../llm/chat-model.js";
@@ -10,6 +11,8 @@ export interface CallContext {
   /** Seed of the session; each call derives its own from it and its sample key. */
   seed: number;
   signal?: AbortSignal;
+  /** The session's record of calls whose model left out turns to fit its context. */
+  contextDrops?: ContextDrop[];
 }
 
 export function sampleKey(context: CallContext, speaker: string, attempt: number): string {
@@ -37,5 +40,18 @@ export async function callAgentModel(
     ...(context.signal ? { signal: context.signal } : {}),
   });
   addUsage(usage, response.usage);
+  if (response.droppedTurns && context.contextDrops)
+    recordDrop(context.contextDrops, {
+      turn: context.turn,
+      speaker,
+      dropped_turns: response.droppedTurns,
+    });
   return response.content;
+}
+
+/** One entry per turn and speaker: σ's further attempts on the same turn drop the same turns. */
+function recordDrop(drops: ContextDrop[], drop: ContextDrop): void {
+  const same = drops.find((d) => d.turn === drop.turn && d.speaker === drop.speaker);
+  if (same) same.dropped_turns = Math.max(same.dropped_turns, drop.dropped_turns);
+  else drops.push(drop);
 }

@@ -1,4 +1,4 @@
-import type { DialogueEnding, Turn } from "../core/dialogue.js";
+import type { ContextDrop, DialogueEnding, Turn } from "../core/dialogue.js";
 import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
 import type { CallContext } from "./agent-call.js";
 import type { TerminationRule } from "./termination-rule.js";
@@ -36,6 +36,8 @@ export interface SessionOutcome {
   endedBy: DialogueEnding;
   terminationPhrase?: string;
   usage: UsageByRole;
+  /** Calls whose model saw only the last turns (for the dialogue's `meta.context_dropped`). */
+  contextDrops: ContextDrop[];
 }
 
 /**
@@ -50,11 +52,13 @@ export async function runSession(setup: SessionSetup): Promise<SessionOutcome> {
     setup.onUsage?.(role, add);
   };
   const turns: Turn[] = [{ role: "client", content: setup.client.greeting() }];
+  const contextDrops: ContextDrop[] = [];
   for (let turn = 1; ; turn++) {
     const context: CallContext = {
       dialogueId: setup.dialogueId,
       turn,
       seed: setup.seed,
+      contextDrops,
       ...(setup.signal ? { signal: setup.signal } : {}),
     };
     const step = await setup.counselor(turns, context);
@@ -62,8 +66,14 @@ export async function runSession(setup: SessionSetup): Promise<SessionOutcome> {
     for (const [role, spent] of Object.entries(step.usage)) spend(role, spent);
     const phrase = setup.termination.match(step.turn.content);
     if (phrase !== undefined)
-      return { turns, endedBy: "termination_phrase", terminationPhrase: phrase, usage };
-    if (turn >= setup.maxTurns) return { turns, endedBy: "max_turns", usage };
+      return {
+        turns,
+        endedBy: "termination_phrase",
+        terminationPhrase: phrase,
+        usage,
+        contextDrops,
+      };
+    if (turn >= setup.maxTurns) return { turns, endedBy: "max_turns", usage, contextDrops };
     const next = await setup.client.speak(turns, { ...context, turn: turn + 1 });
     turns.push({ role: "client", content: next.content });
     spend("client", next.usage);

@@ -219,6 +219,7 @@ async function simulateOne(
       started_at: startedAt,
       finished_at: new Date().toISOString(),
       usage: outcome.usage,
+      ...(outcome.contextDrops.length > 0 ? { context_dropped: outcome.contextDrops } : {}),
       psysim_version: PSYSIM_VERSION,
     },
   };

@@ -200,11 +200,39 @@ describe("call cache", () => {
     }
   });
 
+  it("upgrades a cache written by the first schema, replaying its rows, and keeps dropped turns", () => {
+    const path = join(tempDir(), "cache.sqlite");
+    const old = new Database(path);
+    old.exec(`CREATE TABLE calls (key TEXT PRIMARY KEY, model TEXT NOT NULL, sample_key TEXT NOT NULL,
+      content TEXT NOT NULL, finish_reason TEXT, prompt_tokens INTEGER NOT NULL,
+      completion_tokens INTEGER NOT NULL, created_at TEXT NOT NULL)`);
+    old.exec(
+      `INSERT INTO calls VALUES ('k0', 'm', 's0', 'old answer', 'stop', 5, 6, '2026-01-01')`,
+    );
+    old.pragma("user_version = 1");
+    old.close();
+    const cache = CallCache.open(path);
+    try {
+      assert.deepEqual(cache.get("k0"), {
+        content: "old answer",
+        promptTokens: 5,
+        completionTokens: 6,
+        finishReason: "stop",
+      });
+      const call = { content: "short", promptTokens: 9, completionTokens: 2, droppedTurns: 8 };
+      cache.put("k1", { model: "m", sampleKey: "s1" }, call);
+      cache.flush();
+      assert.deepEqual(cache.get("k1"), call);
+    } finally {
+      cache.close();
+    }
+  });
+
   it("records its schema version and refuses a file from a newer psysim", () => {
     const path = join(tempDir(), "cache.sqlite");
     CallCache.open(path).close();
     const db = new Database(path);
-    assert.equal(db.pragma("user_version", { simple: true }), 1);
+    assert.equal(db.pragma("user_version", { simple: true }), 2);
     assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
     db.pragma("user_version = 9");
     db.close();

@@ -141,6 +141,7 @@ describe("llama-cpp provider: options and config", () => {
       id: "llama-cpp:m.gguf",
       modelPath: "/models/m.gguf",
       contextSize: undefined,
+      contextOverflow: "error",
       threads: 2,
       gpu: false,
       gpuLayers: 0,
@@ -171,6 +172,10 @@ describe("llama-cpp provider: options and config", () => {
       [{ threads: 0 }, /^local: threads must be a whole number ≥ 1, got 0$/],
       [{ parallel: 1.5 }, /parallel must be a whole number from 1 to 256, got 1\.5/],
       [{ contextSize: 10 }, /context_size must be a whole number ≥ 64, got 10/],
+      [
+        { contextOverflow: "truncate" },
+        /^local: context_overflow must be one of error, drop_oldest, got truncate$/,
+      ],
       [{ sampling: { temperature: 3 } }, /temperature must be a number from 0 to 2, got 3/],
       [{ sampling: { top_p: -0.1 } }, /top_p must be a number from 0 to 1/],
       [{ sampling: { max_tokens: 0 } }, /max_tokens must be a whole number ≥ 1, got 0/],
@@ -190,6 +195,7 @@ describe("llama-cpp provider: options and config", () => {
       provider: "llama-cpp",
       model_path: "./models/qwen.gguf",
       context_size: 4096,
+      context_overflow: "drop_oldest",
       threads: 2,
       gpu_layers: 0,
       parallel: 2,
@@ -205,6 +211,7 @@ describe("llama-cpp provider: options and config", () => {
       modelPath: "./models/qwen.gguf",
       baseDir: "/project",
       contextSize: 4096,
+      contextOverflow: "drop_oldest",
       threads: 2,
       gpuLayers: 0,
       parallel: 2,
@@ -231,6 +238,7 @@ describe("llama-cpp provider: options and config", () => {
       { top_p: 1.2 },
       { gpu_layers: -1 },
       { gpu: "tpu" },
+      { context_overflow: "truncate" },
     ]) {
       assert.equal(
         LlamaCppModelConfigSchema.safeParse({ provider: "llama-cpp", model_path: "m.gguf", ...bad })

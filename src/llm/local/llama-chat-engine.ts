@@ -11,8 +11,15 @@ import { resolveChatTemplate } from "./chat-template.js";
 import type { LoadedLlamaModel } from "./llama-runtime.js";
 import { SlotPool } from "./slot-pool.js";
 
+/**
+ * The most tokens a context gets when `context_size` is not set, whatever the model was
+ * trained for: node-llama-cpp otherwise sizes it to the training length (32k–128k for
+ * current models), whose KV cache times `parallel` would not fit most machines.
+ */
+export const DEFAULT_CONTEXT_CAP = 8192;
+
 export interface ChatEngineSettings {
-  /** Tokens each sequence can hold (prompt + reply); `undefined` lets node-llama-cpp fit it to memory, up to 8192. */
+  /** Tokens each sequence can hold (prompt + reply); `undefined` lets node-llama-cpp fit it to memory, up to DEFAULT_CONTEXT_CAP. */
   contextSize: number | undefined;
   /** Sequences generating at once; more callers wait. */
   parallel: number;
@@ -21,7 +28,11 @@ export interface ChatEngineSettings {
   spec: string;
 }
 
+/** What a call does when its dialogue outgrows the context (see `fitToContext`). */
+export type ContextOverflow = "error" | "drop_oldest";
+
 export interface GenerateSettings {
+  contextOverflow: ContextOverflow;
   temperature: number;
   topP: number | undefined;
   maxTokens: number;
@@ -35,7 +46,16 @@ export interface Generation {
   promptTokens: number;
   completionTokens: number;
   finishReason: "stop" | "length";
+  /** Turns left out of the prompt, oldest first, to fit the context (0 when all fit). */
+  droppedTurns: number;
 }
+
+/**
+ * Turns are dropped this many at a time (an even number keeps user and assistant
+ * alternating as before), so the next few calls of a session keep the same shortened
+ * start and reuse its evaluated tokens instead of re-reading the whole prompt each turn.
+ */
+export const DROP_STEP = 8;
 
 interface Slot {
   chat: LlamaChat;
@@ -110,7 +130,7 @@ export class LlamaChatEngine {
     let context: LlamaContext;
     try {
       context = await model.createContext({
-        contextSize: settings.contextSize ?? { max: 8192 },
+        contextSize: settings.contextSize ?? { max: DEFAULT_CONTEXT_CAP },
         sequences: settings.parallel,
         threads: settings.threads,
       });
@@ -147,29 +167,61 @@ export class LlamaChatEngine {
     return contextText.tokenize(this.loaded.model.tokenizer).length;
   }
 
+  /**
+   * The messages to evaluate and their token count. A call fits when its prompt plus a
+   * reply of `maxTokens` fits in the context, so no reply is ever cut by the context's
+   * end. When it does not: `error` refuses with the fix; `drop_oldest` keeps the system
+   * prompt and the last turn and drops the oldest turns, `DROP_STEP` at a time, until it fits.
+   */
+  fitToContext(
+    messages: readonly ChatMessage[],
+    maxTokens: number,
+    overflow: ContextOverflow,
+  ): { messages: readonly ChatMessage[]; promptTokens: number; droppedTurns: number } {
+    const size = this.context.contextSize;
+    const promptTokens = this.countPromptTokens(messages);
+    if (promptTokens + maxTokens <= size) return { messages, promptTokens, droppedTurns: 0 };
+    const head = messages.findIndex((m) => m.role !== "system");
+    const system = messages.slice(0, head < 0 ? messages.length : head);
+    const turns = messages.slice(system.length);
+    if (overflow === "drop_oldest") {
+      // Keep the last turn (the one being answered) and the alternation of the rest.
+      const most = (turns.length - 1) & ~1;
+      for (let drop = Math.min(DROP_STEP, most); drop > 0;) {
+        const kept = [...system, ...turns.slice(drop)];
+        const tokens = this.countPromptTokens(kept);
+        if (tokens + maxTokens <= size)
+          return { messages: kept, promptTokens: tokens, droppedTurns: drop };
+        if (drop === most) break;
+        drop = Math.min(drop + DROP_STEP, most);
+      }
+      throw new PsysimError(
+        "MODEL_CALL_FAILED",
+        `${this.spec}: even the system prompt and the last turn alone leave no room for a reply of ${maxTokens} tokens (max_tokens) in context_size ${size}; raise context_size or lower max_tokens`,
+      );
+    }
+    throw new PsysimError(
+      "MODEL_CALL_FAILED",
+      `${this.spec}: the dialogue outgrew the context: the prompt has ${promptTokens} tokens and the reply may take ${maxTokens} (max_tokens), more than context_size ${size}; raise context_size, lower max_tokens, or set context_overflow: drop_oldest to drop the oldest turns`,
+    );
+  }
+
   async generate(
     messages: readonly ChatMessage[],
     settings: GenerateSettings,
   ): Promise<Generation> {
-    const promptTokens = this.countPromptTokens(messages);
-    const room = this.context.contextSize - promptTokens;
-    if (room < 1) {
-      // Refuse rather than let llama.cpp silently drop the start of the conversation.
-      throw new PsysimError(
-        "MODEL_CALL_FAILED",
-        `${this.spec}: the prompt has ${promptTokens} tokens but context_size is ${this.context.contextSize}; raise context_size`,
-      );
-    }
+    const fitted = this.fitToContext(messages, settings.maxTokens, settings.contextOverflow);
+    const { promptTokens, droppedTurns } = fitted;
     const grammar = settings.jsonSchema ? await this.grammarFor(settings.jsonSchema) : undefined;
     return this.pool.use(
       async (slot) => {
         let completionTokens = 0;
         slot.lastMessages = [];
-        const result = await slot.chat.generateResponse(toHistory(messages), {
+        const result = await slot.chat.generateResponse(toHistory(fitted.messages), {
           temperature: settings.temperature,
           topP: settings.topP,
           seed: settings.seed,
-          maxTokens: Math.min(settings.maxTokens, room),
+          maxTokens: settings.maxTokens,
           // OpenAI-compatible servers apply no repetition penalty by default; neither do we.
           repeatPenalty: false,
           grammar,
@@ -178,11 +230,17 @@ export class LlamaChatEngine {
             completionTokens += tokens.length;
           },
         });
-        slot.lastMessages = messages;
+        slot.lastMessages = fitted.messages;
         const finishReason = result.metadata.stopReason === "maxTokens" ? "length" : "stop";
-        return { content: result.response, promptTokens, completionTokens, finishReason };
+        return {
+          content: result.response,
+          promptTokens,
+          completionTokens,
+          finishReason,
+          droppedTurns,
+        };
       },
-      (slot) => sharedPrefix(slot.lastMessages, messages),
+      (slot) => sharedPrefix(slot.lastMessages, fitted.messages),
       settings.signal,
     );
   }

@@ -4,10 +4,18 @@ import { PsysimError } from "../../core/errors.js";
 import type { SamplingParams } from "../chat-model.js";
 import type { LlamaGpu, LlamaGpuLayers } from "../local/llama-runtime.js";
 import type { NodeLlamaCppImporter } from "../local/node-llama-cpp-loader.js";
+import type { ContextOverflow } from "../local/llama-chat-engine.js";
 import { defaultThreadCount } from "../local/thread-count.js";
 
 export type { LlamaGpu, LlamaGpuLayers } from "../local/llama-runtime.js";
 export type { NodeLlamaCppImporter } from "../local/node-llama-cpp-loader.js";
+export type { ContextOverflow } from "../local/llama-chat-engine.js";
+
+/** The `context_overflow` settings, the default first. */
+export const CONTEXT_OVERFLOW = [
+  "error",
+  "drop_oldest",
+] as const satisfies readonly ContextOverflow[];
 
 /** A local GGUF model run in-process by llama.cpp (through node-llama-cpp). */
 export interface LlamaCppModelOptions {
@@ -19,6 +27,12 @@ export interface LlamaCppModelOptions {
   baseDir?: string;
   /** Tokens each sequence holds (prompt + reply); default: as much as memory allows, at most 8192 and the model's training length. */
   contextSize?: number;
+  /**
+   * When a prompt plus `max_tokens` outgrows the context: `error` (default) refuses the
+   * call with the fix; `drop_oldest` drops the oldest turns (keeping the system prompt),
+   * and the reply says how many (`droppedTurns`).
+   */
+  contextOverflow?: ContextOverflow;
   /** llama.cpp threads; default `defaultThreadCount()` (1 on ≤ 2 cores, else half the logical CPUs, at most 16). */
   threads?: number;
   /** GPU backend; default `false` (CPU). Setting `gpuLayers` alone selects `"auto"`. */
@@ -39,6 +53,7 @@ export interface ResolvedLlamaCppOptions {
   id: string;
   modelPath: string;
   contextSize: number | undefined;
+  contextOverflow: ContextOverflow;
   threads: number;
   gpu: LlamaGpu;
   gpuLayers: LlamaGpuLayers;
@@ -117,12 +132,19 @@ export function resolveLlamaCppOptions(options: LlamaCppModelOptions): ResolvedL
   check(id, "top_p", s.top_p);
   check(id, "max_tokens", s.max_tokens);
   check(id, "seed", s.seed);
+  const overflow = options.contextOverflow;
+  if (overflow !== undefined && !(CONTEXT_OVERFLOW as readonly string[]).includes(overflow))
+    throw new PsysimError(
+      "CONFIG_INVALID",
+      `${id}: context_overflow must be one of ${CONTEXT_OVERFLOW.join(", ")}, got ${String(overflow)}`,
+    );
   const wantsGpu = options.gpuLayers !== undefined && options.gpuLayers !== 0;
   const gpu = options.gpu ?? (wantsGpu ? "auto" : false);
   return {
     id,
     modelPath: resolve(options.baseDir ?? process.cwd(), options.modelPath),
     contextSize: options.contextSize,
+    contextOverflow: overflow ?? "error",
     threads: options.threads ?? defaultThreadCount(),
     gpu,
     gpuLayers: options.gpuLayers ?? (gpu === false ? 0 : "auto"),
@@ -145,6 +167,7 @@ export const LlamaCppModelConfigSchema = z.strictObject({
   provider: z.literal("llama-cpp"),
   model_path: z.string().min(1),
   context_size: limited("context_size"),
+  context_overflow: z.enum(CONTEXT_OVERFLOW).optional(),
   threads: limited("threads"),
   gpu: z.union([z.literal(false), z.enum(["auto", "cuda", "vulkan", "metal"])]).optional(),
   gpu_layers: z.union([limited("gpu_layers").unwrap(), z.enum(["auto", "max"])]).optional(),
@@ -171,6 +194,7 @@ export function llamaCppOptionsFromConfig(
   const options: LlamaCppModelOptions = { id: name, modelPath: config.model_path, sampling };
   if (baseDir !== undefined) options.baseDir = baseDir;
   if (config.context_size !== undefined) options.contextSize = config.context_size;
+  if (config.context_overflow !== undefined) options.contextOverflow = config.context_overflow;
   if (config.threads !== undefined) options.threads = config.threads;
   if (config.gpu !== undefined) options.gpu = config.gpu;
   if (config.gpu_layers !== undefined) options.gpuLayers = config.gpu_layers;

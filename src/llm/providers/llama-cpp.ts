@@ -72,6 +72,7 @@ export function createLlamaCppChatModel(options: LlamaCppModelOptions): LlamaCpp
       const p = request.params ?? {};
       try {
         const generation = await engine.generate(request.messages, {
+          contextOverflow: o.contextOverflow,
           temperature: p.temperature ?? o.sampling.temperature,
           topP: p.top_p ?? o.sampling.top_p,
           maxTokens: p.max_tokens ?? o.sampling.max_tokens,
@@ -89,6 +90,7 @@ export function createLlamaCppChatModel(options: LlamaCppModelOptions): LlamaCpp
             cost_usd: 0,
           },
           finishReason: generation.finishReason,
+          ...(generation.droppedTurns > 0 ? { droppedTurns: generation.droppedTurns } : {}),
         };
       } catch (error) {
         if (request.signal?.aborted)
