@@ -58,6 +58,8 @@ export function fidelityHistogramSpec(
         type: "quantitative",
         bin: { maxbins: 30 },
         title: cosine ? text.cosineAxis : text.overlapAxis,
+        // Bin edges make many ticks; keep a gap between labels rather than let them touch.
+        axis: { labelSeparation: 6 },
       },
       y: {
         aggregate: "count",

@@ -23,13 +23,24 @@ export interface RenderChartOptions {
   background?: string;
 }
 
+/**
+ * Type sizes a figure stays readable at when it is shrunk to a column in a paper: Vega's
+ * defaults (10–11 px labels) become hard to read at half size.
+ */
+const READABLE = {
+  axis: { labelFontSize: 12, titleFontSize: 13 },
+  legend: { labelFontSize: 12, titleFontSize: 12 },
+  header: { labelFontSize: 13, titleFontSize: 13 },
+  title: { fontSize: 15, subtitleFontSize: 12 },
+};
+
 /** Applies psysim's font and a white background unless the spec sets its own. */
 function withDefaults(spec: TopLevelSpec): TopLevelSpec {
   const config = spec.config ?? {};
   return {
     background: "white",
     ...spec,
-    config: { font: CHART_FONT, ...config },
+    config: { font: CHART_FONT, ...READABLE, ...config },
   } as TopLevelSpec;
 }
 

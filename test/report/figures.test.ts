@@ -4,48 +4,16 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { renderChartSvg, svgToPng } from "../../src/report/index.js";
-import { launchChromium, skipWithoutChromium } from "./chromium.js";
+import {
+  launchChromium,
+  skipWithoutChromium,
+  textOutsideScript,
+  type FigureTextCheck,
+  type TextBox,
+} from "./chromium.js";
 import { everyFigure } from "./figure-fixtures.js";
 
 const SHOTS = "test-output/report/figures";
-
-interface TextBox {
-  text: string;
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
-
-/**
- * In the page: each text element's getBBox corners mapped through its transform (getCTM)
- * into the SVG's own units, and those reaching outside the SVG's width and height. Kept as
- * source text because the test project is typed without the DOM library.
- */
-const TEXT_OUTSIDE = `(() => {
-  const root = document.querySelector("svg");
-  const width = Number(root.getAttribute("width"));
-  const height = Number(root.getAttribute("height"));
-  const outside = [];
-  for (const el of root.querySelectorAll("text")) {
-    if (!el.textContent.trim()) continue;
-    const box = el.getBBox();
-    const m = el.getCTM();
-    const corners = [[box.x, box.y], [box.x + box.width, box.y], [box.x, box.y + box.height],
-      [box.x + box.width, box.y + box.height]].map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
-    const r = {
-      text: el.textContent,
-      left: Math.min(...corners.map((p) => p.x)),
-      right: Math.max(...corners.map((p) => p.x)),
-      top: Math.min(...corners.map((p) => p.y)),
-      bottom: Math.max(...corners.map((p) => p.y)),
-    };
-    // Half a pixel of slack: glyph boxes include side bearings that draw nothing.
-    if (r.left < -0.5 || r.top < -0.5 || r.right > width + 0.5 || r.bottom > height + 0.5)
-      outside.push(r);
-  }
-  return { size: [width, height], outside };
-})()`;
 
 /** Renders the SVG alone in the page and lists its text elements that leave the image. */
 async function textOutside(
@@ -53,7 +21,8 @@ async function textOutside(
   svg: string,
 ): Promise<{ size: number[]; outside: TextBox[] }> {
   await page.setContent(`<!doctype html><body style="margin:0">${svg}</body>`);
-  return page.evaluate(TEXT_OUTSIDE);
+  const [figure] = await page.evaluate<FigureTextCheck[]>(textOutsideScript("svg"));
+  return figure!;
 }
 
 describe("paper figures", { skip: skipWithoutChromium }, () => {

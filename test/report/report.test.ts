@@ -1,0 +1,286 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { runCli } from "../fixtures/run-cli.js";
+import { tempDir } from "../helpers.js";
+import {
+  launchChromium,
+  skipWithoutChromium,
+  textOutsideScript,
+  type FigureTextCheck,
+} from "./chromium.js";
+import { INJECTION, writeReportFixture, type ReportFixture } from "./report-fixtures.js";
+
+const SHOTS = "test-output/report";
+
+describe("psysim report", () => {
+  let fixture: ReportFixture;
+  const pages: Record<"zh" | "en", string> = { zh: "", en: "" };
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    fixture = await writeReportFixture(tempDir());
+    for (const lang of ["zh", "en"] as const) {
+      pages[lang] = join(fixture.dir, `report.${lang}.html`);
+      const r = await runCli([
+        "report",
+        "--dataset",
+        `real=${fixture.real}`,
+        "--dataset",
+        `sim=${fixture.sim}`,
+        "--cards",
+        fixture.cards,
+        "--battles",
+        fixture.battles,
+        "--bootstrap",
+        "50",
+        ...fixture.evaluations,
+        "--lang",
+        lang,
+        "--out",
+        pages[lang],
+        ...(lang === "en" ? ["--figures", join(fixture.dir, "figures")] : []),
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^report: .*report\.\w\w\.html \(\d+ KB\)/);
+    }
+  });
+
+  it("writes one self-contained page: no external script, style, font or image, data inline", () => {
+    const html = readFileSync(pages.en, "utf8");
+    assert.doesNotMatch(html, /<link\b|<script[^>]+src=|<img\b|@import|url\(\s*["']?https?:/i);
+    assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//i);
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+    assert.equal(
+      (html.match(/<script type="application\/json" id="psysim-data">/g) ?? []).length,
+      1,
+    );
+    // The injected text is escaped in the data and in the markup, never live HTML.
+    assert.ok(!html.includes(INJECTION));
+  });
+
+  it("writes each figure as SVG and PNG with --figures", () => {
+    const names = readdirSync(join(fixture.dir, "figures")).sort();
+    for (const figure of [
+      "figure-2a-1",
+      "figure-2b-1",
+      "figure-3",
+      "figure-4",
+      "figure-6-1",
+      "figure-14-1-1",
+    ])
+      assert.ok(names.includes(`${figure}.svg`) && names.includes(`${figure}.png`), figure);
+  });
+
+  it("rejects an input that is not a psysim result in one line and writes nothing", async () => {
+    const dir = tempDir();
+    const bad = join(dir, "notes.json");
+    writeFileSync(bad, JSON.stringify({ hello: "world" }));
+    const out = join(dir, "report.html");
+    const r = await runCli(["report", bad, "--out", out]);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      `psysim: ${bad}: schema: not a psysim result (expected psysim.evaluation/1, psysim.ratings/1 or psysim.judge-agreement/1; write one with --json)\n`,
+    );
+    assert.ok(!existsSync(out));
+    const twice = await runCli([
+      "report",
+      "--dataset",
+      `a=${bad}`,
+      "--dataset",
+      `a=${bad}`,
+      "--out",
+      out,
+    ]);
+    assert.match(twice.stderr, /^psysim: --dataset: two datasets are called "a"/);
+    assert.ok(!existsSync(out));
+  });
+
+  describe("in Chromium", { skip: skipWithoutChromium }, () => {
+    let browser: Browser;
+    before(async () => {
+      browser = await launchChromium();
+    });
+    after(async () => browser?.close());
+
+    /** Opens a report, failing on any console message, page error or request off the file. */
+    async function open(
+      lang: "zh" | "en",
+      width: number,
+    ): Promise<{ page: Page; problems: string[] }> {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const problems: string[] = [];
+      page.on("console", (m) => problems.push(`${m.type()}: ${m.text()}`));
+      page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+      page.on("request", (r) => {
+        if (!r.url().startsWith("file:")) problems.push(`request: ${r.url()}`);
+      });
+      await page.goto(`file://${pages[lang]}`);
+      await page.waitForSelector("#browser[data-ready]");
+      return { page, problems };
+    }
+
+    it("opens with no console message and no request, every section present and every figure's text inside its image", async () => {
+      for (const lang of ["en", "zh"] as const) {
+        const { page, problems } = await open(lang, 1280);
+        const sections = await page.$$eval("main > section", (s) => s.map((x) => x.id));
+        assert.deepEqual(sections, [
+          "table-1",
+          "figure-2",
+          "figure-3",
+          "figure-4",
+          "figure-5",
+          "figure-6",
+          "figure-14",
+          "table-4",
+          "agreement",
+          "browser",
+          "inputs",
+        ]);
+        const figures = await page.evaluate<FigureTextCheck[]>(textOutsideScript("figure svg"));
+        assert.ok(figures.length >= 7);
+        assert.deepEqual(
+          figures.filter((f) => f.outside.length > 0),
+          [],
+        );
+        assert.deepEqual(problems, []);
+        assert.notEqual(await page.title(), "pwned");
+        await page.screenshot({ path: `${SHOTS}/report-desktop-${lang}.png`, fullPage: true });
+        await page.close();
+      }
+    });
+
+    it("puts Table 1 side by side per dataset and language, lengths in characters for zh and words for en", async () => {
+      const { page } = await open("en", 1280);
+      const head = await page.$$eval("#table-1 > .table-scroll thead th", (th) =>
+        th.map((x) => x.textContent),
+      );
+      assert.deepEqual(head, ["", "real (zh)", "real (en)", "sim (zh)", "sim (en)"]);
+      const sessions = await page.$$eval("#table-1 > .table-scroll tbody tr:first-child td", (td) =>
+        td.map((x) => x.textContent),
+      );
+      assert.deepEqual(sessions, ["3", "3", "4", "2"]);
+      const lengths = await page.$$eval("#table-1 > .table-scroll tbody tr:nth-child(6) td", (td) =>
+        td.map((x) => x.textContent),
+      );
+      assert.match(lengths[0]!, / characters$/);
+      assert.match(lengths[1]!, / words$/);
+      await page.close();
+    });
+
+    it("filters sessions by language, ending, turns, σ refusals, metric range and text, and pages through them", async () => {
+      const { page } = await open("en", 1280);
+      const count = async () => (await page.textContent("#result-count"))!;
+      assert.equal(await count(), "12 of 12 sessions");
+      await page.selectOption("#f-language", "en");
+      assert.equal(await count(), "5 of 12 sessions");
+      await page.selectOption("#f-language", "");
+      await page.selectOption("#f-dataset", "1");
+      assert.equal(await count(), "6 of 12 sessions");
+      await page.selectOption("#f-ended", "max_turns");
+      assert.equal(await count(), "2 of 12 sessions");
+      await page.selectOption("#f-ended", "");
+      await page.selectOption("#f-dataset", "");
+      await page.fill("#f-rej-min", "1");
+      await page.dispatchEvent("#f-rej-min", "change");
+      assert.equal(await count(), "6 of 12 sessions");
+      await page.fill("#f-rej-min", "");
+      await page.fill("#f-turns-min", "5");
+      await page.dispatchEvent("#f-turns-min", "change");
+      // Sessions have 3 + (k % 4) rounds: k = 2 and 5 in real (5 and 4... ), see report-fixtures.
+      const rows = await page.$$eval("#sessions-table tbody tr td:nth-child(4)", (td) =>
+        td.map((x) => Number(x.textContent)),
+      );
+      assert.ok(rows.length > 0 && rows.every((t) => t >= 5));
+      await page.fill("#f-turns-min", "");
+      await page.dispatchEvent("#f-turns-min", "change");
+      await page.selectOption("#f-metric", "overlap");
+      await page.fill("#f-metric-min", "2");
+      await page.dispatchEvent("#f-metric-min", "change");
+      assert.equal(await count(), "0 of 12 sessions");
+      await page.fill("#f-metric-min", "0");
+      await page.dispatchEvent("#f-metric-min", "change");
+      assert.equal(await count(), "12 of 12 sessions");
+      await page.selectOption("#f-metric", "");
+      await page.fill("#f-search", "onerror");
+      await page.locator("#result-count", { hasText: "2 of 12 sessions" }).waitFor();
+      assert.equal(await page.textContent("#page-label"), "page 1 of 1");
+      await page.close();
+    });
+
+    it("shows a session with its role card and σ's refused replies with their reasons, as text", async () => {
+      const { page } = await open("en", 1280);
+      await page.click("#sessions-table tbody tr:first-child");
+      const view = page.locator("#session-view");
+      await view.waitFor();
+      assert.match((await view.locator("h3").textContent())!, /^real-zh-01 · real$/);
+      assert.match((await view.locator(".card-text").textContent())!, /主诉|性别/);
+      assert.match((await view.textContent())!, /onerror/);
+      assert.equal(await view.locator("img").count(), 0);
+      await view.locator(".rejected summary").first().click();
+      assert.match(
+        (await view.locator(".rejected").first().textContent())!,
+        /1 深呼吸，2 散步，3 写日记[\s\S]*reasons: enumeration/,
+      );
+      await page.close();
+    });
+
+    it("shows two datasets' sessions on the same card side by side (Figure 5)", async () => {
+      const { page } = await open("en", 1280);
+      const cards = await page.$$eval("#c-card option", (o) => o.map((x) => x.textContent));
+      assert.deepEqual(cards, ["zh-01", "zh-02", "zh-03", "en-01", "en-02"]);
+      await page.selectOption("#c-card", "en-02");
+      const heads = await page.$$eval("#compare-view .pair h4", (h) => h.map((x) => x.textContent));
+      assert.deepEqual(heads, ["real · real-en-02", "sim · sim-en-02"]);
+      await page.close();
+    });
+
+    it("fits a 390 px phone without sideways scrolling of the page", async () => {
+      for (const lang of ["zh", "en"] as const) {
+        const { page, problems } = await open(lang, 390);
+        const width = await page.evaluate<number>("document.documentElement.scrollWidth");
+        assert.ok(width <= 390, `page is ${width} px wide`);
+        assert.deepEqual(problems, []);
+        await page.screenshot({ path: `${SHOTS}/report-phone-${lang}.png`, fullPage: true });
+        await page.close();
+      }
+    });
+
+    it("prints to PDF with the browser left out and the provenance opened", async () => {
+      const { page } = await open("en", 1280);
+      await page.emulateMedia({ media: "print" });
+      assert.equal(
+        await page.evaluate(`getComputedStyle(document.querySelector("#browser")).display`),
+        "none",
+      );
+      await page.evaluate(`window.dispatchEvent(new Event("beforeprint"))`);
+      assert.equal(await page.$$eval("details.provenance:not([open])", (d) => d.length), 0);
+      const pdf = join(fixture.dir, "report.pdf");
+      await page.pdf({ path: pdf, format: "A4", printBackground: true });
+      const bytes = readFileSync(pdf);
+      assert.equal(bytes.subarray(0, 5).toString(), "%PDF-");
+      const pages = (bytes.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+      assert.ok(pages >= 3, `${pages} pages`);
+      try {
+        execFileSync("pdftoppm", [
+          "-png",
+          "-r",
+          "60",
+          "-f",
+          "1",
+          "-l",
+          "4",
+          pdf,
+          `${SHOTS}/report-print`,
+        ]);
+      } catch {
+        // pdftoppm (poppler-utils) is optional: it only writes page images to look at.
+      }
+      await page.close();
+    });
+  });
+});
