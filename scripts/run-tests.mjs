@@ -1,7 +1,7 @@
 // Runs every test/**/*.test.ts with node's test runner. Node 20 does not expand globs,
 // and `node --test` with no files passes with zero tests, so we list files ourselves
 // and fail loudly if there are none.
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
@@ -24,9 +24,19 @@ if (files.length === 0) {
   console.error("run-tests: no test files found");
   process.exit(1);
 }
+// Tests write only under temporary folders; the default call cache in the checkout is the
+// one place a command writes by itself, so its appearance fails the run.
+const stray = ".psysim";
+const strayBefore = existsSync(stray);
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files],
   { stdio: "inherit" },
 );
+if (!strayBefore && existsSync(stray)) {
+  console.error(
+    `run-tests: a test wrote ${stray}/ into the checkout; give the command --cache or --no-cache`,
+  );
+  process.exit(1);
+}
 process.exit(result.status ?? 1);

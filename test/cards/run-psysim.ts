@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { buildProgram } from "../../src/cli/program.js";
+import { withTemporaryCache } from "../fixtures/run-cli.js";
 
 const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
@@ -10,7 +12,8 @@ export interface CliResult {
 }
 
 /** Runs the real CLI in a child process, as a user would, and collects what it printed. */
-export function runPsysim(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export async function runPsysim(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  args = withTemporaryCache(await buildProgram(), args);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", main, ...args], {
       env: { ...process.env, ...env },

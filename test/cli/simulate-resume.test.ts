@@ -157,14 +157,13 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
 
   it("names the unknown model spec and the missing key", async () => {
     const out = join(dir, "never.jsonl");
-    const unknown = await runCli(["simulate", "--cards", cards, "--out", out, "--client", "gpt5"])
-      .done;
+    // --no-cache: opening the default cache would create .psysim/ in the checkout.
+    const common = ["simulate", "--cards", cards, "--out", out, "--no-cache"];
+    const unknown = await runCli([...common, "--client", "gpt5"]).done;
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^psysim: model spec "gpt5": unknown model/);
-    const noKey = await runCli(
-      ["simulate", "--cards", cards, "--out", out, "--counselor", "openai:gpt-4o"],
-      { OPENAI_API_KEY: "" },
-    ).done;
+    const noKey = await runCli([...common, "--counselor", "openai:gpt-4o"], { OPENAI_API_KEY: "" })
+      .done;
     assert.equal(noKey.code, 1);
     assert.match(noKey.stderr, /OPENAI_API_KEY/);
     assert.equal(existsSync(out), false);
