@@ -70,7 +70,7 @@ export async function readJsonlRecords<T>(
 }
 
 /** Creates missing folders one level at a time: Node's recursive mkdir can spin forever on pseudo file systems such as /proc. */
-function ensureParentDir(file: string): void {
+export function ensureParentDir(file: string): void {
   const missing: string[] = [];
   for (let dir = dirname(file); !existsSync(dir); dir = dirname(dir)) {
     missing.unshift(dir);
