@@ -1,6 +1,7 @@
 import { PsysimError } from "../core/errors.js";
 import { definedOnly, JsonlAppender, readRecordIds } from "../core/jsonl.js";
 import { runWorkerPool } from "../core/worker-pool.js";
+import { inShard, type Shard } from "../core/shard.js";
 import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
 import type { Language } from "../core/language.js";
 import type { RoleCard } from "../core/role-card.js";
@@ -42,6 +43,11 @@ export interface ArenaOptions {
   clientSampling?: SamplingParams;
   judgeSampling?: SamplingParams;
   signal?: AbortSignal;
+  /**
+   * Only the sessions whose card id hashes to this part (`--shard k/n`). The schedule is made
+   * over the whole pool first, so the shards together hold exactly the unsharded run.
+   */
+  shard?: Shard;
 }
 
 export interface ArenaModels {
@@ -105,7 +111,7 @@ export async function runArena(
   const sessions = schedulePairs(options.counselors, options.cards, {
     seed: settings.seed,
     ...(options.sessionsPerPair !== undefined ? { sessionsPerPair: options.sessionsPerPair } : {}),
-  });
+  }).filter((session) => inShard(session.card.id, options.shard));
   const languages = [...new Set(sessions.map((s) => options.language ?? s.card.language))];
   // Load every template before the first call, so a broken override costs nothing.
   const clientTemplates = new Map(

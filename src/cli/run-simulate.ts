@@ -1,6 +1,7 @@
 import { PsysimError } from "../core/errors.js";
 import { assertWritable } from "../core/jsonl.js";
 import { readRoleCards } from "../core/read-records.js";
+import { parseShard } from "../core/shard.js";
 import { simulate, type SimulateSummary } from "../simulation/simulate.js";
 import { openModelContext } from "../app/model-context.js";
 import { ProgressBar, formatUsage } from "./progress.js";
@@ -16,6 +17,7 @@ export interface SimulateFlags extends PromptFlags, ModelFlags {
   concurrency?: number;
   maxTurns?: number;
   limit?: number;
+  shard?: string;
   seed?: number;
   language?: "zh" | "en";
   maxAttempts?: number;
@@ -58,6 +60,7 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
           maxTurns: flags.maxTurns ?? sim.max_turns,
           concurrency: flags.concurrency ?? sim.concurrency,
           limit: flags.limit,
+          ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
           seed: flags.seed ?? sim.seed,
           language: flags.language ?? sim.language,
           templates: templateOptions(flags),

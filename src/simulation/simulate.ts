@@ -3,6 +3,7 @@ import { definedOnly, JsonlAppender, readRecordIds } from "../core/jsonl.js";
 import { deriveSeed } from "../core/random.js";
 import { PSYSIM_VERSION } from "../core/version.js";
 import { runWorkerPool } from "../core/worker-pool.js";
+import { formatShard, inShard, type Shard } from "../core/shard.js";
 import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
 import type { Dialogue } from "../core/dialogue.js";
 import type { Language } from "../core/language.js";
@@ -21,8 +22,10 @@ export interface SimulateOptions {
   out: string;
   maxTurns?: number;
   concurrency?: number;
-  /** Simulate only the first N cards. */
+  /** Simulate only the first N cards (of this shard's part, with `shard`). */
   limit?: number;
+  /** Only the cards whose id hashes to this part of the pool (`--shard k/n`, see core/shard.ts). */
+  shard?: Shard;
   seed?: number;
   /** Force every session into this language; by default each card's own. */
   language?: Language;
@@ -90,8 +93,8 @@ export async function simulate(
   const output = new JsonlAppender(options.out);
   try {
     const done = await readRecordIds(options.out);
-    const wanted =
-      options.limit === undefined ? options.cards : options.cards.slice(0, options.limit);
+    const part = options.cards.filter((card) => inShard(card.id, options.shard));
+    const wanted = options.limit === undefined ? part : part.slice(0, options.limit);
     const todo = wanted.filter((card) => !done.has(dialogueIdFor(card)));
     const summary: SimulateSummary = {
       out: options.out,
@@ -209,6 +212,7 @@ async function simulateOne(
       prompts: { client: promptRef(clientTemplate), counselor: promptRef(counselorTemplate) },
       seed,
       run_seed: settings.seed,
+      ...(settings.shard ? { shard: formatShard(settings.shard) } : {}),
       max_turns: settings.maxTurns,
       validator: {
         ...validator.settings,

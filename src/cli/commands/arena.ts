@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
 import { modelOptions, type ModelFlags } from "../common-options.js";
+import { parseShard } from "../../core/shard.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 
@@ -20,6 +21,7 @@ interface ArenaFlags extends PromptFlags, ModelFlags {
   language?: string;
   judgeAttempts?: string;
   progressInterval?: string;
+  shard?: string;
 }
 
 /** `battles.jsonl` → `battles.dialogues.jsonl`. */
@@ -127,6 +129,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
             ? { sessionsPerPair: numbers.sessionsPerPair }
             : {}),
           seed: numbers.seed ?? sim.seed,
+          ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
           concurrency: numbers.concurrency,
           maxTurns: numbers.maxTurns ?? sim.max_turns,
           language: (flags.language ?? sim.language) as "zh" | "en" | undefined,
@@ -214,6 +217,10 @@ export function register(program: Command): void {
       .option(
         "--seed <n>",
         "seed for pairings, card order, display order and continuations (default 0)",
+      )
+      .option(
+        "--shard <k/n>",
+        "only the sessions whose card id hashes to part k of n (1-based); combine with psysim merge",
       )
       .option("--concurrency <n>", "sessions in flight (default 8)")
       .option("--max-turns <n>", "T: most turns per session (default 50)")

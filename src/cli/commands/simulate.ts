@@ -33,6 +33,10 @@ export function register(program: Command): void {
         parsePositiveInt("--max-turns"),
       )
       .option("--limit <n>", "simulate only the first N cards", parsePositiveInt("--limit"))
+      .option(
+        "--shard <k/n>",
+        "only the cards whose id hashes to part k of n (1-based), for array jobs; combine with psysim merge",
+      )
       .option("--language <zh|en>", "force the session language (default: each card's)")
       .option(
         "--prompts <dir>",
