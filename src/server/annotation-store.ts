@@ -1,6 +1,7 @@
 import type { Battle } from "../core/battle.js";
 import type { Dialogue } from "../core/dialogue.js";
 import type { CandidateReply, PresentationOrder, Side } from "../arena/arena-turn.js";
+import type { ThrottleStore } from "./login-rate-limit.js";
 import type { RoleCard } from "../core/role-card.js";
 
 export type UserRole = "admin" | "annotator";
@@ -12,6 +13,8 @@ export interface User {
   name: string;
   role: UserRole;
   createdAt: string;
+  /** Set when the admin disabled the account: it cannot sign in and its sessions end. */
+  disabledAt?: string | null;
 }
 
 export interface WebSession {
@@ -100,7 +103,14 @@ export interface NewAssignment {
  * Everything the annotation platform keeps. Routes talk to this interface only, so they
  * can be tested in-process against a throwaway database.
  */
-export interface AnnotationStore {
+export interface PendingInvite {
+  name: string;
+  role: UserRole;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface AnnotationStore extends ThrottleStore {
   countUsers(role?: UserRole): number;
   createUser(name: string, role: UserRole, passwordHash: string): User;
   getUser(id: number): User | null;
@@ -114,12 +124,20 @@ export interface AnnotationStore {
 
   createInvite(invite: NewInvite): void;
   findOpenInvite(tokenHash: string, now: string): { name: string; role: UserRole } | null;
+  /** Invites not yet accepted and not expired, newest first. */
+  listPendingInvites(now: string): PendingInvite[];
   /** Creates the invited account and spends the invite, atomically; null if it is spent, expired or the name is taken. */
   acceptInvite(tokenHash: string, passwordHash: string, now: string): User | null;
 
   createWebSession(idHash: string, userId: number, csrfToken: string, expiresAt: string): void;
   findWebSession(idHash: string, now: string): WebSession | null;
   deleteWebSession(idHash: string): void;
+  /** Signs a user out everywhere; returns how many sessions ended. */
+  deleteUserWebSessions(userId: number): number;
+  /** Disables (or enables again) an account; disabling also ends its web sessions. */
+  setUserDisabled(userId: number, disabled: boolean, at: string): void;
+  /** Drops expired web sessions and invites and login counters idle for `idleMs`; returns rows removed. */
+  purgeExpired(now: Date, idleMs: number): number;
 
   /** Adds new cards and replaces cards with the same id; returns how many were added and replaced. */
   upsertRoleCards(cards: RoleCard[]): { added: number; replaced: number };
@@ -128,6 +146,10 @@ export interface AnnotationStore {
 
   createAssignments(assignments: NewAssignment[]): number;
   getAssignment(id: number): Assignment | null;
+  /** Deletes an assignment that has no sessions yet; false if it has some (reassign instead). */
+  deleteAssignment(id: number): boolean;
+  /** Gives an assignment to another annotator; only while it has no sessions. */
+  reassignAssignment(id: number, annotatorId: number): boolean;
   listAssignments(filter?: { annotatorId?: number }): Assignment[];
   annotatorProgress(): AnnotatorProgress[];
 

@@ -5,7 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { PsysimError } from "../core/errors.js";
 import type { AnnotationStore } from "./annotation-store.js";
 import { ArenaSessions } from "./arena-sessions.js";
-import { LoginRateLimit } from "./login-rate-limit.js";
+import { LoginRateLimit, type LoginThrottleSettings } from "./login-rate-limit.js";
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./password.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { annotatorRoutes } from "./routes/annotator-routes.js";
@@ -15,7 +15,7 @@ import type { SessionEngine } from "./session-engine.js";
 import { loadStaticAssets } from "./static-assets.js";
 import { messagePage } from "./views/auth-pages.js";
 import type { PageContext } from "./views/layout.js";
-import { webAuth, type AuthEnv, type WebAuthOptions } from "./web-auth.js";
+import { localPath, webAuth, type AuthEnv, type WebAuthOptions } from "./web-auth.js";
 
 export interface AppOptions {
   store: AnnotationStore;
@@ -25,7 +25,13 @@ export interface AppOptions {
   /** True when the engine runs psysim's rule-based baseline, which the pages then say. */
   isBaseline?: boolean;
   now?: () => Date;
-  rateLimit?: LoginRateLimit;
+  /** Login throttling limits and clock (tests); defaults in DEFAULT_LOGIN_THROTTLE. */
+  loginThrottle?: Partial<LoginThrottleSettings>;
+  /**
+   * The origin people reach the platform at (`--public-url`): requests naming another host are
+   * refused, and links (invites) are built from it. Unset: links use the request's own host.
+   */
+  publicUrl?: string;
   /** scrypt cost for new passwords; tests lower it, production keeps the default. */
   scrypt?: ScryptParams;
   sessionTtlMs?: number;
@@ -33,7 +39,7 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** Bootstrap rounds for the leaderboard's intervals; default 200 (the page is computed on each visit). */
   leaderboardRounds?: number;
-  /** Largest request body accepted (uploads of role cards and battles); default 20 MiB. */
+  /** Largest upload accepted (role cards, battles); default 20 MiB. Forms elsewhere take 64 KiB, logins 8 KiB. */
   maxBodyBytes?: number;
 }
 
@@ -84,13 +90,35 @@ export function createApp(options: AppOptions): AnnotationApp {
     await next();
     if (!c.res.headers.has("cache-control")) c.header("Cache-Control", "no-store");
   });
-  app.use(
-    "*",
+  const publicOrigin = options.publicUrl ? new URL(options.publicUrl) : null;
+  if (publicOrigin)
+    app.use("*", async (c, next) => {
+      // A request for another host (a spoofed Host header, DNS rebinding) is not ours to answer.
+      const host = c.req.header("host") ?? new URL(c.req.url).host;
+      if (host !== publicOrigin.host) {
+        console.error(`psysim serve: refused a request for host ${JSON.stringify(host)}`);
+        return c.text("unknown host", 421);
+      }
+      await next();
+    });
+  // Limits by route, checked before any body is read: small for the login forms, large only for uploads.
+  const limits = [
+    bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.text("request body too large", 413) }),
+    bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text("request body too large", 413) }),
     bodyLimit({
       maxSize: options.maxBodyBytes ?? 20 * 1024 * 1024,
       onError: (c) => c.text("request body too large", 413),
     }),
-  );
+  ] as const;
+  app.use("*", (c, next) => {
+    const path = c.req.path;
+    const limit = /^\/(login|setup|invite\/)/.test(path)
+      ? limits[0]
+      : /^\/admin\/(cards|battles)$/.test(path)
+        ? limits[2]
+        : limits[1];
+    return limit(c, next);
+  });
 
   app.get("/static/:name", (c) => {
     const asset = assets.get(c.req.param("name"));
@@ -104,7 +132,7 @@ export function createApp(options: AppOptions): AnnotationApp {
     "/",
     authRoutes({
       ...auth,
-      rateLimit: options.rateLimit ?? new LoginRateLimit(),
+      rateLimit: new LoginRateLimit(options.store, options.loginThrottle),
       scrypt: options.scrypt ?? DEFAULT_SCRYPT_PARAMS,
     }),
   );
@@ -115,6 +143,8 @@ export function createApp(options: AppOptions): AnnotationApp {
       engine: options.engine,
       now,
       inviteTtlMs: options.inviteTtlMs ?? 7 * 24 * HOUR,
+      ...(publicOrigin ? { publicOrigin: publicOrigin.origin } : {}),
+      sessions,
       seed,
       isBaseline: options.isBaseline ?? false,
     }),
@@ -165,6 +195,6 @@ function safePageContext(c: Context<AuthEnv>): PageContext {
     lang: c.get("lang") ?? "zh",
     user: c.get("user") ?? null,
     csrf: c.get("csrf") ?? "",
-    path: new URL(c.req.url).pathname,
+    path: localPath(c.req.url),
   };
 }

@@ -59,5 +59,40 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** Minimum length only: long passphrases beat composition rules (NIST SP 800-63B). */
+/**
+ * Long passphrases beat composition rules (NIST SP 800-63B): a minimum length, a maximum so a
+ * huge body cannot make scrypt run for seconds, and a refusal of the obviously guessable
+ * (few distinct characters, whitespace, the user's name with digits, the commonest passwords).
+ */
 export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 256;
+
+const COMMON = new Set([
+  "1234567890",
+  "12345678910",
+  "0123456789",
+  "qwertyuiop",
+  "password123",
+  "password1234",
+  "passwordpassword",
+  "1q2w3e4r5t",
+  "iloveyou123",
+  "abcdefghij",
+  "aaaaaaaaaa",
+  "1111111111",
+  "woaini1314",
+  "qwerty123456",
+]);
+
+export type PasswordProblem = "tooShort" | "tooLong" | "tooWeak";
+
+export function passwordProblem(password: string, name: string): PasswordProblem | null {
+  if (password.length > MAX_PASSWORD_LENGTH) return "tooLong";
+  const core = password.trim();
+  if ([...core].length < MIN_PASSWORD_LENGTH) return "tooShort";
+  const lower = core.toLowerCase();
+  if (new Set(lower).size < 4) return "tooWeak";
+  const rest = lower.startsWith(name.toLowerCase()) ? lower.slice(name.length) : null;
+  if (COMMON.has(lower) || (rest !== null && /^[\d\s]*$/.test(rest))) return "tooWeak";
+  return null;
+}

@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { arenaCounselor, type ArenaCounselor } from "../arena/arena-counselor.js";
 import { parseCounselorRegistry, type CounselorEntry } from "../arena/counselor-registry.js";
 import { PsysimError } from "../core/errors.js";
+import { readRoleCards } from "../core/read-records.js";
+import type { RoleCard } from "../core/role-card.js";
 import { openModelContext } from "../app/model-context.js";
 import { bootstrapAdmin, type AdminBootstrap } from "./admin-bootstrap.js";
 import { createApp } from "./app.js";
@@ -21,6 +23,10 @@ export interface ServeOptions {
   /** False skips the HTTP probe of the models' endpoints before listening (`--no-preflight`). */
   preflight?: boolean;
   secureCookies?: boolean;
+  /** The origin people use (`--public-url`): other hosts are refused, links are built from it. */
+  publicUrl?: string;
+  /** Role-card files (JSONL / JSON / YAML) loaded before the server listens (`--cards`). */
+  cards?: readonly string[];
   env?: Record<string, string | undefined>;
 }
 
@@ -30,6 +36,10 @@ export interface RunningServer {
   counselors: string[];
   isBaseline: boolean;
   store: SqliteAnnotationStore;
+  /** `--public-url`, when given: the address to hand out. */
+  publicUrl?: string;
+  /** Cards read from `--cards`: how many were added and replaced. */
+  cards: { added: number; replaced: number };
   close(): Promise<void>;
 }
 
@@ -94,14 +104,22 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const isBaseline =
       Boolean(client.isBaseline) || [...counselors.values()].some((c) => c.model.isBaseline);
 
+    const publicUrl =
+      options.publicUrl === undefined ? undefined : parsePublicUrl(options.publicUrl);
+    // Cards are read (and any bad line reported) before the database is touched.
+    const cards: RoleCard[] = [];
+    for (const file of options.cards ?? []) cards.push(...(await readRoleCards(file)));
     store = new SqliteAnnotationStore(options.db ?? serveConfig.db ?? SERVE_DEFAULTS.db);
+    const loaded = cards.length > 0 ? store.upsertRoleCards(cards) : { added: 0, replaced: 0 };
+    store.purgeExpired(new Date(), 24 * 3_600_000);
     const admin = await bootstrapAdmin(store, options.env ?? process.env);
     const { app } = createApp({
       store,
       engine,
       seed,
       isBaseline,
-      secureCookies: options.secureCookies ?? false,
+      secureCookies: options.secureCookies ?? publicUrl?.startsWith("https:") ?? false,
+      ...(publicUrl ? { publicUrl } : {}),
     });
     const host = options.host ?? serveConfig.host ?? SERVE_DEFAULTS.host;
     const server = await listen(
@@ -113,6 +131,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const openStore = store;
     return {
       url: `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`,
+      ...(publicUrl ? { publicUrl } : {}),
+      cards: loaded,
       admin,
       counselors: [...counselors.keys()],
       isBaseline,
@@ -132,6 +152,25 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     context.close();
     throw error;
   }
+}
+
+/** `--public-url`: an http(s) origin, nothing after it. */
+function parsePublicUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--public-url: "${raw}" is not a URL; give e.g. https://annotate.example.org`,
+    );
+  }
+  if (!/^https?:$/.test(url.protocol) || url.pathname !== "/" || url.search || url.hash)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `--public-url: "${raw}" must be an http(s) origin without a path, e.g. https://annotate.example.org`,
+    );
+  return url.origin;
 }
 
 function listen(

@@ -13,12 +13,14 @@ import type {
   GenerationError,
   NewAssignment,
   NewInvite,
+  PendingInvite,
   PendingTurn,
   User,
   UserRole,
   VoteOutcome,
   WebSession,
 } from "./annotation-store.js";
+import type { ThrottleState } from "./login-rate-limit.js";
 import { migrate } from "./migrations.js";
 import { HUMAN_BATTLE_PREFIX } from "./session-ids.js";
 
@@ -28,6 +30,7 @@ interface UserRow {
   role: UserRole;
   created_at: string;
   password_hash: string;
+  disabled_at: string | null;
 }
 
 interface AssignmentRow {
@@ -60,6 +63,7 @@ const toUser = (row: UserRow): User => ({
   name: row.name,
   role: row.role,
   createdAt: row.created_at,
+  disabledAt: row.disabled_at ?? null,
 });
 
 const toAssignment = (row: AssignmentRow): Assignment => ({
@@ -191,6 +195,19 @@ export class SqliteAnnotationStore implements AnnotationStore {
       );
   }
 
+  listPendingInvites(now: string): PendingInvite[] {
+    return (
+      this.sql(
+        "SELECT name, role, created_at, expires_at FROM invites WHERE used_at IS NULL AND expires_at > ? ORDER BY created_at DESC",
+      ).all(now) as { name: string; role: UserRole; created_at: string; expires_at: string }[]
+    ).map((r) => ({
+      name: r.name,
+      role: r.role,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+    }));
+  }
+
   findOpenInvite(tokenHash: string, now: string): { name: string; role: UserRole } | null {
     const row = this.sql(
       "SELECT name, role FROM invites WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
@@ -218,7 +235,7 @@ export class SqliteAnnotationStore implements AnnotationStore {
   findWebSession(idHash: string, now: string): WebSession | null {
     const row = this.db
       .prepare(
-        "SELECT u.*, s.csrf_token, s.expires_at FROM web_sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?",
+        "SELECT u.*, s.csrf_token, s.expires_at FROM web_sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL",
       )
       .get(idHash, now) as (UserRow & { csrf_token: string; expires_at: string }) | undefined;
     return row ? { user: toUser(row), csrfToken: row.csrf_token, expiresAt: row.expires_at } : null;
@@ -226,6 +243,61 @@ export class SqliteAnnotationStore implements AnnotationStore {
 
   deleteWebSession(idHash: string): void {
     this.sql("DELETE FROM web_sessions WHERE id_hash = ?").run(idHash);
+  }
+
+  deleteUserWebSessions(userId: number): number {
+    return this.sql("DELETE FROM web_sessions WHERE user_id = ?").run(userId).changes;
+  }
+
+  setUserDisabled(userId: number, disabled: boolean, at: string): void {
+    this.db.transaction(() => {
+      this.sql("UPDATE users SET disabled_at = ? WHERE id = ?").run(disabled ? at : null, userId);
+      if (disabled) this.deleteUserWebSessions(userId);
+    })();
+  }
+
+  purgeExpired(now: Date, idleMs: number): number {
+    const iso = now.toISOString();
+    return this.db.transaction(() => {
+      let removed = this.sql("DELETE FROM web_sessions WHERE expires_at <= ?").run(iso).changes;
+      removed += this.sql("DELETE FROM invites WHERE used_at IS NULL AND expires_at <= ?").run(
+        iso,
+      ).changes;
+      removed += this.sql(
+        "DELETE FROM login_throttle WHERE blocked_until <= ? AND last_failure_at <= ?",
+      ).run(now.getTime(), now.getTime() - idleMs).changes;
+      return removed;
+    })();
+  }
+
+  updateThrottle(
+    keys: readonly string[],
+    decide: (rows: ReadonlyMap<string, ThrottleState>) => Map<string, ThrottleState | null>,
+  ): void {
+    const read = this.sql("SELECT * FROM login_throttle WHERE key = ?");
+    const put = this.sql(
+      "INSERT INTO login_throttle (key, failures, last_failure_at, blocked_until) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at, blocked_until = excluded.blocked_until",
+    );
+    const remove = this.sql("DELETE FROM login_throttle WHERE key = ?");
+    this.db
+      .transaction(() => {
+        const rows = new Map<string, ThrottleState>();
+        for (const key of keys) {
+          const row = read.get(key) as
+            { failures: number; last_failure_at: number; blocked_until: number } | undefined;
+          if (row)
+            rows.set(key, {
+              failures: row.failures,
+              lastFailureAt: row.last_failure_at,
+              blockedUntil: row.blocked_until,
+            });
+        }
+        for (const [key, state] of decide(rows)) {
+          if (state) put.run(key, state.failures, state.lastFailureAt, state.blockedUntil);
+          else remove.run(key);
+        }
+      })
+      .immediate();
   }
 
   upsertRoleCards(cards: RoleCard[]): { added: number; replaced: number } {
@@ -268,6 +340,22 @@ export class SqliteAnnotationStore implements AnnotationStore {
         insert.run(a.annotatorId, a.cardId, a.counselorA, a.counselorB, a.mode, at);
       return assignments.length;
     })();
+  }
+
+  deleteAssignment(id: number): boolean {
+    return (
+      this.sql(
+        "DELETE FROM assignments WHERE id = ? AND NOT EXISTS (SELECT 1 FROM arena_sessions WHERE assignment_id = ?)",
+      ).run(id, id).changes === 1
+    );
+  }
+
+  reassignAssignment(id: number, annotatorId: number): boolean {
+    return (
+      this.sql(
+        "UPDATE assignments SET annotator_id = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM arena_sessions WHERE assignment_id = ?) AND EXISTS (SELECT 1 FROM users WHERE id = ? AND role = 'annotator')",
+      ).run(annotatorId, id, id, annotatorId).changes === 1
+    );
   }
 
   getAssignment(id: number): Assignment | null {

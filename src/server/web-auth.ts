@@ -137,11 +137,19 @@ export function requireUser(role?: "admin"): MiddlewareHandler<AuthEnv> {
   };
 }
 
+/**
+ * The page's own path for links back to it (the language switch): `//evil.example/x` would be
+ * a link to another site, so leading slashes collapse to one.
+ */
+export function localPath(url: string): string {
+  return new URL(url).pathname.replace(/^\/+/, "/");
+}
+
 export function pageContext(c: Context<AuthEnv>): PageContext {
   return {
     lang: c.get("lang"),
     user: c.get("user"),
     csrf: c.get("csrf"),
-    path: new URL(c.req.url).pathname,
+    path: localPath(c.req.url),
   };
 }

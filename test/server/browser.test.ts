@@ -80,7 +80,7 @@ describe("annotation platform in a real browser", { skip }, () => {
       "examples/cards.zh.jsonl",
     );
     await page.click('form[action="/admin/cards"] button');
-    await page.waitForSelector("text=10 role cards read");
+    await page.waitForSelector("text=读取了 10 张信息卡");
 
     // The invited annotator accepts in another browser profile.
     const annotator = await browser.newContext({ ...laptop, locale: "zh-CN" });
@@ -96,7 +96,7 @@ describe("annotation platform in a real browser", { skip }, () => {
     await page.check('input[name="card"][value="zh-01"]');
     await page.check('input[name="card"][value="zh-02"]');
     await page.click('form[action="/admin/assignments"] button[type="submit"]');
-    await page.waitForSelector("text=2 assignments created for alice");
+    await page.waitForSelector("text=已为 alice 创建 2 个任务");
     await page.screenshot({ path: `${SHOTS}/02-admin-zh.png`, fullPage: true });
 
     const download = page.waitForEvent("download");

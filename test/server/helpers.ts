@@ -104,7 +104,10 @@ export class WebClient {
   readonly cookies = new Map<string, string>();
   csrf = "";
 
-  constructor(private readonly app: Hono<AuthEnv>) {}
+  constructor(
+    private readonly app: Hono<AuthEnv>,
+    private readonly base = "http://localhost",
+  ) {}
 
   private remember(res: Response): void {
     for (const line of res.headers.getSetCookie()) {
@@ -124,7 +127,7 @@ export class WebClient {
   async request(path: string, init: RequestInit = {}): Promise<Reply> {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("cookie", this.cookieHeader());
-    const res = await this.app.request(`http://localhost${path}`, { ...init, headers });
+    const res = await this.app.request(`${this.base}${path}`, { ...init, headers });
     this.remember(res);
     const text = await res.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(text);

@@ -84,7 +84,7 @@ describe("leaderboard and agreement", () => {
     form.append("file", new File([llm], "llm-battles.jsonl"));
     const upload = await web.request("/admin/battles", { method: "POST", body: form });
     assert.ok(
-      upload.text.includes("2 battles read: 2 added, 0 already present"),
+      upload.text.includes("读取了 2 条对战记录：新增 2，已存在 0。"),
       upload.text.slice(0, 300),
     );
     const bad = new FormData();
@@ -94,7 +94,7 @@ describe("leaderboard and agreement", () => {
     assert.equal(rejected.status, 400);
     assert.match(
       rejected.text,
-      /<p>oops\.jsonl:1: dialogue_id: /,
+      /<p>文件有问题： oops\.jsonl:1: dialogue_id: /,
       "the upload is named by its base name only, and reported as file:line: field",
     );
 

@@ -2,7 +2,6 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ScriptedChatModel } from "../fixtures/scripted-chat-model.js";
 import { createBaselineChatModel } from "../../src/llm/providers/baseline.js";
-import { LoginRateLimit } from "../../src/server/login-rate-limit.js";
 import {
   addAnnotator,
   ADMIN_PASSWORD,
@@ -89,7 +88,7 @@ describe("annotation platform security", () => {
   it("rate-limits failed logins per account, even for the right password, until the window passes", async () => {
     let clock = 0;
     const { app } = await makePlatform({
-      rateLimit: new LoginRateLimit({ maxFailures: 5, windowMs: 60_000, now: () => clock }),
+      loginThrottle: { now: () => clock },
     });
     const web = new WebClient(app);
     await web.get("/login");

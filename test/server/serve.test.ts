@@ -51,6 +51,30 @@ describe("psysim serve", () => {
     }
   });
 
+  it("preloads --cards before listening and answers only the --public-url host", async () => {
+    const db = join(tempDir(), "annotations.sqlite");
+    const server = await startServer({
+      db,
+      port: 0,
+      cache: false,
+      env: { PSYSIM_ADMIN_PASSWORD: "a-long-admin-password" },
+      cards: ["examples/cards.zh.jsonl"],
+      publicUrl: "http://annotate.test",
+    });
+    try {
+      assert.deepEqual(server.cards, { added: 10, replaced: 0 });
+      assert.equal(server.store.listRoleCards().length, 10);
+      assert.equal(server.publicUrl, "http://annotate.test");
+      assert.equal(
+        (await fetch(`${server.url}/login`)).status,
+        421,
+        "the listen address is not the public host",
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it("offers a one-time setup link when no admin password is given, and the link works once", async () => {
     const { store, app } = await makePlatform();
     store.db.prepare("DELETE FROM users").run();

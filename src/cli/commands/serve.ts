@@ -9,6 +9,8 @@ interface ServeFlags extends ModelFlags {
   host?: string;
   seed?: number;
   secureCookies?: boolean;
+  publicUrl?: string;
+  cards?: string[];
 }
 
 /** `psysim serve`: the human annotation platform (paper §5.3, Figure 15). */
@@ -28,7 +30,15 @@ export function register(program: Command): void {
       parseInteger("--port"),
     )
     .option("--host <address>", "address to listen on (default 127.0.0.1)")
-    .option("--secure-cookies", "mark cookies Secure; use when the platform is served over HTTPS");
+    .option("--secure-cookies", "mark cookies Secure; use when the platform is served over HTTPS")
+    .option(
+      "--public-url <url>",
+      "the address people open (e.g. https://annotate.example.org): other Host headers are refused and invite links use it; https implies --secure-cookies",
+    )
+    .option(
+      "--cards <file...>",
+      "role-card files (JSONL / JSON / YAML) to load before serving; cards with the same id are replaced",
+    );
   modelOptions(
     seedOption(
       command,
@@ -44,7 +54,8 @@ counselors (not LLMs) are offered so the platform works offline.
 
 Examples:
   PSYSIM_ADMIN_PASSWORD=change-me-please psysim serve
-  psysim serve --config psysim.yaml --db runs/annotations.sqlite --port 8080`,
+  psysim serve --config psysim.yaml --db runs/annotations.sqlite --port 8080
+  psysim serve --cards examples/cards.zh.jsonl --public-url https://annotate.example.org`,
     )
     .action(
       runAction(async (flags: ServeFlags) => {
@@ -59,10 +70,18 @@ Examples:
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           cache: flags.cache,
           preflight: flags.preflight,
-          secureCookies: flags.secureCookies ?? false,
+          ...(flags.secureCookies ? { secureCookies: true } : {}),
+          ...(flags.publicUrl !== undefined ? { publicUrl: flags.publicUrl } : {}),
+          ...(flags.cards ? { cards: flags.cards } : {}),
         });
         const out = process.stdout;
-        out.write(`psysim serve: listening on ${server.url}\n`);
+        out.write(
+          `psysim serve: listening on ${server.url}${server.publicUrl ? `, public at ${server.publicUrl}` : ""}\n`,
+        );
+        if (flags.cards)
+          out.write(
+            `role cards: ${server.cards.added} added, ${server.cards.replaced} replaced from ${flags.cards.join(", ")}\n`,
+          );
         out.write(
           `counselors: ${server.counselors.join(", ")}${server.isBaseline ? " (includes the rule-based baseline, not an LLM)" : ""}\n`,
         );
@@ -70,7 +89,7 @@ Examples:
           out.write(`admin account "${server.admin.name}" created from PSYSIM_ADMIN_PASSWORD\n`);
         if (server.admin.kind === "setup-token")
           out.write(
-            `no admin yet: open ${server.url}/setup?token=${server.admin.token} to create one (the link works once)\n`,
+            `no admin yet: open ${server.publicUrl ?? server.url}/setup?token=${server.admin.token} to create one (the link works once)\n`,
           );
         await new Promise<void>((resolve) => {
           const stop = () => {

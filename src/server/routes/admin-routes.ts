@@ -12,9 +12,11 @@ import { sessionRecord } from "../session-export.js";
 import type { SessionEngine } from "../session-engine.js";
 import { randomToken, tokenHash } from "../tokens.js";
 import { adminPage, type AdminView } from "../views/admin-page.js";
-import { t } from "../views/i18n.js";
+import { t, type MessageKey } from "../views/i18n.js";
 import { pageContext, requireUser, type AuthEnv } from "../web-auth.js";
-import { validName } from "./auth-routes.js";
+import type { ArenaSessions } from "../arena-sessions.js";
+import { currentGuidelines, setGuidelines } from "../guidelines.js";
+import { nameSkeleton, normaliseName, validName } from "../user-names.js";
 
 export interface AdminRouteOptions {
   store: AnnotationStore;
@@ -24,6 +26,9 @@ export interface AdminRouteOptions {
   /** Seeds the random counselor pairs the admin may ask for. */
   seed: number;
   isBaseline: boolean;
+  /** `--public-url`'s origin: invite links are built from it rather than from the request. */
+  publicOrigin?: string;
+  sessions: ArenaSessions;
 }
 
 const UPLOAD_EXTENSIONS = new Set([".jsonl", ".json", ".yaml", ".yml"]);
@@ -87,9 +92,14 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
   const view = (notice?: AdminView["notice"]): AdminView => {
     let imported = 0;
     for (const _ of store.iterateBattles({ source: "import" })) imported++;
+    const now = options.now().toISOString();
     return {
       progress: store.annotatorProgress(),
       annotators: store.listUsers().filter((u) => u.role === "annotator"),
+      pendingInvites: store.listPendingInvites(now),
+      errors: store.listGenerationErrors(20),
+      guidelines: store.getSetting("guidelines")?.value ?? "",
+      guidelineVersion: currentGuidelines(store, "zh").version,
       cards: store.listRoleCards(),
       counselors: engine.counselorNames(),
       assignments: store.listAssignments(),
@@ -101,17 +111,24 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
   const render = (c: Context<AuthEnv>, notice?: AdminView["notice"], status: 200 | 400 = 200) =>
     c.html(adminPage(pageContext(c), view(notice)), status);
   const problem = (c: Context<AuthEnv>, text: string) => render(c, { text, isProblem: true }, 400);
+  const say = (
+    c: Context<AuthEnv>,
+    key: MessageKey,
+    values: Record<string, string | number> = {},
+  ) => t(c.get("lang"), key, values);
 
   app.get("/", (c) => render(c));
 
   app.post("/invites", async (c) => {
-    const name = (await formField(c, "name")).trim();
-    if (!validName(name))
-      return problem(
-        c,
-        `"${name}": a user name uses letters, digits, '_', '.' and '-' (at most 64)`,
-      );
-    if (store.findLogin(name)) return problem(c, `"${name}" already has an account`);
+    const name = normaliseName(await formField(c, "name"));
+    if (!validName(name)) return problem(c, say(c, "badName"));
+    // Look-alikes (ａｄｍｉｎ, Cyrillic аdmin) would pass for someone else in every judge id.
+    const skeleton = nameSkeleton(name);
+    const taken = [
+      ...store.listUsers().map((u) => u.name),
+      ...store.listPendingInvites(options.now().toISOString()).map((i) => i.name),
+    ].find((other) => nameSkeleton(other) === skeleton);
+    if (taken) return problem(c, say(c, "nameTaken", { name, other: taken }));
     const token = randomToken();
     store.createInvite({
       tokenHash: tokenHash(token),
@@ -120,9 +137,62 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
       createdBy: c.get("user")!.id,
       expiresAt: new Date(options.now().getTime() + options.inviteTtlMs).toISOString(),
     });
+    const origin = options.publicOrigin ?? new URL(c.req.url).origin;
     return render(c, {
-      text: t(c.get("lang"), "inviteCreated", { name }),
-      link: `${new URL(c.req.url).origin}/invite/${token}`,
+      text: say(c, "inviteCreated", { name }),
+      link: `${origin}/invite/${token}`,
+    });
+  });
+
+  app.post("/guidelines", async (c) => {
+    setGuidelines(store, (await formField(c, "text")).slice(0, 20_000));
+    return render(c, { text: say(c, "guidelinesSaved") });
+  });
+
+  const targetUser = (c: Context<AuthEnv>) => {
+    const user = store.getUser(Number(c.req.param("id")));
+    if (!user || user.role !== "annotator")
+      throw new HTTPException(404, { message: "no such annotator" });
+    return user;
+  };
+  app.post("/users/:id/disable", (c) => {
+    const user = targetUser(c);
+    store.setUserDisabled(user.id, true, options.now().toISOString());
+    return render(c, { text: say(c, "userDisabled", { name: user.name }) });
+  });
+  app.post("/users/:id/enable", (c) => {
+    const user = targetUser(c);
+    store.setUserDisabled(user.id, false, options.now().toISOString());
+    return render(c, { text: say(c, "userEnabled", { name: user.name }) });
+  });
+  app.post("/users/:id/sign-out", (c) => {
+    const user = targetUser(c);
+    const ended = store.deleteUserWebSessions(user.id);
+    return render(c, { text: say(c, "userSignedOut", { name: user.name, n: ended }) });
+  });
+
+  app.post("/assignments/:id/delete", (c) => {
+    const id = Number(c.req.param("id"));
+    if (!store.getAssignment(id)) throw new HTTPException(404, { message: "no such assignment" });
+    if (!store.deleteAssignment(id)) return problem(c, say(c, "assignmentStarted", { id }));
+    return render(c, { text: say(c, "assignmentDeleted", { id }) });
+  });
+  app.post("/assignments/:id/reassign", async (c) => {
+    const id = Number(c.req.param("id"));
+    if (!store.getAssignment(id)) throw new HTTPException(404, { message: "no such assignment" });
+    const annotator = store.getUser(Number(await formField(c, "annotator")));
+    if (!annotator || annotator.role !== "annotator") return problem(c, say(c, "chooseAnnotator"));
+    if (!store.reassignAssignment(id, annotator.id))
+      return problem(c, say(c, "assignmentStarted", { id }));
+    return render(c, { text: say(c, "assignmentReassigned", { id, name: annotator.name }) });
+  });
+
+  app.get("/errors/:id", (c) => {
+    const error = store.generationError(c.req.param("id"));
+    if (!error) throw new HTTPException(404, { message: "no such error id" });
+    return render(c, {
+      text: `${error.id} · ${error.createdAt} · ${error.sessionId}: ${error.message}`,
+      isProblem: true,
     });
   });
 
@@ -131,10 +201,11 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
       const cards = await readUpload(c, readRoleCards);
       const { added, replaced } = store.upsertRoleCards(cards);
       return render(c, {
-        text: `${cards.length} role cards read: ${added} added, ${replaced} replaced`,
+        text: say(c, "cardsRead", { n: cards.length, added, replaced }),
       });
     } catch (error) {
-      if (error instanceof PsysimError) return problem(c, error.message);
+      if (error instanceof PsysimError)
+        return problem(c, `${say(c, "fileProblem")} ${error.message}`);
       throw error;
     }
   });
@@ -144,10 +215,11 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
       const battles = await readUpload(c, readBattles);
       const { added, skipped } = store.importBattles(battles);
       return render(c, {
-        text: `${battles.length} battles read: ${added} added, ${skipped} already present`,
+        text: say(c, "battlesRead", { n: battles.length, added, skipped }),
       });
     } catch (error) {
-      if (error instanceof PsysimError) return problem(c, error.message);
+      if (error instanceof PsysimError)
+        return problem(c, `${say(c, "fileProblem")} ${error.message}`);
       throw error;
     }
   });
@@ -161,16 +233,16 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
           ? (body[key] as string)
           : "";
     const annotator = store.getUser(Number(one("annotator")));
-    if (!annotator || annotator.role !== "annotator") return problem(c, "choose an annotator");
+    if (!annotator || annotator.role !== "annotator") return problem(c, say(c, "chooseAnnotator"));
     const mode = one("mode") as AssignmentMode;
-    if (mode !== "arena" && mode !== "client") return problem(c, "mode must be arena or client");
+    if (mode !== "arena" && mode !== "client") return problem(c, say(c, "chooseMode"));
     const names = engine.counselorNames();
     const chosen =
       body["card"] === undefined ? [] : ([] as unknown[]).concat(body["card"]).map(String);
     const cardIds = one("all_cards") ? store.listRoleCards().map((card) => card.id) : chosen;
-    if (cardIds.length === 0) return problem(c, "choose at least one role card");
+    if (cardIds.length === 0) return problem(c, say(c, "chooseCards"));
     const missing = cardIds.find((id) => !store.getRoleCard(id));
-    if (missing) return problem(c, `no role card ${missing}; import it first`);
+    if (missing) return problem(c, say(c, "noSuchCard", { id: missing }));
     const random = new SeededRandom(
       deriveSeed(options.seed, `pairs/${annotator.id}/${store.listAssignments().length}`),
     );
@@ -180,12 +252,12 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
         ? random.shuffle(names).slice(0, 2)
         : [one("counselor_a"), one("counselor_b")];
       if (!a || !b || !names.includes(a) || !names.includes(b))
-        return problem(c, `counselors must be two of: ${names.join(", ")}`);
-      if (a === b) return problem(c, "choose two different counselors");
+        return problem(c, say(c, "chooseCounselors", { list: names.join(", ") }));
+      if (a === b) return problem(c, say(c, "twoDifferentCounselors"));
       assignments.push({ annotatorId: annotator.id, cardId, counselorA: a, counselorB: b, mode });
     }
     const created = store.createAssignments(assignments);
-    return render(c, { text: `${created} assignments created for ${annotator.name}` });
+    return render(c, { text: say(c, "assignmentsCreated", { n: created, name: annotator.name }) });
   });
 
   // Exports are fixed names streamed from the database; no request part ever becomes a path.

@@ -4,10 +4,12 @@ import type { AnnotationStore } from "../annotation-store.js";
 import type { LoginRateLimit } from "../login-rate-limit.js";
 import {
   hashPassword,
-  MIN_PASSWORD_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  passwordProblem,
   verifyPassword,
   type ScryptParams,
 } from "../password.js";
+import { normaliseName, validName } from "../user-names.js";
 import { tokenHash } from "../tokens.js";
 import { loginPage, messagePage, passwordPage } from "../views/auth-pages.js";
 import { t } from "../views/i18n.js";
@@ -37,10 +39,11 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
 
   app.post("/login", async (c) => {
     const page = pageContext(c);
-    const name = (await formField(c, "name")).trim();
+    const name = normaliseName(await formField(c, "name")).slice(0, 64);
     const password = await formField(c, "password");
-    const keys = [`name:${name.toLowerCase()}`, `address:${clientAddress(c)}`];
-    const wait = options.rateLimit.retryAfterMs(keys);
+    const address = clientAddress(c);
+    // Counted before the password is checked, atomically: concurrent guesses cannot slip through.
+    const wait = options.rateLimit.attempt(name, address);
     if (wait > 0) {
       c.header("Retry-After", String(Math.ceil(wait / 1000)));
       return c.html(
@@ -51,14 +54,17 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
         429,
       );
     }
-    const login = store.findLogin(name);
+    const login = password.length <= MAX_PASSWORD_LENGTH ? store.findLogin(name) : null;
     decoyHash ??= hashPassword("decoy password never used", options.scrypt);
-    const ok = await verifyPassword(password, login?.passwordHash ?? (await decoyHash));
-    if (!login || !ok) {
-      options.rateLimit.recordFailure(keys);
+    const ok =
+      password.length <= MAX_PASSWORD_LENGTH &&
+      (await verifyPassword(password, login?.passwordHash ?? (await decoyHash)));
+    if (!login || !ok)
       return c.html(loginPage(page, { name, error: t(page.lang, "badLogin") }), 401);
-    }
-    options.rateLimit.recordSuccess(keys[0]!);
+    options.rateLimit.succeeded(name, address);
+    if (login.user.disabledAt)
+      return c.html(loginPage(page, { name, error: t(page.lang, "accountDisabled") }), 403);
+    store.purgeExpired(options.now(), 24 * 3_600_000);
     signIn(c, options, login.user);
     return c.redirect(login.user.role === "admin" ? "/admin" : "/", 303);
   });
@@ -87,7 +93,7 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
     const page = pageContext(c);
     const [token, name, password] = [
       await formField(c, "token"),
-      (await formField(c, "name")).trim(),
+      normaliseName(await formField(c, "name")),
       await formField(c, "password"),
     ];
     const form = {
@@ -98,8 +104,14 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
       name,
       nameEditable: true,
     };
-    if (password.length < MIN_PASSWORD_LENGTH || !validName(name))
-      return c.html(passwordPage(page, { ...form, error: t(page.lang, "passwordTooShort") }), 400);
+    if (!validName(name))
+      return c.html(passwordPage(page, { ...form, error: t(page.lang, "badName") }), 400);
+    const problem = passwordProblem(password, name);
+    if (problem)
+      return c.html(
+        passwordPage(page, { ...form, error: t(page.lang, `password_${problem}`) }),
+        400,
+      );
     const user = store.consumeSetupToken(
       tokenHash(token),
       name,
@@ -145,7 +157,8 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
         messagePage(page, t(page.lang, "inviteTitle"), t(page.lang, "inviteInvalid")),
         404,
       );
-    if (password.length < MIN_PASSWORD_LENGTH) {
+    const problem = passwordProblem(password, invite.name);
+    if (problem) {
       const form = {
         title: t(page.lang, "inviteTitle"),
         help: t(page.lang, "inviteHelp"),
@@ -154,7 +167,10 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
         name: invite.name,
         nameEditable: false,
       };
-      return c.html(passwordPage(page, { ...form, error: t(page.lang, "passwordTooShort") }), 400);
+      return c.html(
+        passwordPage(page, { ...form, error: t(page.lang, `password_${problem}`) }),
+        400,
+      );
     }
     const user = store.acceptInvite(
       tokenHash(token),
@@ -171,9 +187,4 @@ export function authRoutes(options: AuthRouteOptions): Hono<AuthEnv> {
   });
 
   return app;
-}
-
-/** Names appear in judge ids (`human:<name>`): letters, digits, `_`, `.`, `-`. */
-export function validName(name: string): boolean {
-  return /^[\p{L}\p{N}_.-]{1,64}$/u.test(name);
 }
