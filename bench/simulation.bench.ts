@@ -86,7 +86,13 @@ async function run(url: string, sessions: number, concurrency: number, tag: stri
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   cache.close();
-  return { summary, calls, seconds, cpuMsPerCall: (used.user + used.system) / 1000 / calls };
+  return {
+    summary,
+    calls,
+    seconds,
+    cpuMsPerCall: (used.user + used.system) / 1000 / calls,
+    systemMsPerCall: used.system / 1000 / calls,
+  };
 }
 
 const SESSION_TURNS = 4; // 4 counselor + 3 client calls per session
@@ -104,7 +110,7 @@ for (const s of settings.filter((s) => wants(s.name))) {
   const ideal = s.concurrency / (s.latencyMs / 1000);
   const achieved = result.calls / result.seconds;
   console.log(
-    `${s.name}: concurrency ${s.concurrency}, L = ${s.latencyMs} ms: ${result.summary.completed} sessions, ${result.calls} calls in ${result.seconds.toFixed(1)} s; achieved ${achieved.toFixed(1)} calls/s vs ideal ${ideal.toFixed(1)} → ${(achieved / ideal).toFixed(3)}; psysim CPU ${result.cpuMsPerCall.toFixed(2)} ms a call`,
+    `${s.name}: concurrency ${s.concurrency}, L = ${s.latencyMs} ms: ${result.summary.completed} sessions, ${result.calls} calls in ${result.seconds.toFixed(1)} s; achieved ${achieved.toFixed(1)} calls/s vs ideal ${ideal.toFixed(1)} → ${(achieved / ideal).toFixed(3)}; psysim CPU ${result.cpuMsPerCall.toFixed(2)} ms a call (${result.systemMsPerCall.toFixed(2)} of it in the kernel)`,
   );
 }
 
