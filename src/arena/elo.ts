@@ -1,3 +1,4 @@
+import { PsysimError } from "../core/errors.js";
 import { battleScore, type BattleOutcome } from "./battle-score.js";
 
 export interface EloOptions {
@@ -16,10 +17,32 @@ export function eloExpected(ra: number, rb: number, options: EloOptions = {}): n
   return 1 / (1 + base ** ((rb - ra) / scale));
 }
 
+/** `time`: battles sorted by their `ts` (as FastChat does); `file`: the order they were read in. */
+export type EloOrder = "time" | "file";
+
 /**
- * Online Elo over battles in the order given (ratings.md). Order matters — this is why
- * the Bradley–Terry fit is the leaderboard's main estimate and Elo is reported beside it.
- * Unparsed verdicts are skipped.
+ * Battles in time order (`ts`), ties kept in file order. Concurrent arena sessions append
+ * out of order, and online Elo depends on order, so the same battles must give the same Elo
+ * whichever order they were written in.
+ */
+export function inTimeOrder<T extends { ts: string; id?: string }>(battles: readonly T[]): T[] {
+  const keyed = battles.map((battle, index) => {
+    const time = Date.parse(battle.ts);
+    if (Number.isNaN(time))
+      throw new PsysimError(
+        "INPUT_INVALID",
+        `battle ${battle.id ?? index + 1}: ts: "${battle.ts}" is not a date-time; fix it or rate with --order file`,
+      );
+    return { battle, time, index };
+  });
+  keyed.sort((x, y) => x.time - y.time || x.index - y.index);
+  return keyed.map((k) => k.battle);
+}
+
+/**
+ * Online Elo over battles in the order given (ratings.md); `inTimeOrder` sorts them first.
+ * Order matters — this is why the Bradley–Terry fit is the leaderboard's main estimate and
+ * Elo is reported beside it. Unparsed verdicts are skipped.
  */
 export function computeElo(
   battles: Iterable<BattleOutcome>,

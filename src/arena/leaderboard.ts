@@ -3,7 +3,7 @@ import type { Battle } from "../core/battle.js";
 import { battleMatrix, type BattleMatrix } from "./battle-matrix.js";
 import { bootstrapBradleyTerry, type RatedModel } from "./bootstrap.js";
 import type { RatingCentre } from "./bradley-terry.js";
-import { computeElo, ELO_DEFAULTS } from "./elo.js";
+import { computeElo, ELO_DEFAULTS, inTimeOrder, type EloOrder } from "./elo.js";
 import { judgeBias, type JudgeBias } from "./judge-bias.js";
 import { upvoteTable, type UpvoteRow } from "./upvotes.js";
 
@@ -12,10 +12,12 @@ export interface LeaderboardOptions {
   seed: number;
   centre?: RatingCentre;
   pseudoTies?: number;
+  /** Order of the online Elo updates: `time` (by `ts`, the default) or `file`. */
+  eloOrder?: EloOrder;
 }
 
 export interface LeaderboardRow extends RatedModel {
-  /** Online Elo over the battles in file order (K=4), reported beside the Bradley–Terry rating. */
+  /** Online Elo (K=4) over the battles in `elo.order`, reported beside the Bradley–Terry rating. */
   elo: number;
 }
 
@@ -37,7 +39,11 @@ export interface Leaderboard {
     roundsWithPseudoTies: number;
     roundsNotConverged: number;
   };
-  elo: typeof ELO_DEFAULTS;
+  elo: typeof ELO_DEFAULTS & {
+    order: EloOrder;
+    /** Adjacent battles in the input whose `ts` goes backwards (0 when already in time order). */
+    timeInversions: number;
+  };
   matrix: BattleMatrix;
   upvotes: UpvoteRow[];
   judgeBias: JudgeBias;
@@ -61,7 +67,8 @@ export function buildLeaderboard(
     ...(options.centre ? { centre: options.centre } : {}),
     ...(options.pseudoTies !== undefined ? { pseudoTies: options.pseudoTies } : {}),
   });
-  const elo = computeElo(battles);
+  const order = options.eloOrder ?? "time";
+  const elo = computeElo(order === "time" ? inTimeOrder(battles) : battles);
   return {
     battles: battles.length,
     unparsed: result.unparsed,
@@ -78,7 +85,7 @@ export function buildLeaderboard(
       roundsWithPseudoTies: result.roundsWithPseudoTies,
       roundsNotConverged: result.roundsNotConverged,
     },
-    elo: ELO_DEFAULTS,
+    elo: { ...ELO_DEFAULTS, order, timeInversions: timeInversions(battles) },
     matrix: battleMatrix(
       battles,
       result.models.map((m) => m.model).concat(unratedModels(battles, result.models)),
@@ -95,24 +102,58 @@ function unratedModels(battles: readonly Battle[], rated: readonly RatedModel[])
     .sort();
 }
 
+function timeInversions(battles: readonly Battle[]): number {
+  let n = 0;
+  for (let k = 1; k < battles.length; k++)
+    if (Date.parse(battles[k]!.ts) < Date.parse(battles[k - 1]!.ts)) n++;
+  return n;
+}
+
 /** `llm`, `human` or `baseline`: the part of a Battle's `judge` before the first colon. */
 export function judgeKind(judge: string): string {
   return judge.split(":")[0]!;
 }
 
-/** `--by judge`: one leaderboard per kind of judge, so LLM and human verdicts are never pooled silently. */
+/**
+ * The evaluation method a battle's verdict came from, as Figure 6 facets them: every human
+ * annotator is `human`, the rule-based judge is `baseline`, and each LLM judge is its model
+ * (`llm:openai:gpt-4o`, the supervisor prompt number dropped). A model judged with both
+ * prompts in the same data keeps them apart (`llm:openai:gpt-4o:1`, `…:2`).
+ */
+export function judgeGroups(judges: Iterable<string>): Map<string, string> {
+  const model = (judge: string) => judge.replace(/:\d+$/, "");
+  const distinct = new Set(judges);
+  const prompts = new Map<string, Set<string>>();
+  for (const judge of distinct)
+    if (judgeKind(judge) === "llm")
+      prompts.set(model(judge), (prompts.get(model(judge)) ?? new Set()).add(judge));
+  const groups = new Map<string, string>();
+  for (const judge of distinct)
+    groups.set(
+      judge,
+      judgeKind(judge) !== "llm"
+        ? judgeKind(judge)
+        : prompts.get(model(judge))!.size > 1
+          ? judge
+          : model(judge),
+    );
+  return groups;
+}
+
+/** `--by judge`: one leaderboard per judge (`judgeGroups`), so verdicts of different judges are never pooled silently. */
 export function leaderboardsByJudge(
   battles: readonly Battle[],
   options: LeaderboardOptions,
 ): Record<string, Leaderboard> {
+  const groupOf = judgeGroups(battles.map((b) => b.judge));
   const groups = new Map<string, Battle[]>();
   for (const b of battles) {
-    const kind = judgeKind(b.judge);
-    groups.set(kind, [...(groups.get(kind) ?? []), b]);
+    const group = groupOf.get(b.judge)!;
+    groups.set(group, [...(groups.get(group) ?? []), b]);
   }
   return Object.fromEntries(
     [...groups.entries()]
       .sort(([x], [y]) => (x < y ? -1 : 1))
-      .map(([kind, group]) => [kind, buildLeaderboard(group, options)]),
+      .map(([name, group]) => [name, buildLeaderboard(group, options)]),
   );
 }

@@ -5,6 +5,7 @@ import { fileRef, type InputFileRef } from "../evaluation/evaluation-result.js";
 import { BT_BASE_RATING, DEFAULT_PSEUDO_TIES, type RatingCentre } from "./bradley-terry.js";
 import { buildLeaderboard, leaderboardsByJudge, type Leaderboard } from "./leaderboard.js";
 import { readBattleFile } from "./read-battle-files.js";
+import type { EloOrder } from "./elo.js";
 
 export interface RatingsOptions {
   files: readonly string[];
@@ -14,6 +15,8 @@ export interface RatingsOptions {
   anchor?: string;
   byJudge?: boolean;
   pseudoTies?: number;
+  /** Order of the Elo updates: `time` (by `ts`, default) or `file`. */
+  eloOrder?: EloOrder;
 }
 
 export interface RatingsResult {
@@ -27,13 +30,14 @@ export interface RatingsResult {
     centre: RatingCentre;
     pseudo_ties: number;
     by: "judge" | null;
+    elo_order: EloOrder;
   };
   /**
    * Battles read but not rated (`battleExclusion`, the rule export and the platform share):
    * identical candidates, undone (retracted) and skipped votes.
    */
   left_out: Record<BattleExclusion, number>;
-  /** One leaderboard for all battles, or one per judge kind (`llm`, `human`, `baseline`) with `--by judge`. */
+  /** One leaderboard for all battles, or one per judge (`human`, `baseline`, each LLM judge model) with `--by judge`. */
   leaderboards: Record<string, Leaderboard>;
 }
 
@@ -85,6 +89,7 @@ export async function ratingsReport(options: RatingsOptions): Promise<RatingsRes
     seed: options.seed,
     centre,
     ...(options.pseudoTies !== undefined ? { pseudoTies: options.pseudoTies } : {}),
+    eloOrder: options.eloOrder ?? "time",
   };
   const leaderboards = options.byJudge
     ? leaderboardsByJudge(battles, settings)
@@ -100,6 +105,7 @@ export async function ratingsReport(options: RatingsOptions): Promise<RatingsRes
       centre,
       pseudo_ties: options.pseudoTies ?? DEFAULT_PSEUDO_TIES,
       by: options.byJudge ? "judge" : null,
+      elo_order: settings.eloOrder,
     },
     left_out: leftOut,
     leaderboards,

@@ -189,6 +189,10 @@ describe("psysim ratings and arena on the command line", () => {
       await runCli(["ratings", good, "--bootstrap", "-3"]),
       /--bootstrap expects a whole number from 0 up/,
     );
+    assertOneLineFailure(
+      await runCli(["ratings", good, "--order", "random"]),
+      /--order accepts time or file, got "random"/,
+    );
   });
 
   it("refuses bad arena settings before any model is called", async () => {

@@ -11,6 +11,7 @@ interface RatingsFlags {
   json?: string;
   plots?: string;
   by?: string;
+  order: string;
   pseudoTies: string;
   lang?: Language;
 }
@@ -50,7 +51,15 @@ export function register(program: Command): void {
       "virtual tied battles per pair, used only when the data leave no finite fit (a model never lost)",
       "1",
     )
-    .option("--by <field>", "split the leaderboard: judge (llm, human, baseline)")
+    .option(
+      "--by <field>",
+      "split the leaderboard: judge (one per LLM judge model, human, baseline; Figure 6's facets)",
+    )
+    .option(
+      "--order <order>",
+      "Elo update order: time (by each battle's ts, as FastChat) or file (the order read)",
+      "time",
+    )
     .option("--json <file>", "write the full result (input hashes, settings, every table) as JSON")
     .option(
       "--plots <dir>",
@@ -64,6 +73,11 @@ export function register(program: Command): void {
       runAction(async (files: string[], flags: RatingsFlags) => {
         if (flags.by !== undefined && flags.by !== "judge")
           throw new PsysimError("INPUT_INVALID", `--by accepts only "judge", got "${flags.by}"`);
+        if (flags.order !== "time" && flags.order !== "file")
+          throw new PsysimError(
+            "INPUT_INVALID",
+            `--order accepts time or file, got "${flags.order}"`,
+          );
         const { ratingsReport, formatLeaderboard } = await import("../../arena/index.js");
         const { writeJsonResult, writeRatingsCharts } = await import("../../report/index.js");
         const result = await ratingsReport({
@@ -71,6 +85,7 @@ export function register(program: Command): void {
           rounds: parseNonNegative("--bootstrap", true)(flags.bootstrap),
           seed: parseInteger("--seed")(flags.seed),
           byJudge: flags.by === "judge",
+          eloOrder: flags.order,
           pseudoTies: parseNonNegative("--pseudo-ties", false)(flags.pseudoTies),
           ...(flags.anchor ? { anchor: flags.anchor } : {}),
         });
