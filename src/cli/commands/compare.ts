@@ -5,10 +5,12 @@ import type { Language } from "../../core/language.js";
 import { languageOption } from "../chart-language.js";
 import type { ModelFlags } from "../common-options.js";
 import { runAction } from "../run-action.js";
-import { judgeRunOptions, progressBar, usageLine } from "./eval.js";
+import { judgeRunOptions, parseTTest, progressBar, usageLine } from "./eval.js";
+import type { TTestKind } from "../../evaluation/statistics/t-test.js";
 import { templateOptions, type PromptFlags } from "../prompt-flags.js";
 
 interface CompareFlags extends PromptFlags, ModelFlags {
+  test: TTestKind;
   wai?: string;
   waiMode: string;
   topics?: string;
@@ -29,7 +31,7 @@ export function register(program: Command): void {
       program
         .command("compare")
         .description(
-          "Two dialogue datasets side by side: Table 1, and mean, sd, n, Welch p and Cohen's d for every metric computed (session shape; WAI with --wai; topic entropy with --topics).",
+          "Two dialogue datasets side by side: Table 1 per language, and mean, sd, n, a two-tailed t-test's p (Welch by default) and Cohen's d for every metric computed (session shape; WAI with --wai; topic entropy with --topics).",
         )
         .argument("<a>", "first dialogue JSONL (e.g. real sessions)")
         .argument("<b>", "second dialogue JSONL (e.g. simulated sessions)")
@@ -39,7 +41,13 @@ export function register(program: Command): void {
           "--topics <judge>",
           "also label both datasets' topics with this judge model (Figure 3; entropy compared over rounds)",
         )
-        .option("--topic-list <file>", "topic list replacing the 56 SMILE topics"),
+        .option("--topic-list <file>", "topic list replacing the 56 SMILE topics")
+        .option(
+          "--test <test>",
+          "welch (independent datasets) | student (pooled variance) | paired (sessions matched by role card)",
+          parseTTest,
+          "welch",
+        ),
     ),
     "en",
   )
@@ -87,6 +95,7 @@ export function register(program: Command): void {
           const progress = await progressBar("judge tasks (per dataset)");
           const result = await evaluation
             .compareDatasets([a, b], names, {
+              test: flags.test,
               ...(waiJudge && {
                 wai: {
                   ...common,

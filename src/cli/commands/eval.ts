@@ -1,11 +1,12 @@
 import { join } from "node:path";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { PsysimError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
 import { languageOption } from "../chart-language.js";
 import { jsonOption, modelOptions, seedOption, type ModelFlags } from "../common-options.js";
 import { parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
+import { T_TESTS, type TTestKind } from "../../evaluation/statistics/t-test.js";
 
 interface CommonFlags {
   dialogues: string;
@@ -16,6 +17,7 @@ interface CommonFlags {
 
 interface FidelityFlags extends CommonFlags {
   cards: string;
+  test: TTestKind;
   embeddings: string;
   seed: number;
   batchSize: number;
@@ -91,6 +93,13 @@ export async function usageLine(
   return text ? `usage: ${text}\n` : "";
 }
 
+/** `--test`: one of the t-tests psysim offers, checked before anything is read. */
+export function parseTTest(value: string): TTestKind {
+  if ((T_TESTS as readonly string[]).includes(value)) return value as TTestKind;
+  // Commander reports InvalidArgumentError as one line and exits 1, like runAction does.
+  throw new InvalidArgumentError(`--test expects ${T_TESTS.join(", ")}, got "${value}"`);
+}
+
 /** `psysim eval fidelity|topics|wai`: the paper's §4 metrics. */
 export function register(program: Command): void {
   const evaluate = program
@@ -111,6 +120,12 @@ export function register(program: Command): void {
       "lexical-baseline",
     );
   seedOption(fidelity, "seed of the random-mapping derangement", 1)
+    .option(
+      "--test <test>",
+      "t-test, true vs random mapping: paired (the same sessions measured twice) | welch | student",
+      parseTTest,
+      "paired",
+    )
     .option("--batch-size <n>", "texts per embedding request", parsePositiveInt("--batch-size"), 32)
     .option(
       "--stop-words <file>",
@@ -154,6 +169,7 @@ export function register(program: Command): void {
           dialogues: flags.dialogues,
           cards: flags.cards,
           seed: flags.seed,
+          test: flags.test,
           batchSize: flags.batchSize,
           ...(embedding && { embedding }),
           ...(flags.stopWords && { stopWords: flags.stopWords }),

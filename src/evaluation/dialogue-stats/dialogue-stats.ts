@@ -56,11 +56,15 @@ export interface SessionStats {
   ended_by: string;
 }
 
-/** Table 1 for one dataset, plus the spread of turns and how sessions ended. */
+/**
+ * Table 1 for one dataset, plus the spread of turns and how sessions ended. Lengths are
+ * characters for Chinese and words for English and are never averaged together: a dataset
+ * with both languages has no average lengths here (`null`); see `statsByLanguage`.
+ */
 export interface DatasetStats {
   sessions: number;
   languages: Partial<Record<Language, number>>;
-  /** "characters" (all zh), "words" (all en) or "characters (zh) / words (en)" for a mixed file. */
+  /** "characters" (all zh), "words" (all en) or "none: mixed languages, see by language". */
   length_unit: string;
   avg_turns: number | null;
   turns: Pick<Summary, "min" | "max" | "median">;
@@ -113,21 +117,31 @@ export function datasetStats(sessions: readonly SessionStats[]): DatasetStats {
   const langs = Object.keys(languages) as Language[];
   const turns = sessions.map((s) => s.turns);
   const spread = summarize(turns);
+  const mixed = langs.length > 1;
   return {
     sessions: sessions.length,
     languages,
-    length_unit:
-      langs.length === 1
-        ? LENGTH_UNITS[langs[0]!]
-        : langs.length === 0
-          ? "characters"
-          : "characters (zh) / words (en)",
+    length_unit: langs.length === 1 ? LENGTH_UNITS[langs[0]!] : mixed ? MIXED_UNIT : "characters",
     avg_turns: mean(turns),
     turns: { min: spread.min, max: spread.max, median: median(turns) },
     client_utterances: client,
     counselor_utterances: counselor,
-    avg_client_length: client === 0 ? null : clientLength / client,
-    avg_counselor_length: counselor === 0 ? null : counselorLength / counselor,
+    avg_client_length: client === 0 || mixed ? null : clientLength / client,
+    avg_counselor_length: counselor === 0 || mixed ? null : counselorLength / counselor,
     endings,
   };
+}
+
+export const MIXED_UNIT = "none: mixed languages, see by language";
+
+/** Table 1 per language (zh in characters, en in words), for the languages present. */
+export function statsByLanguage(
+  sessions: readonly SessionStats[],
+): Partial<Record<Language, DatasetStats>> {
+  const out: Partial<Record<Language, DatasetStats>> = {};
+  for (const language of ["zh", "en"] as const) {
+    const own = sessions.filter((s) => s.language === language);
+    if (own.length > 0) out[language] = datasetStats(own);
+  }
+  return out;
 }

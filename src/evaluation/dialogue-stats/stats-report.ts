@@ -1,8 +1,10 @@
 import { basename } from "node:path";
 import { readDialogueFile } from "../dataset/read-dialogue-file.js";
+import type { Language } from "../../core/language.js";
 import {
   datasetStats,
   sessionStats,
+  statsByLanguage,
   type DatasetStats,
   type SessionStats,
 } from "./dialogue-stats.js";
@@ -11,7 +13,10 @@ import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-
 export interface StatsDataset {
   name: string;
   file: string;
+  /** All sessions; average lengths only when the file has one language. */
   stats: DatasetStats;
+  /** Table 1 for each language in the file: zh in characters, en in words. */
+  by_language: Partial<Record<Language, DatasetStats>>;
 }
 
 export type StatsResult = EvaluationResult<Record<string, SessionStats[]>, StatsDataset[]>;
@@ -27,7 +32,12 @@ export async function statsReport(files: readonly string[]): Promise<StatsResult
     const perSession = dialogues.map(sessionStats);
     const name = names[i]!;
     sessions[name] = perSession;
-    datasets.push({ name, file, stats: datasetStats(perSession) });
+    datasets.push({
+      name,
+      file,
+      stats: datasetStats(perSession),
+      by_language: statsByLanguage(perSession),
+    });
     inputs.push(fileRef("dialogues", file, dialogues.length));
   }
   return evaluationResult("stats", {
@@ -38,6 +48,8 @@ export async function statsReport(files: readonly string[]): Promise<StatsResult
         zh: "characters, whitespace not counted",
         en: "words (Intl.Segmenter, isWordLike)",
       },
+      languages:
+        "Table 1 per language (by_language); lengths of zh and en are never averaged together",
       sd: "sample standard deviation (n - 1)",
     },
     sessions,

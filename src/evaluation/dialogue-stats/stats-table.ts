@@ -1,4 +1,5 @@
-import type { DatasetStats } from "./dialogue-stats.js";
+import type { Language } from "../../core/language.js";
+import { LENGTH_UNITS, type DatasetStats } from "./dialogue-stats.js";
 
 function fmt(value: number | null, digits = 1): string {
   return value === null ? "–" : Number.isInteger(value) ? String(value) : value.toFixed(digits);
@@ -35,12 +36,39 @@ export function textTable(rows: readonly (readonly string[])[]): string {
     .join("\n");
 }
 
-/** Table 1 with one column per dataset; the length unit is stated in the row header. */
+const LANGUAGE_NAMES: Record<Language, string> = { zh: "Chinese", en: "English" };
+
+/**
+ * Table 1, one block per language (Chinese lengths in characters, English in words, never
+ * mixed), with one column per dataset that has sessions in that language.
+ */
 export function formatStatsTable(
-  datasets: readonly { name: string; stats: DatasetStats }[],
+  datasets: readonly {
+    name: string;
+    stats: DatasetStats;
+    by_language: Partial<Record<Language, DatasetStats>>;
+  }[],
 ): string {
-  const units = [...new Set(datasets.map((d) => d.stats.length_unit))];
-  const unit = units.length === 1 ? units[0]! : "characters for zh, words for en";
+  const languages = (["zh", "en"] as const).filter((l) =>
+    datasets.some((d) => d.by_language[l] !== undefined),
+  );
+  if (languages.length === 0) return tableBlock(datasets, "characters");
+  return languages
+    .map((language) => {
+      const columns = datasets.flatMap((d) => {
+        const stats = d.by_language[language];
+        return stats ? [{ name: d.name, stats }] : [];
+      });
+      const unit = LENGTH_UNITS[language];
+      return `${LANGUAGE_NAMES[language]} (${language}), lengths in ${unit}\n${tableBlock(columns, unit)}`;
+    })
+    .join("\n\n");
+}
+
+function tableBlock(
+  datasets: readonly { name: string; stats: DatasetStats }[],
+  unit: string,
+): string {
   const endings = [...new Set(datasets.flatMap((d) => Object.keys(d.stats.endings)))].sort();
   const row = (label: string, f: (s: DatasetStats) => string): string[] => [
     label,

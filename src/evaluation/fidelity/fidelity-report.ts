@@ -4,11 +4,14 @@ import type { EmbeddingModel } from "../../llm/chat-model.js";
 import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
 import { evaluateFidelity, type FidelityAggregates, type FidelitySession } from "./fidelity.js";
 import { readStopWords } from "./stop-words.js";
+import type { TTestKind } from "../statistics/t-test.js";
 
 export interface FidelityReportOptions {
   dialogues: string;
   cards: string;
   seed: number;
+  /** True vs random mapping; default `paired` (see `FidelityOptions.test`). */
+  test?: TTestKind;
   embedding?: EmbeddingModel;
   batchSize?: number;
   stopWords?: string;
@@ -29,6 +32,7 @@ export async function fidelityReport(options: FidelityReportOptions): Promise<Fi
   if (options.stopWords) inputs.push(fileRef("stop-words", options.stopWords));
   const evaluation = await evaluateFidelity(dialogues, cards, {
     seed: options.seed,
+    ...(options.test && { test: options.test }),
     ...(options.embedding && { embedding: options.embedding }),
     ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
     ...(stopWords && { stopWords }),

@@ -4,6 +4,7 @@ import type { Language } from "../../core/language.js";
 import type { RoleCard } from "../../core/role-card.js";
 import type { EmbeddingModel } from "../../llm/chat-model.js";
 import { compareGroups, type GroupComparison } from "../statistics/compare-groups.js";
+import { T_TEST_NAMES, type TTestKind } from "../statistics/t-test.js";
 import { semanticConsistency } from "./semantic-consistency.js";
 import { randomCardMapping } from "./derangement.js";
 import { CARD_TEXT_RULE, clientText, roleCardContent } from "../text/session-text.js";
@@ -19,6 +20,12 @@ export interface StopWordList {
 export interface FidelityOptions {
   /** Seeds the random-mapping derangement. */
   seed: number;
+  /**
+   * True vs random mapping: `paired` (default) — each session is measured twice, under its own
+   * card and under another's, so the test is on the per-session differences; `welch` or
+   * `student` treat the two mappings as independent groups.
+   */
+  test?: TTestKind;
   /** Eq. 2's embedding model; without one, only Eq. 1 is computed. */
   embedding?: EmbeddingModel;
   /** Texts per embedding request; default 32. */
@@ -163,14 +170,20 @@ export async function evaluateFidelity(
 
   if (options.embedding) await addCosines(sessions, texts, sessionCards, mapping, options);
 
+  const test = options.test ?? "paired";
   const pairs = (
     a: (s: FidelitySession) => number | null,
     b: (s: FidelitySession) => number | null,
-  ): GroupComparison =>
-    compareGroups(
-      sessions.map(a).filter((x): x is number => x !== null),
-      sessions.map(b).filter((x): x is number => x !== null),
+  ): GroupComparison => {
+    // Paired: a session counts only with both values; independent tests keep every value.
+    const complete =
+      test === "paired" ? sessions.filter((s) => a(s) !== null && b(s) !== null) : sessions;
+    return compareGroups(
+      complete.map(a).filter((x): x is number => x !== null),
+      complete.map(b).filter((x): x is number => x !== null),
+      test,
     );
+  };
 
   const settings: Record<string, unknown> = {
     seed: options.seed,
@@ -194,7 +207,7 @@ export async function evaluateFidelity(
         }
       : null,
     sd: "sample standard deviation (n - 1)",
-    test: "Welch's two-tailed t-test, true vs random mapping",
+    test: `${T_TEST_NAMES[test]}, true vs random mapping`,
     effect_size: "Cohen's d with pooled sample sd, true minus random",
   };
   return {

@@ -9,6 +9,7 @@ import {
   turnCount,
   utteranceLength,
   formatStatsTable,
+  statsByLanguage,
 } from "../../../src/evaluation/index.js";
 import { tempDir } from "../../helpers.js";
 import { runCli } from "../../fixtures/run-cli.js";
@@ -84,17 +85,36 @@ describe("dialogue statistics (Table 1)", () => {
     });
   });
 
-  it("says when a file mixes languages and reports unknown endings", () => {
-    const stats = datasetStats([sessionStats(zhA), sessionStats(enA)]);
-    assert.equal(stats.length_unit, "characters (zh) / words (en)");
+  it("never averages Chinese characters and English words together", () => {
+    const mixed = [sessionStats(zhA), sessionStats(enA)];
+    const stats = datasetStats(mixed);
+    assert.equal(stats.length_unit, "none: mixed languages, see by language");
+    assert.deepEqual([stats.avg_client_length, stats.avg_counselor_length], [null, null]);
     assert.deepEqual(stats.endings, { termination_phrase: 1, unknown: 1 });
+    const byLanguage = statsByLanguage(mixed);
+    // By hand: zh client 你好 (2) + 我很焦虑 (4) → 3 characters; en client Hello (1) + I can't sleep (3) → 2 words.
+    assert.deepEqual(
+      [byLanguage.zh!.length_unit, byLanguage.zh!.avg_client_length, byLanguage.zh!.sessions],
+      ["characters", 3, 1],
+    );
+    assert.deepEqual(
+      [
+        byLanguage.en!.length_unit,
+        byLanguage.en!.avg_client_length,
+        byLanguage.en!.avg_counselor_length,
+      ],
+      ["words", 2, (6 + 3) / 2],
+    );
   });
 
   it("has no averages for an empty dataset rather than zeros", () => {
     const stats = datasetStats([]);
     assert.equal(stats.avg_turns, null);
     assert.equal(stats.avg_client_length, null);
-    assert.match(formatStatsTable([{ name: "empty", stats }]), /Avg\. turns per conversation\s+–/);
+    assert.match(
+      formatStatsTable([{ name: "empty", stats, by_language: {} }]),
+      /Avg\. turns per conversation\s+–/,
+    );
   });
 
   it("reports two files side by side with hashes and per-session counts", async () => {
@@ -114,9 +134,14 @@ describe("dialogue statistics (Table 1)", () => {
       result.sessions["sim"]!.map((s) => s.client_length),
       [1 + 3],
     );
+    // One block per language, each with only the datasets that have sessions in it.
     const table = formatStatsTable(result.aggregates);
-    assert.match(table.split("\n")[0]!, /real\s+sim$/);
-    assert.match(table, /Avg\. len\. of client utterances \(characters for zh, words for en\)/);
+    const [zh, en] = table.split("\n\n");
+    assert.match(zh!, /^Chinese \(zh\), lengths in characters\n\s+real$/m);
+    assert.match(zh!, /Avg\. len\. of client utterances \(characters\)\s+2\.7$/m);
+    assert.match(en!, /^English \(en\), lengths in words\n\s+sim$/m);
+    assert.match(en!, /Avg\. len\. of client utterances \(words\)\s+2$/m);
+    assert.equal(result.aggregates[1]!.by_language.zh, undefined);
   });
 });
 

@@ -9,6 +9,8 @@ import {
   evaluateFidelity,
   randomCardMapping,
   LexicalEmbeddingModel,
+  pairedTTest,
+  welchTTest,
 } from "../../../src/evaluation/index.js";
 import { tempDir } from "../../helpers.js";
 import { runPsysim } from "../../cards/run-psysim.js";
@@ -116,6 +118,18 @@ describe("evaluateFidelity", () => {
     assert.deepEqual([s1.cosine, s1.cosine_random], [null, null]);
   });
 
+  it("tests true vs random mapping as pairs by default, and as independent groups on request", async () => {
+    const paired = await evaluateFidelity(sessions, cards, { seed: 5 });
+    const own = paired.sessions.map((s) => s.overlap!);
+    const other = paired.sessions.map((s) => s.overlap_random!);
+    assert.deepEqual(paired.aggregates.overlap.test, pairedTTest(own, other));
+    assert.match(String(paired.settings["test"]), /^paired two-tailed t-test/);
+    const welch = await evaluateFidelity(sessions, cards, { seed: 5, test: "welch" });
+    assert.deepEqual(welch.aggregates.overlap.test, welchTTest(own, other));
+    const student = await evaluateFidelity(sessions, cards, { seed: 5, test: "student" });
+    assert.equal(student.aggregates.overlap.test.df, 4);
+  });
+
   it("embeds each card once and each client text once, in batches of the given size", async () => {
     const model = new RecordingEmbeddings();
     const result = await evaluateFidelity(sessions, cards, {
@@ -157,24 +171,27 @@ describe("evaluateFidelity", () => {
 
   it("leaves a card without words out of Eq. 1 instead of dividing by zero", async () => {
     const empty = card("c9", "！！！……");
-    const result = await evaluateFidelity(
-      [
-        ...sessions,
-        dialogue(
-          "s9",
-          "zh",
-          [
-            ["client", "你好"],
-            ["counselor", "嗯"],
-          ],
-          { role_card_id: "c9" },
-        ),
-      ],
-      [...cards, empty],
-      { seed: 2 },
-    );
+    const withEmpty = [
+      ...sessions,
+      dialogue(
+        "s9",
+        "zh",
+        [
+          ["client", "你好"],
+          ["counselor", "嗯"],
+        ],
+        { role_card_id: "c9" },
+      ),
+    ];
+    const result = await evaluateFidelity(withEmpty, [...cards, empty], { seed: 2, test: "welch" });
     assert.equal(result.sessions[3]!.overlap, null);
     assert.equal(result.aggregates.overlap.a.n, 3);
+    // Paired (the default) keeps only sessions with both values: the empty card is also some
+    // other session's random card, so that session drops out of both groups.
+    const paired = await evaluateFidelity(withEmpty, [...cards, empty], { seed: 2 });
+    const complete = paired.sessions.filter((s) => s.overlap !== null && s.overlap_random !== null);
+    assert.equal(complete.length, 2);
+    assert.deepEqual([paired.aggregates.overlap.a.n, paired.aggregates.overlap.b.n], [2, 2]);
   });
 
   it("refuses sessions whose cards are missing, naming the first and counting the rest", async () => {
@@ -223,6 +240,7 @@ describe("psysim eval fidelity", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /vocabulary overlap \(Eq\. 1\)\s+0\.\d{3} ± 0\.\d{3} \(3\)/);
     assert.match(r.stdout, /cosine \(Eq\. 2, lexical-baseline, baseline\)/);
+    assert.match(r.stdout, /paired p/);
     const result = JSON.parse(readFileSync(json, "utf8")) as {
       settings: { seed: number; embedding: { model: string; baseline: boolean } };
       sessions: unknown[];

@@ -183,7 +183,12 @@ describe("judge commands against an OpenAI-compatible server", () => {
       join(dir, "plots"),
     ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /# Conversations\s+2\s+2/);
+    // real is English and sim Chinese: one Table 1 block each, and no length compared across them.
+    assert.match(r.stdout, /^English \(en\), lengths in words\n\s+real\n# Conversations\s+2$/m);
+    assert.match(
+      r.stdout,
+      /^Chinese \(zh\), lengths in characters\n\s+sim-cmp\n# Conversations\s+2$/m,
+    );
     assert.match(
       r.stdout,
       /WAI goal\s+6\.000 ± 0\.000 \(2\)\s+6\.000 ± 0\.000 \(2\)\s+– \(both groups have zero variance\)/,
@@ -203,7 +208,8 @@ describe("judge commands against an OpenAI-compatible server", () => {
       result.inputs.map((i) => i.role),
       ["dialogues-a", "dialogues-b"],
     );
-    assert.equal(result.aggregates.metrics.length, 3 + 4 + 2);
+    // Turns, 4 WAI rows, 2 entropies; utterance lengths only within a shared language (none here).
+    assert.equal(result.aggregates.metrics.length, 1 + 4 + 2);
     for (const f of ["compare-wai.png", "compare-topics.png"])
       assert.ok(existsSync(join(dir, "plots", f)), f);
   });

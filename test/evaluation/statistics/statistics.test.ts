@@ -10,6 +10,8 @@ import {
   sampleSd,
   summarize,
   welchTTest,
+  studentTTest,
+  pairedTTest,
 } from "../../../src/evaluation/index.js";
 
 // Reference values come from test/evaluation/statistics/reference-statistics.py: Python's `statistics`
@@ -78,12 +80,14 @@ describe("welchTTest", () => {
 
   it("reports no p, with a reason, when it is undefined", () => {
     assert.deepEqual(welchTTest([1], [1, 2]), {
+      test: "welch",
       t: null,
       df: null,
       p: null,
       note: "needs at least two values in each group",
     });
     assert.deepEqual(welchTTest([5, 5, 5], [6, 6]), {
+      test: "welch",
       t: null,
       df: null,
       p: null,
@@ -117,7 +121,87 @@ describe("cohensD", () => {
     const c = compareGroups([1, 2, 3], [2, 3, 4]);
     assert.deepEqual(c.a, { n: 3, mean: 2, sd: 1, min: 1, max: 3, median: 2 });
     assert.equal(c.cohens_d, -1); // by hand: difference −1, pooled sd 1
-    close(c.welch.t, -1 / Math.sqrt(2 / 3), 12);
+    close(c.test.t, -1 / Math.sqrt(2 / 3), 12);
+    assert.equal(c.test.test, "welch");
+    assert.equal(
+      compareGroups([1, 2, 3], [2, 3, 4], "paired").test.note,
+      "every pair differs by the same amount (no variance)",
+    );
+  });
+});
+
+// Reference values: reference-statistics.py (mpmath's regularised incomplete beta), each also
+// reproduced by scipy.stats.ttest_ind(equal_var=True) / ttest_rel to 12+ digits.
+describe("studentTTest", () => {
+  it("matches the reference with pooled variance and df = n_a + n_b − 2", () => {
+    const r = studentTTest(A, B);
+    assert.equal(r.test, "student");
+    close(r.t, 5.25268062310037848);
+    assert.equal(r.df, 9);
+    close(r.p, 0.000525820873538104475, 12);
+    const u = studentTTest([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [2, 4, 1, 5, 3]);
+    close(u.t, 1.71111891110113329);
+    assert.equal(u.df, 13);
+    close(u.p, 0.110798509348247645, 12);
+  });
+
+  it("tests a single value against a group, which Welch cannot", () => {
+    const r = studentTTest([7], [1, 2, 3]);
+    close(r.t, 4.33012701892219323);
+    assert.equal(r.df, 2);
+    close(r.p, 0.0494136242132831298, 12);
+    assert.equal(welchTTest([7], [1, 2, 3]).p, null);
+  });
+
+  it("has no p for empty groups, too few values or no variance at all", () => {
+    const none = (note: string) => ({ test: "student", t: null, df: null, p: null, note });
+    assert.deepEqual(
+      studentTTest([], [1, 2, 3]),
+      none("needs a value in each group and at least three in all"),
+    );
+    assert.deepEqual(
+      studentTTest([1], [2]),
+      none("needs a value in each group and at least three in all"),
+    );
+    assert.deepEqual(studentTTest([4, 4], [4, 4, 4]), none("both groups have zero variance"));
+  });
+});
+
+describe("pairedTTest", () => {
+  // True vs random mapping of seven sessions (overlap under the session's own card and another's).
+  const T = [0.31, 0.28, 0.4, 0.35, 0.22, 0.3, 0.27];
+  const R = [0.12, 0.15, 0.2, 0.09, 0.14, 0.18, 0.11];
+
+  it("matches the reference on the per-pair differences, df = n − 1", () => {
+    const r = pairedTTest(T, R);
+    close(r.t, 7.22445645597904822);
+    assert.equal(r.df, 6);
+    close(r.p, 0.00035665508375553392, 12);
+    // The same values as independent groups: Welch ignores the pairing, so t and df differ.
+    assert.equal(welchTTest(T, R).test, "welch");
+    assert.notEqual(welchTTest(T, R).t, r.t);
+  });
+
+  it("gives t = 0 and p = 1 when the differences cancel (ties)", () => {
+    const r = pairedTTest([1, 2, 3, 4], [1, 3, 2, 4]);
+    assert.equal(r.t, 0);
+    assert.equal(r.df, 3);
+    close(r.p, 1, 12);
+  });
+
+  it("has no p for fewer than two pairs or differences without variance", () => {
+    const none = (note: string) => ({ test: "paired", t: null, df: null, p: null, note });
+    assert.deepEqual(pairedTTest([], []), none("needs at least two pairs"));
+    assert.deepEqual(pairedTTest([3], [1]), none("needs at least two pairs"));
+    assert.deepEqual(pairedTTest([1, 2], [1, 2]), none("every pair is equal"));
+    assert.deepEqual(
+      pairedTTest([2, 3, 4], [1, 2, 3]),
+      none("every pair differs by the same amount (no variance)"),
+    );
+  });
+
+  it("refuses unequal lengths, which would mean the pairs were lost", () => {
+    assert.throws(() => pairedTTest([1, 2], [1]), /paired t-test needs pairs: 2 values against 1/);
   });
 });
 
