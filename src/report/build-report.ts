@@ -11,7 +11,8 @@ import { WAI_FACTORS } from "../evaluation/wai/wai-items.js";
 import { battleMatrixChartSpec } from "./battle-matrix-chart.js";
 import { browserDataset, type BrowserDataset } from "./browser-data.js";
 import { chartText } from "./chart-text.js";
-import { formatP } from "./comparison-table.js";
+import { formatP, TEST_LABELS } from "./comparison-table.js";
+import type { TTest } from "../evaluation/statistics/t-test.js";
 import { datasetName } from "./evaluation-summaries.js";
 import { fidelityHistogramSpec } from "./fidelity-histograms.js";
 import { boardLabel, ratingsChartSpec } from "./ratings-chart.js";
@@ -156,24 +157,33 @@ async function tableOneSection(b: ReportBuilder): Promise<void> {
   );
 }
 
+/** Results written before `--test` existed hold a Welch test under `welch`. */
+function testOf(c: GroupComparison): TTest {
+  const old = (c as { welch?: Omit<TTest, "test"> }).welch;
+  return c.test ?? { test: "welch", ...old! };
+}
+
 function comparisonTable(
   rows: { metric: string; comparison: GroupComparison }[],
   groups: [string, string],
   b: ReportBuilder,
 ): ReportTable {
+  const tests = new Set(rows.map((r) => testOf(r.comparison).test));
   return {
     head: [
       b.text.metric,
       fill(b.text.meanSd, { group: groups[0] }),
       fill(b.text.meanSd, { group: groups[1] }),
-      fill(b.text.pValue, { test: "Welch" }),
+      fill(b.text.pValue, {
+        test: tests.size === 1 ? TEST_LABELS[[...tests][0]!] : "t-test",
+      }),
       b.text.cohensD,
     ],
     rows: rows.map(({ metric, comparison: c }) => [
       metric,
       meanSd(c.a),
       meanSd(c.b),
-      formatP(c.welch.p),
+      formatP(testOf(c).p) + (tests.size > 1 ? ` (${TEST_LABELS[testOf(c).test]})` : ""),
       c.cohens_d === null ? "–" : c.cohens_d.toFixed(2),
     ]),
     numeric: [false, true, true, true, true],

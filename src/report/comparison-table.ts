@@ -2,7 +2,7 @@ import type { GroupComparison } from "../evaluation/statistics/compare-groups.js
 import { textTable } from "../evaluation/dialogue-stats/stats-table.js";
 import type { TTestKind } from "../evaluation/statistics/t-test.js";
 
-const TEST_LABELS: Record<TTestKind, string> = {
+export const TEST_LABELS: Record<TTestKind, string> = {
   welch: "Welch",
   student: "Student",
   paired: "paired",
