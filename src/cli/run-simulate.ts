@@ -4,6 +4,7 @@ import { readRoleCards } from "../core/read-records.js";
 import { parseShard } from "../core/shard.js";
 import { simulate, type SimulateSummary } from "../simulation/simulate.js";
 import { openModelContext } from "../app/model-context.js";
+import { resolveRunSettings } from "../app/run-settings.js";
 import { ProgressBar, formatUsage } from "./progress.js";
 import type { ModelFlags } from "./common-options.js";
 import { templateOptions, type PromptFlags } from "./prompt-flags.js";
@@ -42,9 +43,9 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
   }
   const context = openModelContext({ config: flags.config, cache: flags.cache });
   try {
-    const sim = context.config?.simulation ?? {};
-    const client = await context.chatModel(flags.client ?? sim.client ?? "baseline");
-    const counselor = await context.chatModel(flags.counselor ?? sim.counselor ?? "baseline");
+    const settings = resolveRunSettings(context.config, flags);
+    const client = await context.chatModel(settings.client);
+    const counselor = await context.chatModel(settings.counselor);
     await context.preflight({ probe: flags.preflight });
     assertWritable(flags.out);
     const bar = new ProgressBar(
@@ -57,23 +58,16 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
         {
           cards,
           out: flags.out,
-          maxTurns: flags.maxTurns ?? sim.max_turns,
-          concurrency: flags.concurrency ?? sim.concurrency,
+          maxTurns: settings.maxTurns,
+          concurrency: settings.concurrency,
           limit: flags.limit,
           ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
-          seed: flags.seed ?? sim.seed,
-          language: flags.language ?? sim.language,
+          seed: settings.seed,
+          language: settings.language,
           templates: templateOptions(flags),
-          maxAttempts: flags.maxAttempts ?? sim.validator?.max_attempts,
-          exhaustedPolicy: flags.exhaustedPolicy ?? sim.validator?.exhausted_policy,
-          validator: {
-            ...(sim.validator?.max_chinese_chars
-              ? { maxChineseChars: sim.validator.max_chinese_chars }
-              : {}),
-            ...(sim.validator?.max_english_words
-              ? { maxEnglishWords: sim.validator.max_english_words }
-              : {}),
-          },
+          maxAttempts: settings.maxAttempts,
+          exhaustedPolicy: settings.exhaustedPolicy,
+          validator: settings.validator,
         },
         { client, counselor },
         bar.follow,

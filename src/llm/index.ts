@@ -36,6 +36,12 @@ export {
   DEFAULT_EMBEDDING_MODEL,
   type ResolveEmbeddingOptions,
 } from "./resolve-embedding-model.js";
+export {
+  CircuitBreaker,
+  CircuitBreakers,
+  DEFAULT_MAX_CONSECUTIVE_FAILURES,
+  withCircuitBreaker,
+} from "./circuit-breaker.js";
 export { preflightModels, type PreflightOptions, type PreflightTarget } from "./preflight.js";
 export { withRetry, retrying, backoffDelay, type RetryOptions } from "./retry.js";
 export { withRateLimit, RateLimiters, processRateLimiters, type RateLimits } from "./rate-limit.js";

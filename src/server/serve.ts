@@ -6,6 +6,7 @@ import { PsysimError } from "../core/errors.js";
 import { readRoleCards } from "../core/read-records.js";
 import type { RoleCard } from "../core/role-card.js";
 import { openModelContext } from "../app/model-context.js";
+import { resolveRunSettings } from "../app/run-settings.js";
 import { bootstrapAdmin, type AdminBootstrap } from "./admin-bootstrap.js";
 import { createApp } from "./app.js";
 import { parseServeConfig } from "./serve-config.js";
@@ -90,16 +91,25 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const counselors = new Map<string, ArenaCounselor>();
     for (const entry of entries)
       counselors.set(entry.name, arenaCounselor(entry, await context.chatModel(entry.model)));
-    const client = await context.chatModel(
-      serveConfig.client ?? config?.simulation.client ?? "baseline",
-    );
+    // serve: keys win over simulation: ones, exactly as a flag would.
+    const settings = resolveRunSettings(config, {
+      client: serveConfig.client,
+      maxTurns: serveConfig.max_turns,
+      seed: options.seed ?? serveConfig.seed,
+    });
+    const client = await context.chatModel(settings.client);
     // Every model is checked before the platform opens, so the first annotator never meets a dead endpoint.
     await context.preflight({ probe: options.preflight ?? true });
-    const seed = options.seed ?? serveConfig.seed ?? config?.simulation.seed ?? 0;
+    const seed = settings.seed ?? 0;
     const engine = new SimulationSessionEngine({
       client,
       counselors,
-      maxTurns: serveConfig.max_turns ?? config?.simulation.max_turns,
+      ...(settings.maxTurns === undefined ? {} : { maxTurns: settings.maxTurns }),
+      validator: settings.validator,
+      ...(settings.maxAttempts === undefined ? {} : { maxAttempts: settings.maxAttempts }),
+      ...(settings.exhaustedPolicy === undefined
+        ? {}
+        : { exhaustedPolicy: settings.exhaustedPolicy }),
     });
     const isBaseline =
       Boolean(client.isBaseline) || [...counselors.values()].some((c) => c.model.isBaseline);

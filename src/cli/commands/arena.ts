@@ -62,6 +62,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
   const { readRoleCards } = await import("../../core/read-records.js");
   const { assertWritable } = await import("../../core/jsonl.js");
   const { openModelContext } = await import("../../app/model-context.js");
+  const { resolveRunSettings } = await import("../../app/run-settings.js");
   const { ProgressBar, formatUsage } = await import("../progress.js");
   const arena = await import("../../arena/index.js");
 
@@ -102,8 +103,14 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
         arena.arenaCounselor(entry, await context.chatModel(entry.model), templates),
       );
     }
-    const sim = config?.simulation ?? {};
-    const client = await context.chatModel(flags.client ?? sim.client ?? "baseline");
+    const settings = resolveRunSettings(config, {
+      client: flags.client,
+      maxTurns: numbers.maxTurns,
+      concurrency: numbers.concurrency,
+      seed: numbers.seed,
+      language: flags.language as "zh" | "en" | undefined,
+    });
+    const client = await context.chatModel(settings.client);
     const resolvedJudge = await context.chatModel(flags.judge);
     // The product's baseline has no supervisor role of its own; the arena adds its rule-based one.
     const judge = resolvedJudge.isBaseline ? arena.baselineSupervisorModel() : resolvedJudge;
@@ -128,23 +135,16 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
           ...(numbers.sessionsPerPair !== undefined
             ? { sessionsPerPair: numbers.sessionsPerPair }
             : {}),
-          seed: numbers.seed ?? sim.seed,
+          seed: settings.seed,
           ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
-          concurrency: numbers.concurrency,
-          maxTurns: numbers.maxTurns ?? sim.max_turns,
-          language: (flags.language ?? sim.language) as "zh" | "en" | undefined,
+          concurrency: settings.concurrency,
+          maxTurns: settings.maxTurns,
+          language: settings.language,
           templates,
           judgeAttempts: numbers.judgeAttempts,
-          maxAttempts: sim.validator?.max_attempts,
-          exhaustedPolicy: sim.validator?.exhausted_policy,
-          validator: {
-            ...(sim.validator?.max_chinese_chars
-              ? { maxChineseChars: sim.validator.max_chinese_chars }
-              : {}),
-            ...(sim.validator?.max_english_words
-              ? { maxEnglishWords: sim.validator.max_english_words }
-              : {}),
-          },
+          maxAttempts: settings.maxAttempts,
+          exhaustedPolicy: settings.exhaustedPolicy,
+          validator: settings.validator,
         },
         { client, judge, counselors },
         bar.follow,
