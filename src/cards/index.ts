@@ -5,3 +5,4 @@ export * from "./pool-summary.js";
 export * from "./read-posts.js";
 export * from "./split-pool.js";
 export * from "./validate-cards.js";
+export * from "./assign-manner.js";

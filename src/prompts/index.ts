@@ -1,2 +1,3 @@
 export * from "./template.js";
 export * from "./role-card-text.js";
+export * from "./client-manner.js";

@@ -6,34 +6,11 @@ import { emptyUsage, type Usage } from "../core/usage.js";
 import type { ChatMessage, ChatModel, SamplingParams } from "../llm/chat-model.js";
 import { renderTemplate, type PromptTemplate } from "../prompts/template.js";
 import { roleCardText } from "../prompts/role-card-text.js";
+import { clientMannerRules } from "../prompts/client-manner.js";
 import { callAgentModel, type CallContext } from "./agent-call.js";
 
 /** The client's fixed opening line (Algorithm 1: u₁ = Ω.Speak()). */
 export const CLIENT_GREETING: Record<Language, string> = { zh: "你好", en: "Hello" };
-
-const STYLE_RULES: Record<string, Record<Language, string>> = {
-  plain: { zh: "说话平实直接。", en: "Speak plainly and directly." },
-  upset: {
-    zh: "你此刻情绪低落、容易激动，说话里带着情绪。",
-    en: "You are upset right now, and it shows in how you talk.",
-  },
-  verbose: {
-    zh: "你说话比较絮叨，喜欢补充细节，但仍以一到两句为限。",
-    en: "You tend to add details, though still within one or two sentences.",
-  },
-  reserved: {
-    zh: "你比较拘谨，不太愿意多说，需要咨询师追问才会展开。",
-    en: "You are guarded and say little unless the counselor asks.",
-  },
-  tangent: {
-    zh: "你偶尔会岔开话题，说到别的事情上。",
-    en: "You sometimes drift off onto side topics.",
-  },
-  pleasing: {
-    zh: "你很在意咨询师的看法，常常附和对方。",
-    en: "You care a lot about what the counselor thinks and often agree with them.",
-  },
-};
 
 export interface ClientAgentOptions {
   model: ChatModel;
@@ -54,16 +31,14 @@ export class ClientAgent {
 
   constructor(options: ClientAgentOptions) {
     this.options = options;
-    const style = options.card.style
-      ? STYLE_RULES[options.card.style]?.[options.language]
-      : undefined;
     // Figure 7 fixes "50 rounds" in its text; only the psysim-v1 set names the planned rounds.
     this.systemPrompt = renderTemplate(
       options.template,
       {
         role_card: roleCardText(options.card, options.language),
         planned_rounds: String(options.plannedRounds),
-        style_rule: style ? `7. ${style}` : "",
+        // The card's style and resistance_level (rules 7 and 8); empty for the paper's cards.
+        style_rule: clientMannerRules(options.card, options.language),
       },
       ["planned_rounds"],
     );

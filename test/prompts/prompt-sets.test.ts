@@ -114,7 +114,7 @@ describe("prompt sets", () => {
     });
     assert.match(
       styled.systemPrompt,
-      /50轮交流。\n7\. 你比较拘谨，不太愿意多说，需要咨询师追问才会展开。$/,
+      /50轮交流。\n7\. 说话风格：戒备。你的回答常常简短、含糊或躲闪；[^\n]+每次不超过5句。$/,
     );
     const v1 = new ClientAgent({
       model,

@@ -11,6 +11,16 @@ interface BuildFlags extends ModelFlags {
   prompts?: string;
   allowFailures?: boolean;
   progressInterval?: string;
+  styles?: string;
+  resistance?: string;
+  seed: string;
+}
+
+interface AssignFlags {
+  styles?: string;
+  resistance?: string;
+  seed: string;
+  out: string;
 }
 
 interface SplitFlags {
@@ -31,6 +41,27 @@ function whole(flag: string, value: string, min: number): number {
     );
   return n;
 }
+
+/** `--styles`/`--resistance`/`--seed` as an assignment, or undefined when neither list is given. */
+async function mannerFlags(flags: { styles?: string; resistance?: string; seed: string }) {
+  if (flags.styles === undefined && flags.resistance === undefined) return undefined;
+  const { parseMannerList } = await import("../../cards/index.js");
+  const { CLIENT_STYLES, RESISTANCE_LEVELS } = await import("../../core/role-card.js");
+  return {
+    seed: whole("--seed", flags.seed, -(2 ** 31)),
+    ...(flags.styles !== undefined
+      ? { styles: parseMannerList("--styles", flags.styles, CLIENT_STYLES) }
+      : {}),
+    ...(flags.resistance !== undefined
+      ? { resistance: parseMannerList("--resistance", flags.resistance, RESISTANCE_LEVELS) }
+      : {}),
+  };
+}
+
+const STYLES_HELP =
+  "comma-separated conversational styles to spread over the cards (plain, upset, verbose, reserved, tangent, pleasing; Patient-Ψ)";
+const RESISTANCE_HELP =
+  "comma-separated resistance levels to spread over the cards (low, moderate, high)";
 
 /** `psysim cards …`: client-pool tools (paper §3.4). */
 export function register(program: Command): void {
@@ -91,6 +122,9 @@ export function register(program: Command): void {
       "exit 0 even when some posts could not be turned into cards (they are still listed)",
     )
     .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)")
+    .option("--styles <list>", STYLES_HELP + "; applied to the whole --out file after building")
+    .option("--resistance <list>", RESISTANCE_HELP + "; replaces the model's resistance_level")
+    .option("--seed <n>", "seed of the --styles/--resistance assignment", "1")
     .addHelpText(
       "after",
       "\nExamples:\n  psysim cards build posts.txt --model openai:gpt-4o --out cards.jsonl\n  psysim cards build psyqa.json --model qwen --config psysim.yaml --out cards.jsonl --concurrency 16\n",
@@ -99,6 +133,7 @@ export function register(program: Command): void {
       runAction(async (postsFile: string, flags: BuildFlags) => {
         const concurrency = whole("--concurrency", flags.concurrency, 1);
         const maxAttempts = whole("--max-attempts", flags.maxAttempts, 1);
+        const manner = await mannerFlags(flags);
         const interval =
           flags.progressInterval === undefined
             ? undefined
@@ -141,6 +176,12 @@ export function register(program: Command): void {
           } finally {
             bar.stop();
           }
+          if (manner) {
+            const { readRoleCards } = await import("../../core/read-records.js");
+            const { writeJsonlAtomic } = await import("../../core/jsonl.js");
+            const { assignManner } = await import("../../cards/index.js");
+            writeJsonlAtomic(flags.out, assignManner(await readRoleCards(flags.out), manner));
+          }
           for (const failure of summary.failed) process.stderr.write(failure.message + "\n");
           const usage = formatUsage({ "card-builder": summary.usage });
           process.stdout.write(
@@ -156,6 +197,45 @@ export function register(program: Command): void {
         } finally {
           context.close();
         }
+      }),
+    );
+
+  cards
+    .command("assign")
+    .description(
+      "Spread conversational styles (Patient-Ψ) and resistance levels over a pool in balanced proportions, the same on every run for a seed.",
+    )
+    .argument("<file>", "role cards: JSONL, a JSON array or a YAML list")
+    .option("--styles <list>", STYLES_HELP)
+    .option("--resistance <list>", RESISTANCE_HELP)
+    .option("--seed <n>", "seed of the assignment", "1")
+    .requiredOption("--out <file>", "write every card, with the fields set, to this JSONL file")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  psysim cards assign pool.jsonl --styles plain,upset,verbose,reserved,tangent,pleasing --seed 7 --out styled.jsonl\n  psysim cards assign pool.jsonl --resistance low,high --out resist.jsonl\n",
+    )
+    .action(
+      runAction(async (file: string, flags: AssignFlags) => {
+        const manner = await mannerFlags(flags);
+        if (!manner)
+          throw new PsysimError(
+            "INPUT_INVALID",
+            "cards assign needs --styles LIST, --resistance LIST or both",
+          );
+        const { readRoleCards } = await import("../../core/read-records.js");
+        const { writeJsonlAtomic } = await import("../../core/jsonl.js");
+        const { assignManner } = await import("../../cards/index.js");
+        const assigned = assignManner(await readRoleCards(file), manner);
+        writeJsonlAtomic(flags.out, assigned);
+        const counts = (field: "style" | "resistance_level", values: readonly string[]) =>
+          values.map((v) => `${v} ${assigned.filter((c) => c[field] === v).length}`).join(", ");
+        process.stdout.write(
+          `assigned ${assigned.length} cards → ${flags.out} (seed ${manner.seed})\n` +
+            (manner.styles ? `  style: ${counts("style", manner.styles)}\n` : "") +
+            (manner.resistance
+              ? `  resistance_level: ${counts("resistance_level", manner.resistance)}\n`
+              : ""),
+        );
       }),
     );
 

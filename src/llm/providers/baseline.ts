@@ -1,5 +1,6 @@
 import { PsysimError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
+import type { RoleCard } from "../../core/role-card.js";
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from "../chat-model.js";
 
 /**
@@ -52,12 +53,113 @@ const CLIENT_LINES: Record<Language, { openers: string[]; later: string[] }> = {
   },
 };
 
+/**
+ * The card's `style` and `resistance_level` played by rule (docs/clients.md): the style shows in
+ * two turns of three, as Patient-Ψ asks ("in some turns, not all"). reserved cuts the turn to its
+ * first clause or a vague line, verbose and tangent append a detail or an unrelated remark,
+ * pleasing agrees first, upset doubts first; a high resistance level dodges every third turn.
+ */
+const MANNER_LINES: Record<
+  Language,
+  Record<"reserved" | "verbose" | "tangent" | "pleasing" | "upset" | "dodge", string[]>
+> = {
+  zh: {
+    reserved: ["嗯……不太好说。", "还好吧。", "就那样吧。"],
+    verbose: [
+      "说起来这事还得从去年讲起，那时候我刚换了工作，每天加班到很晚，回家就只想躺着，周末也提不起劲出门，朋友约我我都推掉了，现在想想那段时间真的很难熬。",
+      "我记得有一次，我一个人在地铁上突然就想哭，也说不上为什么，就是觉得特别累，后来下了车在站台上坐了很久才回家，这种感觉后来又来过好几次。",
+    ],
+    tangent: [
+      "对了，我们楼下新开了一家面馆，味道还挺不错的，就是排队的人太多了。",
+      "说到这个，我想起我小时候养过一只猫，特别黏人，后来送给亲戚家了。",
+      "哦对，最近天气变化好大，我前两天还感冒了一次。",
+    ],
+    pleasing: ["你说得太对了，", "嗯嗯，我完全同意你，", "你真的很懂我，"],
+    upset: ["说实话我不觉得聊这些有什么用，", "你这么说我有点烦，", "我都说过了，"],
+    dodge: ["这个我现在不太想说。", "换个话题吧。", "我不知道，别问了。"],
+  },
+  en: {
+    reserved: ["Hmm... hard to say.", "It's fine, I guess.", "Not much to tell."],
+    verbose: [
+      "It really goes back to last year, when I had just changed jobs and was working late every night, and on weekends I had no energy to go out, so I kept turning my friends down, and looking back that whole stretch was really hard.",
+      "I remember once I was on the subway and suddenly wanted to cry, I couldn't even say why, I just felt exhausted, and afterwards I sat on the platform for a long time before going home, and that feeling has come back a few times since.",
+    ],
+    tangent: [
+      "Oh, by the way, a new noodle place opened downstairs, it's pretty good, though the line is always long.",
+      "That reminds me, I had a cat as a kid, really clingy, we gave it to my aunt in the end.",
+      "Oh, and the weather has been so strange lately, I caught a cold the other day.",
+    ],
+    pleasing: [
+      "You're so right, ",
+      "Yes, I completely agree with you, ",
+      "You really understand me, ",
+    ],
+    upset: [
+      "Honestly I don't see what talking about this does, ",
+      "That kind of annoys me, ",
+      "I already told you, ",
+    ],
+    dodge: [
+      "I'd rather not talk about that right now.",
+      "Can we talk about something else?",
+      "I don't know, don't ask.",
+    ],
+  },
+};
+
+function applyManner(
+  line: string,
+  card: RoleCard,
+  language: Language,
+  said: number,
+  pick: (n: number) => number,
+): string {
+  const lines = MANNER_LINES[language];
+  const choose = (options: string[]) => options[pick(options.length)]!;
+  if (card.resistance_level === "high" && said % 3 === 2) return choose(lines.dodge);
+  if (said % 3 === 0) return line; // the style shows in some turns, not all
+  const lower = language === "en" ? line.charAt(0).toLowerCase() + line.slice(1) : line;
+  const gap = language === "en" ? " " : "";
+  switch (card.style) {
+    case "reserved": {
+      const clause = line.split(/[，,；;]/u)[0]!.trim();
+      return clause.length < line.length && pick(2) === 0 ? clause + "……" : choose(lines.reserved);
+    }
+    case "verbose":
+      return line + gap + choose(lines.verbose);
+    case "tangent":
+      return line + gap + choose(lines.tangent);
+    case "pleasing":
+      return choose(lines.pleasing) + lower;
+    case "upset":
+      return choose(lines.upset) + lower;
+    default:
+      return line;
+  }
+}
+
 const clientHandler: BaselineHandler = (request, pick) => {
   const { card, language } = request.task!;
   if (!card)
     throw new PsysimError("MODEL_CALL_FAILED", "baseline client: the request carries no role card");
-  const lines = CLIENT_LINES[language];
   const said = count(request.messages, "assistant"); // the client's own lines, greeting included
+  return applyManner(
+    plainClientLine(request, card, language, said, pick),
+    card,
+    language,
+    said,
+    pick,
+  );
+};
+
+function plainClientLine(
+  request: ChatRequest,
+  card: RoleCard,
+  language: Language,
+  said: number,
+  pick: (n: number) => number,
+): string {
+  const lines = CLIENT_LINES[language];
   const parts = sentences(card.chief_complaint);
   const part = parts[said - 1];
   if (part !== undefined) {
@@ -69,7 +171,7 @@ const clientHandler: BaselineHandler = (request, pick) => {
   }
   // Rotate through the later lines from a per-dialogue offset, so the client does not repeat itself.
   return lines.later[(said - parts.length - 1 + dialogueOffset(request)) % lines.later.length]!;
-};
+}
 
 function dialogueOffset(request: ChatRequest): number {
   return hash(request.sampleKey.split("/turn-")[0] ?? "");
