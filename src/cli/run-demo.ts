@@ -37,6 +37,7 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
     "cache.sqlite-shm",
     "sft",
     "plots",
+    "report.html",
   ])
     rmSync(out(name), { recursive: true, force: true });
 
@@ -97,6 +98,26 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
         "1",
         "--json",
         out("wai.json"),
+        "--plots",
+        out("plots"),
+        ...cache,
+      ],
+    },
+    {
+      title: "client topics (Figure 3) with the rule-based baseline judge (not an LLM), two rounds",
+      argv: [
+        "eval",
+        "topics",
+        "--dialogues",
+        out("dialogues.jsonl"),
+        "--judge",
+        "baseline",
+        "--rounds",
+        "2",
+        "--json",
+        out("topics.json"),
+        "--plots",
+        out("plots"),
         ...cache,
       ],
     },
@@ -136,6 +157,23 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
         out("plots"),
       ],
     },
+    {
+      title:
+        "the report: every table and figure, how each was computed, and a dataset browser, in one HTML file",
+      argv: [
+        "report",
+        "--dataset",
+        `simulated=${out("dialogues.jsonl")}`,
+        "--dataset",
+        `arena=${out("battles.dialogues.jsonl")}`,
+        "--cards",
+        out("cards.jsonl"),
+        ...[out("stats.json"), out("fidelity.json"), out("topics.json"), out("wai.json")],
+        out("ratings.json"),
+        "--out",
+        out("report.html"),
+      ],
+    },
   ];
   for (const [i, step] of steps.entries()) {
     process.stdout.write(
@@ -151,6 +189,6 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
       );
   }
   process.stdout.write(
-    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, sft/, battles.jsonl, ratings.json, plots/).\n`,
+    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, topics.json, sft/, battles.jsonl, ratings.json, plots/); open report.html in a browser.\n`,
   );
 }

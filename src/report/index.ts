@@ -11,11 +11,14 @@ export * from "./text-metrics.js";
 export * from "./ratings-chart.js";
 export * from "./battle-matrix-chart.js";
 export * from "./ratings-charts.js";
-export * from "./report-text.js";
-export * from "./report-inputs.js";
-export * from "./report-provenance.js";
-export * from "./report-page.js";
-export * from "./table-one.js";
-export * from "./browser-data.js";
+export {
+  parseDatasetArgs,
+  readEvaluationFile,
+  readReportInputs,
+  type LoadedEvaluation,
+  type ReportInputFiles,
+  type ReportInputs,
+} from "./report-inputs.js";
+export { tableOne, type ReportTable } from "./table-one.js";
 export * from "./build-report.js";
 export * from "./write-report.js";
