@@ -67,9 +67,10 @@ export function formatTopicsSummary(result: TopicsResult, top = 10): string {
     .slice(0, top);
   const missing = a.rounds.reduce((n, r) => n + r.sessions_missing, 0);
   const invented = a.invented.reduce((n, x) => n + x.count, 0);
+  const unreadable = a.rounds.reduce((n, r) => n + (r.unreadable_labels ?? 0), 0);
   return [
     textTable(rows),
     `top topics: ${topTopics.map((t) => `${t[language]} ${(100 * t.share).toFixed(1)}%`).join(", ") || "none"}`,
-    `judge ${judgeLabel(result.settings)}; ${invented} invented label${invented === 1 ? "" : "s"} (${a.invented.length} distinct); ${missing} session-round${missing === 1 ? "" : "s"} missing`,
+    `judge ${judgeLabel(result.settings)}; ${invented} invented label${invented === 1 ? "" : "s"} (${a.invented.length} distinct); ${unreadable} unreadable label${unreadable === 1 ? "" : "s"} (counted, not used); ${missing} session-round${missing === 1 ? "" : "s"} missing`,
   ].join("\n");
 }

@@ -26,6 +26,8 @@ export interface TopicRoundSummary {
   sessions_missing: number;
   listed_labels: number;
   invented_labels: number;
+  /** Answer entries that named no topic (see `TopicLabels.unreadable`), counted, not used. */
+  unreadable_labels: number;
 }
 
 export interface TopicShare {
@@ -65,6 +67,7 @@ export function topicAggregates(
     const made = new Map<string, number>();
     let labelled = 0;
     let missing = 0;
+    let unreadable = 0;
     for (const s of sessions) {
       const r = s.rounds.find((x) => x.round === round);
       if (!r?.labels) {
@@ -72,6 +75,7 @@ export function topicAggregates(
         continue;
       }
       labelled++;
+      unreadable += r.labels.unreadable?.length ?? 0;
       for (const id of r.labels.topics) listed.set(id, (listed.get(id) ?? 0) + 1);
       for (const label of r.labels.invented) {
         made.set(label, (made.get(label) ?? 0) + 1);
@@ -92,6 +96,7 @@ export function topicAggregates(
       sessions_missing: missing,
       listed_labels: listedTotal,
       invented_labels: [...made.values()].reduce((a, b) => a + b, 0),
+      unreadable_labels: unreadable,
     });
   }
   const avg = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);

@@ -6,9 +6,16 @@ export interface TopicLabels {
   topics: number[];
   /** Labels the judge made up (normalised), kept apart: they count only toward the unlimited entropy. */
   invented: string[];
+  /**
+   * Entries that name no topic (an empty string, a number not on the list, an object), as
+   * JSON: counted and reported, never silently dropped. Absent in results from before psysim 0.x.
+   */
+  unreadable?: string[];
 }
 
 export type TopicLabelsParse = { labels: TopicLabels } | { error: string };
+
+const LIST_NUMBER = /^\s*#?\s*(\d+)\s*[.、:：)）]?\s*$/u;
 
 function jsonValue(answer: string): unknown {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(answer);
@@ -48,21 +55,31 @@ export function parseTopicLabels(answer: string, topics: readonly Topic[]): Topi
   const ids = new Set(topics.map((t) => t.id));
   const found: number[] = [];
   const invented: string[] = [];
+  const unreadable: string[] = [];
+  const listed = (id: number, entry: unknown) => {
+    if (!ids.has(id)) unreadable.push(JSON.stringify(entry));
+    else if (!found.includes(id)) found.push(id);
+  };
   for (const entry of list) {
-    if (typeof entry === "number") {
-      if (!ids.has(entry)) return { error: `topic number ${entry} is not on the list` };
-      if (!found.includes(entry)) found.push(entry);
-    } else if (typeof entry === "string") {
+    // The schema asks for strings, so list numbers often come back as "12" or "#12.".
+    const numeric = typeof entry === "string" ? LIST_NUMBER.exec(entry.normalize("NFKC")) : null;
+    if (typeof entry === "number") listed(entry, entry);
+    else if (numeric) listed(Number(numeric[1]), entry);
+    else if (typeof entry === "string") {
       const name = normaliseTopicName(entry);
-      if (name === "") continue;
       const id = byName.get(name);
-      if (id !== undefined) {
+      if (name === "") unreadable.push(JSON.stringify(entry));
+      else if (id !== undefined) {
         if (!found.includes(id)) found.push(id);
       } else if (!invented.includes(name)) invented.push(name);
-    } else {
-      return { error: "topics must be names or list numbers" };
-    }
+    } else unreadable.push(JSON.stringify(entry));
   }
-  if (found.length === 0 && invented.length === 0) return { error: "no topics named" };
-  return { labels: { topics: found, invented } };
+  if (found.length === 0 && invented.length === 0)
+    return {
+      error:
+        unreadable.length > 0
+          ? `no topic named; unreadable: ${unreadable.join(", ")}`
+          : "no topics named",
+    };
+  return { labels: { topics: found, invented, unreadable } };
 }

@@ -40,18 +40,35 @@ describe("parseTopicLabels", () => {
         SMILE_TOPICS,
       ),
       {
-        labels: { topics: [32, 31, 30, 33], invented: [] },
+        labels: { topics: [32, 31, 30, 33], invented: [], unreadable: [] },
       },
     );
     assert.deepEqual(parseTopicLabels('```json\n["人际冲突 / 纠纷"]\n```', SMILE_TOPICS), {
-      labels: { topics: [39], invented: [] },
+      labels: { topics: [39], invented: [], unreadable: [] },
     });
   });
 
   it("keeps invented labels apart from listed ones", () => {
     assert.deepEqual(parseTopicLabels('{"topics": ["Anxiety", "Pet allergies"]}', SMILE_TOPICS), {
-      labels: { topics: [32], invented: ["pet allergies"] },
+      labels: { topics: [32], invented: ["pet allergies"], unreadable: [] },
     });
+  });
+
+  it("reads list numbers sent as strings, and counts every entry it cannot read", () => {
+    // Issue 12: the JSON schema asks for strings, so judges answer "12" for topic 12.
+    assert.deepEqual(
+      parseTopicLabels(
+        '{"topics": ["12", " #31. ", "３３", 99, "", {"id": 5}, 2.5, "Anxiety"]}',
+        SMILE_TOPICS,
+      ),
+      {
+        labels: {
+          topics: [12, 31, 33, 32],
+          invented: [],
+          unreadable: ["99", '""', '{"id":5}', "2.5"],
+        },
+      },
+    );
   });
 
   it("rejects answers without JSON, without topics or with numbers off the list", () => {
@@ -64,8 +81,8 @@ describe("parseTopicLabels", () => {
     assert.deepEqual(parseTopicLabels('{"labels": ["Anxiety"]}', SMILE_TOPICS), {
       error: 'expected {"topics": [...]}',
     });
-    assert.deepEqual(parseTopicLabels('{"topics": [99]}', SMILE_TOPICS), {
-      error: "topic number 99 is not on the list",
+    assert.deepEqual(parseTopicLabels('{"topics": [99, "0"]}', SMILE_TOPICS), {
+      error: 'no topic named; unreadable: 99, "0"',
     });
   });
 });
@@ -77,7 +94,7 @@ describe("topicAggregates", () => {
       {
         dialogue_id: "a",
         rounds: [
-          { round: 1, labels: { topics: [1, 2], invented: [] }, attempts: 1 },
+          { round: 1, labels: { topics: [1, 2], invented: [], unreadable: ["99"] }, attempts: 1 },
           { round: 2, labels: { topics: [1], invented: [] }, attempts: 1 },
         ],
       },
@@ -109,7 +126,9 @@ describe("topicAggregates", () => {
       sessions_missing: 1,
       listed_labels: 2,
       invented_labels: 0,
+      unreadable_labels: 0,
     });
+    assert.equal(agg.rounds[0]!.unreadable_labels, 1);
     assert.equal(agg.entropy_limited.mean, 1.25);
     assert.ok(Math.abs(agg.entropy_limited.sd! - Math.SQRT1_2 / 2) < 1e-12); // sample sd of {1.5, 1} = 0.25·√2
     assert.deepEqual(
@@ -190,7 +209,7 @@ describe("evaluateTopics", () => {
     });
     assert.deepEqual(result.sessions[0]!.rounds[1], {
       round: 2,
-      labels: { topics: [33], invented: [] },
+      labels: { topics: [33], invented: [], unreadable: [] },
       attempts: 2,
     });
     assert.equal(result.aggregates.rounds[0]!.sessions_missing, 1);
