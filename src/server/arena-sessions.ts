@@ -17,6 +17,7 @@ import {
   type TurnVerdict,
 } from "../arena/arena-turn.js";
 import { pairSessionId } from "../arena/pair-schedule.js";
+import { crisisTerms } from "../simulation/crisis-lexicon.js";
 import type {
   AnnotationStore,
   ArenaSession,
@@ -366,7 +367,15 @@ export class ArenaSessions {
       ...session.dialogue.turns,
       { role: "client", content, speaker: String(session.dialogue.meta["client"]) },
     ];
-    this.save({ ...session, dialogue: { ...session.dialogue, turns } });
+    // A person typing may be in real distress: the page then shows support resources, and
+    // the export carries the flag (meta.crisis_flags: turn index and the words that matched).
+    const terms = crisisTerms(content);
+    const flags = crisisFlags(session.dialogue);
+    const meta =
+      terms.length > 0
+        ? { ...session.dialogue.meta, crisis_flags: [...flags, { turn: turns.length - 1, terms }] }
+        : session.dialogue.meta;
+    this.save({ ...session, dialogue: { ...session.dialogue, turns, meta } });
     return this.advance(sessionId);
   }
 
@@ -430,6 +439,18 @@ export class ArenaSessions {
     if (!session) throw new PsysimError("NOT_FOUND", `no session ${sessionId}`);
     return session;
   }
+}
+
+export interface CrisisFlag {
+  /** Index of the client's message in `dialogue.turns`. */
+  turn: number;
+  terms: string[];
+}
+
+/** The client-mode messages that matched the crisis lexicon, as recorded in the session's meta. */
+export function crisisFlags(dialogue: Dialogue): CrisisFlag[] {
+  const flags = dialogue.meta["crisis_flags"];
+  return Array.isArray(flags) ? (flags as CrisisFlag[]) : [];
 }
 
 function winnerOf(pick: Pick, order: PendingTurn["order"]): Winner {

@@ -6,3 +6,4 @@ export * from "./termination-rule.js";
 export * from "./session-loop.js";
 export * from "./simulate.js";
 export { createBaselineChatModel, type BaselineHandler } from "../llm/providers/baseline.js";
+export * from "./crisis-lexicon.js";

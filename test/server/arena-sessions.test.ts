@@ -211,6 +211,22 @@ describe("human-judged arena (Algorithm 2 with a human supervisor)", () => {
     assert.equal([...store.iterateBattles()].length, 2);
   });
 
+  it("shows support resources in client mode when the annotator's words match the crisis lexicon, and flags them in the export", async () => {
+    const { web, path, app } = await annotatorSession({}, "client");
+    let page = await web.get(path);
+    await web.post(`${path}/vote`, { turn: String(openTurn(page.text)), pick: "A" });
+    page = await web.get(path);
+    assert.ok(!page.text.includes('id="support"'));
+    await web.post(`${path}/say`, { text: "我有时候真的不想活了。" });
+    page = await web.get(path);
+    assert.ok(page.text.includes('id="support"') && page.text.includes("400-161-9995"));
+    const admin = new WebClient(app);
+    await admin.login("admin", ADMIN_PASSWORD);
+    const [line] = (await admin.get("/admin/export/sessions.jsonl")).text.trim().split("\n");
+    const exported = parseDialogue(JSON.parse(line!), "sessions.jsonl", 1);
+    assert.deepEqual(exported.meta["crisis_flags"], [{ turn: 2, terms: ["不想活"] }]);
+  });
+
   it("exports every battle and session as valid psysim JSONL records", async () => {
     const { web, store, path, app } = await annotatorSession();
     await web.post(`${path}/vote`, {

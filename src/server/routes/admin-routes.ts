@@ -16,6 +16,7 @@ import { t, type MessageKey } from "../views/i18n.js";
 import { pageContext, requireUser, type AuthEnv } from "../web-auth.js";
 import type { ArenaSessions } from "../arena-sessions.js";
 import { currentGuidelines, setGuidelines } from "../guidelines.js";
+import { SUPPORT_SETTING } from "../views/support-resources.js";
 import { nameSkeleton, normaliseName, validName } from "../user-names.js";
 
 export interface AdminRouteOptions {
@@ -99,6 +100,7 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
       pendingInvites: store.listPendingInvites(now),
       errors: store.listGenerationErrors(20),
       guidelines: store.getSetting("guidelines")?.value ?? "",
+      support: store.getSetting(SUPPORT_SETTING)?.value ?? "",
       guidelineVersion: currentGuidelines(store, "zh").version,
       cards: store.listRoleCards(),
       counselors: engine.counselorNames(),
@@ -142,6 +144,11 @@ export function adminRoutes(options: AdminRouteOptions): Hono<AuthEnv> {
       text: say(c, "inviteCreated", { name }),
       link: `${origin}/invite/${token}`,
     });
+  });
+
+  app.post("/support", async (c) => {
+    store.putSetting(SUPPORT_SETTING, (await formField(c, "text")).slice(0, 5_000).trim());
+    return render(c, { text: say(c, "guidelinesSaved") });
   });
 
   app.post("/guidelines", async (c) => {

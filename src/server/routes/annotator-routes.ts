@@ -14,6 +14,8 @@ import { VOTE_FLAGS, type VoteFlag } from "../../core/battle.js";
 import { PsysimError } from "../../core/errors.js";
 import { t } from "../views/i18n.js";
 import { currentGuidelines } from "../guidelines.js";
+import { crisisFlags } from "../arena-sessions.js";
+import { supportResources } from "../views/support-resources.js";
 import type { SessionEngine } from "../session-engine.js";
 import { assignmentsPage } from "../views/assignments-page.js";
 import { sessionPage } from "../views/session-page.js";
@@ -101,6 +103,10 @@ export function annotatorRoutes(
         guidelines: currentGuidelines(store, c.get("lang")),
         firstSession: own.length <= 1,
         nextAssignment: unfinished.find((a) => a.id > assignment.id) ?? unfinished[0] ?? null,
+        support:
+          assignment.mode === "client" && crisisFlags(found.dialogue).length > 0
+            ? supportResources(store, c.get("lang"))
+            : null,
       }),
     );
   });

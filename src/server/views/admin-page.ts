@@ -24,6 +24,8 @@ export interface AdminView {
   /** The admin's guideline text ("" for Figure 13's principles) and the version votes record. */
   guidelines: string;
   guidelineVersion: string;
+  /** The admin's support resources for client mode ("" for the defaults). */
+  support: string;
   /** One-off messages from the last action (import counts, a new invitation link, a problem). */
   notice?: { text: string; link?: string; isProblem?: boolean };
 }
@@ -131,6 +133,12 @@ ${
     <label for="guidelines-text">${t(lang, "guidelinesEdit")}</label>
     <textarea id="guidelines-text" name="text" rows="6">${view.guidelines}</textarea>
     <p class="muted small">${t(lang, "currentVersion")}: <code>${view.guidelineVersion}</code></p>
+    <button type="submit">${t(lang, "save")}</button>
+  </form>
+  <form method="post" action="/admin/support">
+    ${csrfField(page)}
+    <label for="support-text">${t(lang, "supportEdit")}</label>
+    <textarea id="support-text" name="text" rows="4">${view.support}</textarea>
     <button type="submit">${t(lang, "save")}</button>
   </form>
 </section>

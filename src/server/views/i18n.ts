@@ -159,6 +159,9 @@ const zh = {
   generationErrors: "生成错误（标注员只看到编号）",
   noErrors: "没有生成错误。",
   noAnnotatorsYet: "还没有已接受邀请的标注员。",
+  supportTitle:
+    "你写的内容提到了可能的危险。这里只是研究用的模拟对话，不能提供帮助；如果你现在需要支持，请联系：",
+  supportEdit: "求助资源（客户模式中出现危机词时显示；留空则用默认）",
   language: "English",
 } as const;
 
@@ -328,6 +331,10 @@ const en: Record<MessageKey, string> = {
   generationErrors: "Generation errors (annotators see only the id)",
   noErrors: "No generation errors.",
   noAnnotatorsYet: "No annotator has accepted an invitation yet.",
+  supportTitle:
+    "What you wrote mentions possible danger. This is a simulated conversation for research and cannot help; if you need support now, please contact:",
+  supportEdit:
+    "Support resources (shown when client-mode text matches the crisis lexicon; empty uses the defaults)",
   language: "中文",
 };
 

@@ -182,7 +182,6 @@ function actionPanel(view: SessionView, page: PageContext): Markup {
   const last = session.dialogue.turns.at(-1);
   if (assignment.mode === "client" && last?.role === "counselor") {
     return html`<div id="actions">
-      ${view.support ?? ""}
       <form method="post" action="${base}/say" class="panel say-panel" data-partial>
         ${csrfField(page)}
         <label for="say-text">${t(lang, "youAsClient")}</label>
@@ -323,7 +322,7 @@ export function sessionPage(page: PageContext, view: SessionView): Markup {
         ${
           finished
             ? reveal(view, page)
-            : html`${transcript(view, lang, false)} ${actionPanel(view, page)}`
+            : html`${transcript(view, lang, false)} ${view.support ?? ""} ${actionPanel(view, page)}`
         }
       </section>
     </div>`,
