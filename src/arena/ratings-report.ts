@@ -1,4 +1,4 @@
-import { PsysimError } from "../core/errors.js";
+import { PsysimError, UsageError } from "../core/errors.js";
 import { PSYSIM_VERSION } from "../core/version.js";
 import { battleExclusion, type Battle, type BattleExclusion } from "../core/battle.js";
 import { fileRef, type InputFileRef } from "../evaluation/evaluation-result.js";
@@ -61,10 +61,7 @@ export function parseAnchor(anchor: string): RatingCentre {
   const model = anchor.slice(0, at).trim();
   const rating = Number(anchor.slice(at + 1));
   if (at <= 0 || model === "" || anchor.slice(at + 1).trim() === "" || !Number.isFinite(rating)) {
-    throw new PsysimError(
-      "INPUT_INVALID",
-      `--anchor expects MODEL=RATING (e.g. gpt-4o=1000), got "${anchor}"`,
-    );
+    throw new UsageError(`--anchor expects MODEL=RATING (e.g. gpt-4o=1000), got "${anchor}"`);
   }
   return { kind: "anchor", model, rating };
 }

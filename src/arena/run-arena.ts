@@ -1,10 +1,12 @@
 import { PsysimError } from "../core/errors.js";
-import { definedOnly, JsonlAppender, readRecordIds } from "../core/jsonl.js";
+import { definedOnly, JsonlAppender } from "../core/jsonl.js";
 import { runWorkerPool } from "../core/worker-pool.js";
 import { inShard, type Shard } from "../core/shard.js";
 import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
 import type { Language } from "../core/language.js";
 import type { RoleCard } from "../core/role-card.js";
+import type { Battle } from "../core/battle.js";
+import type { Dialogue } from "../core/dialogue.js";
 import type { ChatModel, SamplingParams } from "../llm/chat-model.js";
 import { loadTemplate, type TemplateOptions } from "../prompts/template.js";
 import type { ExhaustedPolicy } from "../simulation/counselor-agent.js";
@@ -13,6 +15,12 @@ import { SIMULATION_DEFAULTS } from "../simulation/simulate.js";
 import { DEFAULT_TERMINATION_PHRASES, TerminationRule } from "../simulation/termination-rule.js";
 import type { ArenaCounselor } from "./arena-counselor.js";
 import { runArenaSession } from "./arena-session.js";
+import {
+  battleFingerprint,
+  dialogueFingerprint,
+  readArenaProgress,
+  type ArenaProgress,
+} from "./arena-progress.js";
 import { schedulePairs } from "./pair-schedule.js";
 import { Supervisor } from "./supervisor.js";
 import { loadSupervisorTemplate, type SupervisorPrompt } from "./supervisor-template.js";
@@ -90,10 +98,37 @@ export const ARENA_DEFAULTS = {
 };
 
 /**
+ * A redone session must match what an earlier run already recorded of it (calls replay from
+ * the cache, so they do); otherwise the kept half and the new half would describe two
+ * different sessions, and the session is reported as failed instead of written.
+ */
+function assertReproduces(
+  id: string,
+  dialogue: Dialogue,
+  battles: readonly Battle[],
+  recorded: ArenaProgress,
+  options: Pick<ArenaOptions, "out" | "dialoguesOut">,
+): void {
+  const kept = recorded.dialogues.get(id);
+  const differs =
+    (kept !== undefined && kept !== dialogueFingerprint(dialogue)) ||
+    battles.some((b) => {
+      const had = recorded.battles.get(b.id);
+      return had !== undefined && had !== battleFingerprint(b);
+    });
+  if (differs)
+    throw new PsysimError(
+      "INPUT_INVALID",
+      `session ${id} is only partly recorded (${options.out}, ${options.dialoguesOut}) and redoing it gave a different session (the call cache was off or cleared); delete its lines from both files to run it afresh`,
+    );
+}
+
+/**
  * Runs the arena (Algorithm 2) over a balanced schedule of counselor pairs. Each session's
- * battles and then its dialogue are appended only when the session is complete; battle ids
- * are deterministic, so a rerun after a crash between the two writes adds no duplicates,
- * and finished dialogues are skipped while unfinished ones replay their calls from the cache.
+ * battles and then its dialogue are appended only when the session is complete. A session
+ * counts as finished only when its dialogue and all its battles are on disk; any other
+ * session is redone (its calls replay from the cache) and only its missing records are
+ * written, so a rerun after a crash, or after a file was deleted, adds no duplicates.
  */
 export async function runArena(
   options: ArenaOptions,
@@ -132,9 +167,8 @@ export async function runArena(
   const battlesFile = new JsonlAppender(options.out);
   const dialoguesFile = new JsonlAppender(options.dialoguesOut);
   try {
-    const doneDialogues = await readRecordIds(options.dialoguesOut);
-    const doneBattles = await readRecordIds(options.out);
-    const todo = sessions.filter((s) => !doneDialogues.has(s.id));
+    const recorded = await readArenaProgress(options.out, options.dialoguesOut);
+    const todo = sessions.filter((s) => !recorded.finished.has(s.id));
     const summary: ArenaSummary = {
       out: options.out,
       dialoguesOut: options.dialoguesOut,
@@ -190,8 +224,10 @@ export async function runArena(
             onEvent({ type: "usage", role, usage });
           },
         });
-        for (const battle of battles) if (!doneBattles.has(battle.id)) battlesFile.append(battle);
-        dialoguesFile.append(dialogue);
+        assertReproduces(session.id, dialogue, battles, recorded, options);
+        for (const battle of battles)
+          if (!recorded.battles.has(battle.id)) battlesFile.append(battle);
+        if (!recorded.dialogues.has(dialogue.id)) dialoguesFile.append(dialogue);
         summary.completed += 1;
         summary.battles += battles.length;
         summary.unparsed += battles.filter((b) => b.winner === null).length;

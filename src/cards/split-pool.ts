@@ -1,4 +1,4 @@
-import { PsysimError } from "../core/errors.js";
+import { UsageError } from "../core/errors.js";
 import { LANGUAGES } from "../core/language.js";
 import type { RoleCard } from "../core/role-card.js";
 import { rankBySeededHash } from "../export/validation-split.js";
@@ -17,13 +17,9 @@ export interface PoolSplit {
  */
 export function splitPool(cards: readonly RoleCard[], testCount: number, seed: number): PoolSplit {
   if (!Number.isInteger(testCount) || testCount < 1)
-    throw new PsysimError(
-      "INPUT_INVALID",
-      `--test expects a whole number from 1 up, got ${testCount}`,
-    );
+    throw new UsageError(`--test expects a whole number from 1 up, got ${testCount}`);
   if (testCount >= cards.length)
-    throw new PsysimError(
-      "INPUT_INVALID",
+    throw new UsageError(
       `--test ${testCount} leaves no training cards: the pool has ${cards.length}`,
     );
   const byLanguage = LANGUAGES.map((language) => cards.filter((c) => c.language === language));

@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 import { buildProgram } from "./program.js";
+import { reportFailure } from "./run-action.js";
 
-const program = await buildProgram();
-await program.parseAsync(process.argv);
+try {
+  const program = await buildProgram();
+  await program.parseAsync(process.argv);
+} catch (error) {
+  reportFailure(error);
+}

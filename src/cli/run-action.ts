@@ -1,10 +1,65 @@
-import { InvalidArgumentError } from "commander";
-import { PsysimError } from "../core/errors.js";
+import { CommanderError, InvalidArgumentError } from "commander";
+import { PsysimError, UsageError } from "../core/errors.js";
+
+/** Exit status of a command line that cannot be run as given (bad flag, missing argument). */
+export const EXIT_USAGE = 2;
+/** Exit status of every other failure (bad input, model errors, full disk, a held lock). */
+export const EXIT_FAILURE = 1;
+
+/** What Node's file-system errors mean, in words a user can act on. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  EISDIR: "is a folder, expected a file",
+  ENOTDIR: "a part of the path is not a folder",
+  ENOENT: "no such file or folder",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EMFILE: "too many open files",
+  EFBIG: "file too large",
+  EIO: "input/output error",
+};
 
 /**
- * Wraps a command's action: expected failures print `psysim: <one line>` and exit 1;
- * anything else is a bug and keeps its stack for the report.
+ * The one line a failed command prints (`psysim: …`) and its exit status. Every error ends
+ * here, so a user never sees a stack trace; a bug says it is one, and PSYSIM_DEBUG=1 shows
+ * its stack.
  */
+export function describeFailure(error: unknown): { line: string; exitCode: number } {
+  const firstLine = (text: string) => text.split("\n")[0]!.trim();
+  if (error instanceof UsageError || error instanceof InvalidArgumentError)
+    return { line: `psysim: ${firstLine(error.message)}`, exitCode: EXIT_USAGE };
+  if (error instanceof PsysimError)
+    return { line: `psysim: ${firstLine(error.message)}`, exitCode: EXIT_FAILURE };
+  const system = error as NodeJS.ErrnoException;
+  if (error instanceof Error && typeof system.code === "string" && system.syscall) {
+    const meaning = SYSTEM_ERRORS[system.code] ?? system.code;
+    const where = system.path ?? system.syscall;
+    return { line: `psysim: ${where}: ${meaning} (${system.code})`, exitCode: EXIT_FAILURE };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    line: `psysim: internal error (a bug in psysim, please report it): ${firstLine(message)}${process.env.PSYSIM_DEBUG ? "" : " — rerun with PSYSIM_DEBUG=1 for the stack"}`,
+    exitCode: EXIT_FAILURE,
+  };
+}
+
+/** Prints `error` as its one line (plus the stack of a bug with PSYSIM_DEBUG=1) and sets the exit status. */
+export function reportFailure(error: unknown): void {
+  // Commander has already printed its one line (see program.ts); only the status is left.
+  if (error instanceof CommanderError && !(error instanceof InvalidArgumentError)) {
+    process.exitCode = error.exitCode;
+    return;
+  }
+  const { line, exitCode } = describeFailure(error);
+  process.stderr.write(line + "\n");
+  if (process.env.PSYSIM_DEBUG && error instanceof Error && !(error instanceof PsysimError))
+    process.stderr.write(`${error.stack ?? ""}\n`);
+  process.exitCode = exitCode;
+}
+
+/** Wraps a command's action so every failure is one `psysim:` line with the right exit status. */
 export function runAction<A extends unknown[]>(
   action: (...args: A) => Promise<void>,
 ): (...args: A) => Promise<void> {
@@ -12,12 +67,7 @@ export function runAction<A extends unknown[]>(
     try {
       await action(...args);
     } catch (error) {
-      if (error instanceof PsysimError) {
-        process.stderr.write(`psysim: ${error.message.split("\n")[0]}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      throw error;
+      reportFailure(error);
     }
   };
 }
@@ -26,8 +76,8 @@ export function runAction<A extends unknown[]>(
 export function parsePositiveInt(flag: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    // Commander reports InvalidArgumentError as one line and exits 1, like runAction does.
-    if (!Number.isInteger(n) || n < 1)
+    // A usage error (exit 2) whether commander calls this while parsing or an action does.
+    if (value.trim() === "" || !Number.isInteger(n) || n < 1)
       throw new InvalidArgumentError(`${flag} expects a whole number from 1 up, got "${value}"`);
     return n;
   };
@@ -36,7 +86,7 @@ export function parsePositiveInt(flag: string): (value: string) => number {
 export function parseInteger(flag: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n))
+    if (value.trim() === "" || !Number.isInteger(n))
       throw new InvalidArgumentError(`${flag} expects a whole number, got "${value}"`);
     return n;
   };

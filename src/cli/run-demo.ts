@@ -31,7 +31,7 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
   for (const name of [
     "dialogues.jsonl",
     "battles.jsonl",
-    "battles.jsonl.dialogues.jsonl",
+    "battles.dialogues.jsonl",
     "cache.sqlite",
     "cache.sqlite-wal",
     "cache.sqlite-shm",
@@ -139,6 +139,8 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
         "baseline",
         "--out",
         out("battles.jsonl"),
+        "--dialogues-out",
+        out("battles.dialogues.jsonl"),
         "--max-turns",
         "12",
         ...cache,
@@ -180,7 +182,6 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
       `\n[${i + 1}/${steps.length}] ${step.title}\n$ psysim ${step.argv.join(" ")}\n`,
     );
     const program = await buildProgram();
-    program.exitOverride();
     await program.parseAsync(step.argv, { from: "user" });
     if (process.exitCode !== undefined && process.exitCode !== 0)
       throw new PsysimError(

@@ -1,4 +1,4 @@
-import { PsysimError } from "../core/errors.js";
+import { PsysimError, UsageError } from "../core/errors.js";
 import { assertWritable } from "../core/jsonl.js";
 import { readRoleCards } from "../core/read-records.js";
 import { parseShard } from "../core/shard.js";
@@ -31,13 +31,12 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
   const cards = await readRoleCards(flags.cards);
   if (cards.length === 0) throw new PsysimError("INPUT_INVALID", `${flags.cards}: no role cards`);
   if (flags.language !== undefined && flags.language !== "zh" && flags.language !== "en")
-    throw new PsysimError("INPUT_INVALID", `--language expects zh or en, got "${flags.language}"`);
+    throw new UsageError(`--language expects zh or en, got "${flags.language}"`);
   if (
     flags.exhaustedPolicy !== undefined &&
     !["accept_last", "truncate", "fail"].includes(flags.exhaustedPolicy)
   ) {
-    throw new PsysimError(
-      "INPUT_INVALID",
+    throw new UsageError(
       `--exhausted-policy expects accept_last, truncate or fail, got "${flags.exhaustedPolicy}"`,
     );
   }

@@ -14,7 +14,9 @@ export type ErrorCode =
   | "CIRCUIT_OPEN"
   | "NOT_FOUND"
   /** The request was valid but the state moved on (another tab voted, the session ended). */
-  | "CONFLICT";
+  | "CONFLICT"
+  | "USAGE_INVALID"
+  | "OUTPUT_LOCKED";
 
 /**
  * Failures no other task could escape (a missing key, an empty account, a bad spec, a
@@ -93,5 +95,16 @@ export class InputFileError extends PsysimError {
     super("INPUT_INVALID", first ? `${first.message}${more}` : `${file}: invalid input`);
     this.name = "InputFileError";
     this.problems = problems;
+  }
+}
+
+/**
+ * A command line that cannot be run as given (a bad flag value, a missing flag, an output
+ * that is also an input): the CLI exits 2 for these, 1 for every other failure.
+ */
+export class UsageError extends PsysimError {
+  constructor(message: string) {
+    super("USAGE_INVALID", message);
+    this.name = "UsageError";
   }
 }

@@ -31,11 +31,13 @@ function battleLine(
   });
 }
 
+/** Exit 2 for a bad command line (a flag's value), 1 for everything else. */
 function assertOneLineFailure(
   result: { code: number | null; stdout: string; stderr: string },
   pattern: RegExp,
+  code = 1,
 ): void {
-  assert.equal(result.code, 1, result.stderr);
+  assert.equal(result.code, code, result.stderr);
   assert.equal(result.stderr.trimEnd().split("\n").length, 1, result.stderr);
   assert.match(result.stderr, /^psysim: /);
   assert.match(result.stderr, pattern);
@@ -176,6 +178,7 @@ describe("psysim ratings and arena on the command line", () => {
     assertOneLineFailure(
       await runCli(["ratings", good, "--anchor", "A"]),
       /--anchor expects MODEL=RATING/,
+      2,
     );
     assertOneLineFailure(
       await runCli(["ratings", good, "--anchor", "Z=1000"]),
@@ -188,6 +191,7 @@ describe("psysim ratings and arena on the command line", () => {
     assertOneLineFailure(
       await runCli(["ratings", good, "--bootstrap", "-3"]),
       /--bootstrap expects a whole number from 0 up/,
+      2,
     );
     assertOneLineFailure(
       await runCli(["ratings", good, "--order", "random"]),
@@ -217,6 +221,7 @@ describe("psysim ratings and arena on the command line", () => {
         out,
       ]),
       /--counselors needs at least two different names/,
+      2,
     );
     assertOneLineFailure(
       await runCli([
@@ -233,6 +238,7 @@ describe("psysim ratings and arena on the command line", () => {
         "3",
       ]),
       /--prompt expects 1 .* or 2/,
+      2,
     );
     const config = writeTemp(
       dir,

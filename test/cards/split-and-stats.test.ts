@@ -101,7 +101,7 @@ describe("splitPool", () => {
     );
     assert.deepEqual(test, splitPool(pool, 4, 9).test);
     assert.deepEqual(bad, {
-      code: 1,
+      code: 2,
       stdout: "",
       stderr: 'psysim: --test expects a whole number from 1 up, got "x"\n',
     });

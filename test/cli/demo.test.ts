@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readBattles, readDialogues } from "../../src/core/index.js";
 import { tempDir } from "../helpers.js";
+import { runCli } from "../fixtures/run-cli.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -41,5 +42,11 @@ describe("psysim demo", () => {
       /bge-m3/,
       "the offline embedding is never reported as bge-m3",
     );
+
+    // Safe to repeat: a second demo in the same folder starts over and ends the same way.
+    const again = await runCli(["demo", "--out-dir", dir]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((await readDialogues(join(dir, "dialogues.jsonl"))).length, 20);
+    assert.equal((await readBattles(join(dir, "battles.jsonl"))).length, battles.length);
   });
 });

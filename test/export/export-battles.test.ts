@@ -281,7 +281,7 @@ describe("exportBattles (DPO)", () => {
     assert.ok(train.every((c) => !valSessions.has(sessionOf(c))));
     assert.ok(train.every((c) => c.system === ""));
     assert.deepEqual(missing, {
-      code: 1,
+      code: 2,
       stdout: "",
       stderr:
         "psysim: --format dpo needs --dialogues <file...>: the arena dialogues whose turns are the battles' history\n",

@@ -412,7 +412,12 @@ describe("psysim export (CLI)", () => {
     ]);
     assert.deepEqual(
       runs.map((r) => [r.code, r.stdout, r.stderr.split("\n").length]),
-      runs.map(() => [1, "", 2]),
+      // A bad file fails (1); a bad flag value is a usage error (2).
+      [
+        [1, "", 2],
+        [2, "", 2],
+        [1, "", 2],
+      ],
     );
     assert.match(runs[0]!.stderr, new RegExp(`^psysim: ${dialogues}:2: not valid JSON`));
     // Options are checked before the input is read.

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { PsysimError } from "../../core/errors.js";
+import { PsysimError, UsageError } from "../../core/errors.js";
 import { modelOptions, type ModelFlags } from "../common-options.js";
 import { parseShard } from "../../core/shard.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
@@ -67,19 +67,17 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
   const arena = await import("../../arena/index.js");
 
   if (flags.prompt !== "1" && flags.prompt !== "2")
-    throw new PsysimError(
-      "INPUT_INVALID",
+    throw new UsageError(
       `--prompt expects 1 (ethics principles, Figure 12) or 2 (counseling skills, Figure 13), got "${flags.prompt}"`,
     );
   if (flags.language !== undefined && flags.language !== "zh" && flags.language !== "en")
-    throw new PsysimError("INPUT_INVALID", `--language expects zh or en, got "${flags.language}"`);
+    throw new UsageError(`--language expects zh or en, got "${flags.language}"`);
   const names = flags.counselors
     .split(",")
     .map((n) => n.trim())
     .filter(Boolean);
   if (new Set(names).size < 2)
-    throw new PsysimError(
-      "INPUT_INVALID",
+    throw new UsageError(
       `--counselors needs at least two different names, got "${flags.counselors}"`,
     );
   const cards = await readRoleCards(flags.cards);

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { PsysimError } from "../../core/errors.js";
+import { PsysimError, UsageError } from "../../core/errors.js";
 import { modelOptions, type ModelFlags } from "../common-options.js";
 import { runAction } from "../run-action.js";
 
@@ -35,10 +35,7 @@ interface SplitFlags {
 function whole(flag: string, value: string, min: number): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isInteger(n) || n < min)
-    throw new PsysimError(
-      "INPUT_INVALID",
-      `${flag} expects a whole number from ${min} up, got "${value}"`,
-    );
+    throw new UsageError(`${flag} expects a whole number from ${min} up, got "${value}"`);
   return n;
 }
 
@@ -259,13 +256,11 @@ export function register(program: Command): void {
         const testCount = whole("--test", flags.test, 1);
         const seed = whole("--seed", flags.seed, -(2 ** 31));
         if (!flags.out && !flags.trainOut && !flags.testOut)
-          throw new PsysimError(
-            "INPUT_INVALID",
+          throw new UsageError(
             "cards split needs --out FILE, or --train-out FILE and --test-out FILE",
           );
         if (!flags.out && (!flags.trainOut || !flags.testOut))
-          throw new PsysimError(
-            "INPUT_INVALID",
+          throw new UsageError(
             "give both --train-out and --test-out (or --out for one file with split set)",
           );
         const { readRoleCards } = await import("../../core/read-records.js");

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { PsysimError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
 import { languageOption } from "../chart-language.js";
 import type { ModelFlags } from "../common-options.js";
@@ -66,10 +66,7 @@ export function register(program: Command): void {
     .action(
       runAction(async (a: string, b: string, flags: CompareFlags) => {
         if (flags.waiMode !== "per-item" && flags.waiMode !== "batched")
-          throw new PsysimError(
-            "INPUT_INVALID",
-            `--wai-mode expects per-item or batched, got "${flags.waiMode}"`,
-          );
+          throw new UsageError(`--wai-mode expects per-item or batched, got "${flags.waiMode}"`);
         const evaluation = await import("../../evaluation/index.js");
         const report = await import("../../report/index.js");
         const { openModelContext } = await import("../../app/model-context.js");

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { PsysimError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
 import { languageOption } from "../chart-language.js";
 import { jsonOption, modelOptions, seedOption, type ModelFlags } from "../common-options.js";
@@ -280,10 +280,7 @@ export function register(program: Command): void {
     .action(
       runAction(async (flags: JudgeFlags & { mode: string }) => {
         if (flags.mode !== "per-item" && flags.mode !== "batched")
-          throw new PsysimError(
-            "INPUT_INVALID",
-            `--mode expects per-item or batched, got "${flags.mode}"`,
-          );
+          throw new UsageError(`--mode expects per-item or batched, got "${flags.mode}"`);
         const { waiReport, resolveJudge } = await import("../../evaluation/index.js");
         const { datasetName, formatWaiSummary, renderChart, waiBoxplotSpec, writeJsonResult } =
           await import("../../report/index.js");

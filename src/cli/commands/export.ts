@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { PsysimError } from "../../core/errors.js";
+import { PsysimError, UsageError } from "../../core/errors.js";
 import { runAction } from "../run-action.js";
 
 const FORMATS = ["llamafactory", "openai", "sharegpt", "alpaca", "dpo", "openai-dpo"] as const;
@@ -29,8 +29,7 @@ interface ExportFlags {
 function parseRatio(value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n >= 1)
-    throw new PsysimError(
-      "INPUT_INVALID",
+    throw new UsageError(
       `--val-ratio expects a number from 0 up to (not including) 1, got "${value}"`,
     );
   return n;
@@ -39,10 +38,7 @@ function parseRatio(value: string): number {
 function parseWhole(flag: string, value: string, min: number): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isInteger(n) || n < min)
-    throw new PsysimError(
-      "INPUT_INVALID",
-      `${flag} expects a whole number from ${min} up, got "${value}"`,
-    );
+    throw new UsageError(`${flag} expects a whole number from ${min} up, got "${value}"`);
   return n;
 }
 
@@ -192,8 +188,7 @@ are listed as file:line: field: reason.`,
         let report;
         if (flags.format === "dpo" || flags.format === "openai-dpo") {
           if (!flags.dialogues?.length)
-            throw new PsysimError(
-              "INPUT_INVALID",
+            throw new UsageError(
               `--format ${flags.format} needs --dialogues <file...>: the arena dialogues whose turns are the battles' history`,
             );
           report = await lib.exportBattles({

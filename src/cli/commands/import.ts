@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { PsysimError } from "../../core/errors.js";
+import { PsysimError, UsageError } from "../../core/errors.js";
 import { runAction } from "../run-action.js";
 
 interface ImportFlags {
@@ -40,15 +40,11 @@ export function register(program: Command): void {
         const { writeJsonlAtomic } = await import("../../core/jsonl.js");
         const format = IMPORT_FORMATS.find((f) => f === flags.from);
         if (!format)
-          throw new PsysimError(
-            "INPUT_INVALID",
+          throw new UsageError(
             `--from expects one of ${IMPORT_FORMATS.join(", ")}, got "${flags.from}"`,
           );
         if (flags.language !== undefined && flags.language !== "zh" && flags.language !== "en")
-          throw new PsysimError(
-            "INPUT_INVALID",
-            `--language expects zh or en, got "${flags.language}"`,
-          );
+          throw new UsageError(`--language expects zh or en, got "${flags.language}"`);
         const result = await importDialogues(file, format, {
           ...(flags.language && { language: flags.language as "zh" | "en" }),
           ...(flags.idPrefix && { idPrefix: flags.idPrefix }),

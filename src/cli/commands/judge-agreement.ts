@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { PsysimError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import { jsonOption, modelOptions, type ModelFlags } from "../common-options.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
@@ -28,8 +28,7 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
       ? undefined
       : parsePositiveInt("--judge-attempts")(flags.judgeAttempts);
   if (flags.prompt !== "1" && flags.prompt !== "2")
-    throw new PsysimError(
-      "INPUT_INVALID",
+    throw new UsageError(
       `--prompt expects 1 (ethics principles, Figure 12) or 2 (counseling skills, Figure 13), got "${flags.prompt}"`,
     );
   const { readDialogues } = await import("../../core/read-records.js");

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { PsysimError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
 import { languageOption } from "../chart-language.js";
 import { parseInteger, runAction } from "../run-action.js";
@@ -21,8 +21,7 @@ function parseNonNegative(flag: string, integer: boolean): (value: string) => nu
   return (value) => {
     const n = Number(value);
     if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
-      throw new PsysimError(
-        "INPUT_INVALID",
+      throw new UsageError(
         `${flag} expects ${integer ? "a whole number" : "a number"} from 0 up, got "${value}"`,
       );
     return n;
@@ -72,12 +71,9 @@ export function register(program: Command): void {
     .action(
       runAction(async (files: string[], flags: RatingsFlags) => {
         if (flags.by !== undefined && flags.by !== "judge")
-          throw new PsysimError("INPUT_INVALID", `--by accepts only "judge", got "${flags.by}"`);
+          throw new UsageError(`--by accepts only "judge", got "${flags.by}"`);
         if (flags.order !== "time" && flags.order !== "file")
-          throw new PsysimError(
-            "INPUT_INVALID",
-            `--order accepts time or file, got "${flags.order}"`,
-          );
+          throw new UsageError(`--order accepts time or file, got "${flags.order}"`);
         const { ratingsReport, formatLeaderboard } = await import("../../arena/index.js");
         const { writeJsonResult, writeRatingsCharts } = await import("../../report/index.js");
         const result = await ratingsReport({

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { PsysimError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import { modelOptions, seedOption, type ModelFlags } from "../common-options.js";
 import { parseInteger, runAction } from "../run-action.js";
 
@@ -60,7 +60,7 @@ Examples:
     .action(
       runAction(async (flags: ServeFlags) => {
         if (flags.port !== undefined && (flags.port < 0 || flags.port > 65535))
-          throw new PsysimError("INPUT_INVALID", `--port expects 0 to 65535, got ${flags.port}`);
+          throw new UsageError(`--port expects 0 to 65535, got ${flags.port}`);
         const { startServer } = await import("../../server/serve.js");
         const server = await startServer({
           ...(flags.config !== undefined ? { config: flags.config } : {}),
