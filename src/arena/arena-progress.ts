@@ -1,11 +1,11 @@
 import { readJsonl } from "../core/jsonl.js";
 import { sha256 } from "../core/hash.js";
-import type { Battle } from "../core/battle.js";
+import { identicalCandidates, type Battle } from "../core/battle.js";
 import type { Dialogue } from "../core/dialogue.js";
 
 /**
  * What an earlier arena run left on disk. A session is finished only when its dialogue AND
- * every battle that dialogue implies (one per counselor turn with candidates) are written;
+ * every battle that dialogue implies (one per counselor turn whose two candidates differ) are written;
  * anything less (a deleted or truncated battles file, a dialogue lost after its battles) is
  * redone. The fingerprints let a redo check it reproduced what is already recorded.
  */
@@ -54,7 +54,12 @@ export async function readArenaProgress(
     const dialogue = value as Dialogue;
     if (typeof dialogue.id !== "string" || !Array.isArray(dialogue.turns)) continue;
     dialogues.set(dialogue.id, dialogueFingerprint(dialogue));
-    const expected = dialogue.turns.filter((t) => t.candidates !== undefined).length;
+    // Turns whose two candidates were identical were not judged and have no battle.
+    const expected = dialogue.turns.filter(
+      (t) =>
+        t.candidates?.length === 2 &&
+        !identicalCandidates(t.candidates[0]!.content, t.candidates[1]!.content),
+    ).length;
     if ((battlesPerDialogue.get(dialogue.id) ?? 0) >= expected) finished.add(dialogue.id);
   }
   return { finished, dialogues, battles };
