@@ -196,6 +196,7 @@ describe("psysim ratings and arena on the command line", () => {
     assertOneLineFailure(
       await runCli(["ratings", good, "--order", "random"]),
       /--order accepts time or file, got "random"/,
+      2,
     );
   });
 
