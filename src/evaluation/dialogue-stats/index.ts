@@ -2,3 +2,5 @@
 export * from "./dialogue-stats.js";
 export * from "./stats-table.js";
 export * from "./stats-report.js";
+export * from "./question-answers.js";
+export * from "./group-by-card.js";

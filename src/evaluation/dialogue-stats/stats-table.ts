@@ -47,6 +47,30 @@ export function formatStatsTable(
     name: string;
     stats: DatasetStats;
     by_language: Partial<Record<Language, DatasetStats>>;
+    answers?: { asked: number; answered: number; share: number | null };
+  }[],
+): string {
+  const grouped = datasets.filter((d) => d.answers);
+  const answers =
+    grouped.length === 0
+      ? ""
+      : "\n\nClient answers the counselor's question (answered / asked)\n" +
+        textTable(
+          grouped.map((d) => [
+            d.name,
+            d.answers!.share === null
+              ? "–"
+              : `${(100 * d.answers!.share).toFixed(1)}% (${d.answers!.answered} / ${d.answers!.asked})`,
+          ]),
+        );
+  return perLanguageTables(datasets) + answers;
+}
+
+function perLanguageTables(
+  datasets: readonly {
+    name: string;
+    stats: DatasetStats;
+    by_language: Partial<Record<Language, DatasetStats>>;
   }[],
 ): string {
   const languages = (["zh", "en"] as const).filter((l) =>
