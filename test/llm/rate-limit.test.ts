@@ -12,7 +12,20 @@ const ask = (i: number) => ({
 
 describe("rate limit", () => {
   it("never has more than max_concurrency calls in flight, across every user of the model", async () => {
-    const server = await startFakeOpenAIServer({ latencyMs: 25 });
+    // A gate instead of a latency: the server holds every request until the test opens it,
+    // so the first three are in flight together however slow the machine is.
+    let arrived = 0;
+    let threeArrived!: () => void;
+    const three = new Promise<void>((resolve) => (threeArrived = resolve));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const server = await startFakeOpenAIServer({
+      reply: async () => {
+        if (++arrived === 3) threeArrived();
+        await gate;
+        return "ok";
+      },
+    });
     try {
       const config = {
         models: {
@@ -28,9 +41,16 @@ describe("rate limit", () => {
       // Two agents resolving the same model share one queue.
       const client = await resolveChatModel("qwen", { config, limiters });
       const counselor = await resolveChatModel("qwen", { config, limiters });
-      const replies = await Promise.all(
+      const calls = Promise.all(
         Array.from({ length: 16 }, (_, i) => (i % 2 ? client : counselor).complete(ask(i))),
       );
+      await three;
+      // A leaking limiter would send more while the three are held; give it the chance.
+      // (On a slow machine this can only miss a leak, never fail a correct limiter.)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(arrived, 3);
+      open();
+      const replies = await calls;
       assert.equal(replies.length, 16);
       assert.equal(server.requests.length, 16);
       assert.equal(server.maxInFlight, 3);
