@@ -1,5 +1,5 @@
 import type { Language } from "../core/language.js";
-import type { ChatRequest } from "../llm/chat-model.js";
+import { taskOf, type ChatRequest } from "../llm/chat-model.js";
 import { createBaselineChatModel, type BaselineHandler } from "../llm/providers/baseline.js";
 import type { ChatModel } from "../llm/chat-model.js";
 
@@ -24,10 +24,9 @@ function score(text: string, language: Language): number {
  * runs offline (demo, tests); its verdicts say nothing about counseling quality.
  */
 export const baselineSupervisor: BaselineHandler = (request: ChatRequest, pick) => {
-  const { language, detail } = request.task!;
-  const candidates = (detail?.candidates ?? {}) as { A?: string; B?: string };
-  const a = score(candidates.A ?? "", language);
-  const b = score(candidates.B ?? "", language);
+  const { language, detail } = taskOf(request, "supervisor");
+  const a = score(detail.candidates.A, language);
+  const b = score(detail.candidates.B, language);
   const letter = a > b ? "A" : b > a ? "B" : pick(2) === 0 ? "A" : "B";
   return language === "zh"
     ? `- 选择的依据：（基线规则，非大模型）优先选择提出问题且长度合适的回复。\n- 最后的选择：${letter}`

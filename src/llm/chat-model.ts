@@ -1,3 +1,4 @@
+import { PsysimError } from "../core/errors.js";
 import type { Language } from "../core/language.js";
 import type { RoleCard } from "../core/role-card.js";
 import type { Usage } from "../core/usage.js";
@@ -32,14 +33,50 @@ export interface ChatRequest {
 }
 
 /**
- * The purpose of a call, in structured form. `kind` names the agent or judge
- * (`client`, `counselor`, `supervisor`, `wai`, `topics`, `card-builder`, …).
+ * The purpose of a call, in structured form, one variant per agent or judge. Real models
+ * read only the messages; the rule-based baseline answers from this, so each variant carries
+ * exactly what its baseline needs, and a new caller cannot send a task nobody can read.
  */
-export interface ChatTask {
-  kind: string;
-  language: Language;
-  card?: RoleCard;
-  detail?: Record<string, unknown>;
+export type ChatTask =
+  | { kind: "client"; language: Language; card: RoleCard }
+  | { kind: "counselor"; language: Language }
+  | {
+      kind: "supervisor";
+      language: Language;
+      /** Which response-selection prompt (Figure 12 or 13), and the replies as shown. */
+      detail: { prompt: 1 | 2; candidates: { A: string; B: string } };
+    }
+  | {
+      kind: "wai";
+      language: Language;
+      detail:
+        | { mode: "per-item"; item: number; statement: string; round: number; session_text: string }
+        | { mode: "batched"; items: number[]; round: number; session_text: string };
+    }
+  | {
+      kind: "topics";
+      language: Language;
+      detail: { round: number; topics: string[]; session_text: string };
+    }
+  | { kind: "card-builder"; language: Language; detail: { post: string } };
+
+export type ChatTaskKind = ChatTask["kind"];
+
+/**
+ * The request's task when it is of `kind`; fails the call otherwise, naming both, because a
+ * handler for one kind cannot answer another.
+ */
+export function taskOf<K extends ChatTaskKind>(
+  request: ChatRequest,
+  kind: K,
+): Extract<ChatTask, { kind: K }> {
+  const task = request.task;
+  if (task?.kind !== kind)
+    throw new PsysimError(
+      "MODEL_CALL_FAILED",
+      `expected a ${kind} call, got ${task ? `a ${task.kind} call` : "an untyped call"}`,
+    );
+  return task as Extract<ChatTask, { kind: K }>;
 }
 
 export interface ChatResponse {

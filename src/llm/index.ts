@@ -12,9 +12,11 @@ export type {
   ChatRequest,
   ChatResponse,
   ChatTask,
+  ChatTaskKind,
   EmbeddingModel,
   SamplingParams,
 } from "./chat-model.js";
+export { taskOf } from "./chat-model.js";
 export {
   ModelCallError,
   parseRetryAfter,

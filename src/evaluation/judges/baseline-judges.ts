@@ -1,4 +1,4 @@
-import type { ChatModel, ChatRequest } from "../../llm/chat-model.js";
+import { taskOf, type ChatModel } from "../../llm/chat-model.js";
 import { createBaselineChatModel, type BaselineHandler } from "../../llm/providers/baseline.js";
 import { WAI_ITEMS, waiItem, type WaiFactor } from "../wai/wai-items.js";
 
@@ -20,24 +20,20 @@ function baselineScore(item: number, text: string): number {
   return reversed ? 4 - toward : 4 + toward;
 }
 
-const sessionText = (request: ChatRequest): string =>
-  String((request.task?.detail as { session_text?: unknown } | undefined)?.session_text ?? "");
-
 const waiHandler: BaselineHandler = (request) => {
-  const detail = request.task?.detail as { mode?: string; item?: number };
-  const text = sessionText(request);
+  const { detail } = taskOf(request, "wai");
+  const text = detail.session_text;
   if (detail.mode === "batched")
     return JSON.stringify(
       Object.fromEntries(WAI_ITEMS.map((i) => [`item_${i.number}`, baselineScore(i.number, text)])),
     );
-  return String(baselineScore(detail.item ?? 1, text));
+  return String(baselineScore(detail.item, text));
 };
 
 const topicsHandler: BaselineHandler = (request) => {
-  const topics = ((request.task?.detail as { topics?: string[] }).topics ?? []).filter(
-    (t) => t.length > 0,
-  );
-  const text = sessionText(request).toLowerCase();
+  const { detail, language } = taskOf(request, "topics");
+  const topics = detail.topics.filter((t) => t.length > 0);
+  const text = detail.session_text.toLowerCase();
   // A topic matches when any part of its name (split at slashes and brackets) occurs in the client's words.
   const found = topics.filter((name) =>
     name
@@ -46,8 +42,7 @@ const topicsHandler: BaselineHandler = (request) => {
       .some((p) => p.length >= 2 && text.includes(p)),
   );
   return JSON.stringify({
-    topics:
-      found.length > 0 ? found : [request.task?.language === "zh" ? "未分类" : "unclassified"],
+    topics: found.length > 0 ? found : [language === "zh" ? "未分类" : "unclassified"],
   });
 };
 

@@ -1,7 +1,13 @@
 import { PsysimError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
 import type { RoleCard } from "../../core/role-card.js";
-import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from "../chat-model.js";
+import {
+  taskOf,
+  type ChatMessage,
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+} from "../chat-model.js";
 
 /**
  * psysim's rule-based BASELINE: a scripted client and counselor that need no model, so the
@@ -139,9 +145,7 @@ function applyManner(
 }
 
 const clientHandler: BaselineHandler = (request, pick) => {
-  const { card, language } = request.task!;
-  if (!card)
-    throw new PsysimError("MODEL_CALL_FAILED", "baseline client: the request carries no role card");
+  const { card, language } = taskOf(request, "client");
   const said = count(request.messages, "assistant"); // the client's own lines, greeting included
   return applyManner(
     plainClientLine(request, card, language, said, pick),
@@ -243,7 +247,7 @@ function echo(text: string, language: Language): string {
 }
 
 const counselorHandler: BaselineHandler = (request, pick) => {
-  const { language } = request.task!;
+  const { language } = taskOf(request, "counselor");
   const lines = COUNSELOR_LINES[language];
   const turn = count(request.messages, "user"); // client utterances so far = this counselor turn's number
   // Session length is fixed per dialogue (from the sample key's dialogue part), 8–14 turns.

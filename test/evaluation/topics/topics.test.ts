@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { ChatRequest } from "../../../src/llm/chat-model.js";
+import { taskOf, type ChatRequest } from "../../../src/llm/chat-model.js";
 import {
   evaluateTopics,
   parseTopicLabels,
@@ -13,7 +13,7 @@ import { ScriptedChatModel } from "../../fixtures/scripted-chat-model.js";
 import { tempDir, writeTemp } from "../../helpers.js";
 import { dialogue } from "../fixtures.js";
 
-const roundOf = (r: ChatRequest) => (r.task?.detail as { round: number }).round;
+const roundOf = (r: ChatRequest) => taskOf(r, "topics").detail.round;
 
 describe("the default topic list", () => {
   it("has SMILE's 56 topics numbered 1–56 with distinct English and Chinese names", () => {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PsysimError } from "../../../src/core/errors.js";
-import type { ChatRequest } from "../../../src/llm/chat-model.js";
+import { taskOf, type ChatRequest } from "../../../src/llm/chat-model.js";
 import {
   evaluateWai,
   keyedScore,
@@ -24,8 +24,11 @@ const english = dialogue("e1", "en", [
   ["counselor", "Hi, what brings you here?"],
 ]);
 
-const itemOf = (r: ChatRequest) => (r.task?.detail as { item: number }).item;
-const roundOf = (r: ChatRequest) => (r.task?.detail as { round: number }).round;
+const itemOf = (r: ChatRequest) => {
+  const { detail } = taskOf(r, "wai");
+  return detail.mode === "per-item" ? detail.item : 0;
+};
+const roundOf = (r: ChatRequest) => taskOf(r, "wai").detail.round;
 
 describe("WAI-O-S items and keying", () => {
   it("has the twelve items of Figure 10 with four per factor and items 4 and 10 reversed", () => {
