@@ -1,8 +1,26 @@
 import { PsysimError, UsageError } from "../core/errors.js";
-import { assertWritable } from "../core/jsonl.js";
+import { assertWritable, readRecordIds } from "../core/jsonl.js";
 import { readRoleCards } from "../core/read-records.js";
-import { parseShard } from "../core/shard.js";
-import { simulate, type SimulateSummary } from "../simulation/simulate.js";
+import type { RoleCard } from "../core/role-card.js";
+import { inShard, parseShard } from "../core/shard.js";
+import type { ModelEntry } from "../llm/model-config.js";
+import { resolveModelSpec } from "../llm/model-spec.js";
+import { loadTemplate } from "../prompts/template.js";
+import {
+  dialogueIdFor,
+  SIMULATION_DEFAULTS,
+  simulate,
+  type SimulateSummary,
+} from "../simulation/simulate.js";
+import {
+  addSession,
+  ESTIMATE_ASSUMPTIONS,
+  expectedTurns,
+  estimateTokens,
+  formatEstimate,
+  priceOf,
+  RunEstimate,
+} from "../app/estimate-run.js";
 import { openModelContext } from "../app/model-context.js";
 import { resolveRunSettings } from "../app/run-settings.js";
 import { ProgressBar, formatUsage } from "./progress.js";
@@ -19,6 +37,7 @@ export interface SimulateFlags extends PromptFlags, ModelFlags {
   maxTurns?: number;
   limit?: number;
   shard?: string;
+  dryRun?: boolean;
   seed?: number;
   language?: "zh" | "en";
   maxAttempts?: number;
@@ -40,6 +59,7 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
       `--exhausted-policy expects accept_last, truncate or fail, got "${flags.exhaustedPolicy}"`,
     );
   }
+  if (flags.dryRun) return printSimulationPlan(cards, flags);
   const context = openModelContext({ config: flags.config, cache: flags.cache });
   try {
     const settings = resolveRunSettings(context.config, flags);
@@ -91,6 +111,53 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
         `${summary.failed.length} of ${summary.requested - summary.skipped} sessions failed (first: ${first.dialogueId}: ${first.error}); rerun the same command to retry them — finished calls replay from the cache`,
       );
     }
+  } finally {
+    context.close();
+  }
+}
+
+/** `--dry-run`: the sessions this command would run and what they are expected to cost; no model is called. */
+async function printSimulationPlan(cards: RoleCard[], flags: SimulateFlags): Promise<void> {
+  const context = openModelContext({ config: flags.config, cache: false });
+  try {
+    const settings = resolveRunSettings(context.config, flags);
+    const done = await readRecordIds(flags.out);
+    const part = cards.filter((card) =>
+      inShard(card.id, flags.shard ? parseShard(flags.shard) : undefined),
+    );
+    const wanted = flags.limit === undefined ? part : part.slice(0, flags.limit);
+    const todo = wanted.filter((card) => !done.has(dialogueIdFor(card)));
+    const model = (spec: ModelEntry) => {
+      const resolved = resolveModelSpec(spec, context.config?.models);
+      return { id: resolved.id, price: priceOf(resolved.config) };
+    };
+    const client = model(settings.client);
+    const counselor = model(settings.counselor);
+    const templates = templateOptions(flags);
+    const maxTurns = settings.maxTurns ?? SIMULATION_DEFAULTS.maxTurns;
+    const estimate = new RunEstimate();
+    for (const card of todo) {
+      const language = settings.language ?? card.language;
+      addSession(estimate, {
+        language,
+        maxTurns,
+        client,
+        clientSystemTokens: estimateTokens(loadTemplate("client", language, templates).text),
+        counselors: [
+          {
+            model: counselor,
+            systemTokens: estimateTokens(loadTemplate("counselor", language, templates).text),
+          },
+        ],
+      });
+    }
+    process.stdout.write(
+      [
+        `dry run: ${todo.length} session${todo.length === 1 ? "" : "s"} planned (${wanted.length - todo.length} already finished in ${flags.out}); no model was called`,
+        formatEstimate(estimate.models()),
+        `estimate: ${expectedTurns(maxTurns)} counselor turns a session (max_turns ${maxTurns}), σ retry rate ${ESTIMATE_ASSUMPTIONS.retryRate}; method and accuracy in docs/models.md`,
+      ].join("\n") + "\n",
+    );
   } finally {
     context.close();
   }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { modelOptions, seedOption } from "../common-options.js";
+import { dryRunOption, modelOptions, seedOption } from "../common-options.js";
 import { parsePositiveInt, runAction } from "../run-action.js";
 import type { SimulateFlags } from "../run-simulate.js";
 import { promptSetOption } from "../prompt-flags.js";
@@ -54,7 +54,7 @@ export function register(program: Command): void {
       "progress line period without a TTY (default 5000)",
       parsePositiveInt("--progress-interval"),
     );
-  modelOptions(seedOption(command, "seed for every random choice (default 0)"))
+  dryRunOption(modelOptions(seedOption(command, "seed for every random choice (default 0)")))
     .addHelpText(
       "after",
       `

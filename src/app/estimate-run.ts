@@ -1,0 +1,172 @@
+import type { Language } from "../core/language.js";
+import { approximateTokens } from "../export/token-estimate.js";
+import type { ModelConfig } from "../llm/model-config.js";
+import type { Price } from "../llm/usage-meter.js";
+
+/**
+ * The assumptions behind `--dry-run` (documented in docs/models.md). They describe a
+ * typical session, not a given one: the estimate is for budgeting, not billing.
+ */
+export const ESTIMATE_ASSUMPTIONS = {
+  /** Counselor turns a session runs when `max_turns` allows it. */
+  expectedTurns: 20,
+  /** Extra counselor generations per turn refused by σ and regenerated. */
+  retryRate: 0.1,
+  /** Tokens of one counselor reply and one client utterance. */
+  counselorReplyTokens: { zh: 60, en: 45 } as Record<Language, number>,
+  clientUtteranceTokens: { zh: 35, en: 30 } as Record<Language, number>,
+  /** Tokens of a supervisor's verdict with its rationale. */
+  judgeReplyTokens: 80,
+};
+
+/** What one model is expected to be asked. `cost_usd` is null when its price is unknown. */
+export interface ModelEstimate {
+  model: string;
+  roles: string[];
+  calls: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number | null;
+}
+
+/** A model as the estimate needs it: its name and price (undefined: unknown; local models cost 0). */
+export interface EstimatedModel {
+  id: string;
+  price: Price | undefined;
+}
+
+/** Local models and the baseline cost nothing; a remote model without `price` is unknown. */
+export function priceOf(config: ModelConfig): Price | undefined {
+  if (config.provider === "baseline" || config.provider === "llama-cpp")
+    return { prompt_per_million: 0, completion_per_million: 0 };
+  return config.price;
+}
+
+/** Adds up expected calls and tokens by model. */
+export class RunEstimate {
+  private readonly byModel = new Map<string, ModelEstimate & { price: Price | undefined }>();
+
+  add(
+    model: EstimatedModel,
+    role: string,
+    calls: number,
+    prompt: number,
+    completion: number,
+  ): void {
+    let e = this.byModel.get(model.id);
+    if (!e) {
+      e = {
+        model: model.id,
+        roles: [],
+        calls: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        cost_usd: null,
+        price: model.price,
+      };
+      this.byModel.set(model.id, e);
+    }
+    if (!e.roles.includes(role)) e.roles.push(role);
+    e.calls += calls;
+    e.prompt_tokens += prompt;
+    e.completion_tokens += completion;
+  }
+
+  models(): ModelEstimate[] {
+    return [...this.byModel.values()].map(({ price, ...e }) => ({
+      ...e,
+      calls: Math.round(e.calls),
+      prompt_tokens: Math.round(e.prompt_tokens),
+      completion_tokens: Math.round(e.completion_tokens),
+      cost_usd: price
+        ? (e.prompt_tokens * price.prompt_per_million +
+            e.completion_tokens * price.completion_per_million) /
+          1_000_000
+        : null,
+    }));
+  }
+}
+
+/** Counselor turns a session is expected to run. */
+export function expectedTurns(maxTurns: number): number {
+  return Math.min(maxTurns, ESTIMATE_ASSUMPTIONS.expectedTurns);
+}
+
+/**
+ * One session of Algorithm 1 (or the arena's, with two counselors and a judge): the
+ * counselor call at turn t sees its system prompt and the 2t − 1 utterances so far, the
+ * client call after it sees 2t; σ's refusals repeat a share of counselor calls.
+ */
+export function addSession(
+  estimate: RunEstimate,
+  session: {
+    language: Language;
+    maxTurns: number;
+    client: EstimatedModel;
+    clientSystemTokens: number;
+    counselors: { model: EstimatedModel; systemTokens: number }[];
+    judge?: { model: EstimatedModel; templateTokens: number; callsPerTurn: number };
+  },
+): void {
+  const a = ESTIMATE_ASSUMPTIONS;
+  const T = expectedTurns(session.maxTurns);
+  const r = a.counselorReplyTokens[session.language];
+  const c = a.clientUtteranceTokens[session.language];
+  const attempts = 1 + a.retryRate;
+  // Σ over t = 1..T of the history a counselor sees: t client utterances, t − 1 replies.
+  const counselorHistory = (c * T * (T + 1)) / 2 + (r * T * (T - 1)) / 2;
+  for (const counselor of session.counselors)
+    estimate.add(
+      counselor.model,
+      "counselor",
+      T * attempts,
+      (T * counselor.systemTokens + counselorHistory) * attempts,
+      T * r * attempts,
+    );
+  // The client speaks after every counselor turn but the last (its greeting is fixed).
+  const clientTurns = T - 1;
+  estimate.add(
+    session.client,
+    "client",
+    clientTurns,
+    clientTurns * session.clientSystemTokens + ((r + c) * clientTurns * (clientTurns + 1)) / 2,
+    clientTurns * c,
+  );
+  if (session.judge) {
+    const calls = T * session.judge.callsPerTurn;
+    estimate.add(
+      session.judge.model,
+      "judge",
+      calls,
+      session.judge.callsPerTurn * (T * (session.judge.templateTokens + 2 * r) + counselorHistory),
+      calls * a.judgeReplyTokens,
+    );
+  }
+}
+
+/** Tokens of a prompt text, by psysim's approximation (1 per Han character, 1.3 per English word). */
+export const estimateTokens = approximateTokens;
+
+/** The dry run's table: one line per model, "unknown price" where there is none. */
+export function formatEstimate(models: ModelEstimate[]): string {
+  const k = (n: number) =>
+    n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+  const rows = models.map((m) => [
+    m.model,
+    m.roles.join("+"),
+    String(m.calls),
+    k(m.prompt_tokens),
+    k(m.completion_tokens),
+    m.cost_usd === null ? "unknown price" : `$${m.cost_usd.toFixed(2)}`,
+  ]);
+  const header = ["model", "role", "calls", "prompt tok", "completion tok", "cost"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows]
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
