@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { PsysimError } from "../core/errors.js";
 import type { UsageByRole } from "../core/usage.js";
 
-export type EvaluationKind = "stats" | "fidelity" | "topics" | "wai" | "compare";
+export type EvaluationKind = "stats" | "fidelity" | "topics" | "wai" | "compare" | "stages";
 
 /** An input file as read: its path, content hash and how many records were used. */
 export interface InputFileRef {

@@ -7,5 +7,6 @@ export * from "./fidelity/index.js";
 export * from "./topics/index.js";
 export * from "./wai/index.js";
 export * from "./judges/index.js";
+export * from "./stages/index.js";
 export * from "./evaluation-result.js";
 export * from "./compare-datasets.js";

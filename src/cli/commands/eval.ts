@@ -100,12 +100,12 @@ export function parseTTest(value: string): TTestKind {
   throw new InvalidArgumentError(`--test expects ${T_TESTS.join(", ")}, got "${value}"`);
 }
 
-/** `psysim eval fidelity|topics|wai`: the paper's §4 metrics. */
+/** `psysim eval fidelity|topics|wai`: the paper's §4 metrics; `eval stages`: Hill's stages. */
 export function register(program: Command): void {
   const evaluate = program
     .command("eval")
     .description(
-      "Evaluate simulated sessions as the paper does (§4): client fidelity, topic diversity, WAI-O-S.",
+      "Evaluate simulated sessions as the paper does (§4): client fidelity, topic diversity, WAI-O-S; and Hill's stages per counselor turn.",
     );
 
   const fidelity = languageOption(evaluate.command("fidelity"), "the language most sessions are in")
@@ -260,6 +260,34 @@ export function register(program: Command): void {
         } finally {
           context.close();
         }
+      }),
+    );
+
+  jsonOption(
+    evaluate
+      .command("stages")
+      .description(
+        "Hill's stages (exploration, insight, action) per counselor turn, and per session: stage share by tenth, progression (Kendall's tau-b), first action turn, skips.",
+      )
+      .requiredOption("--dialogues <file>", "dialogue JSONL")
+      .option(
+        "--judge <spec>",
+        "stage judge: baseline (keyword rules, not an LLM; the only judge in this version)",
+        "baseline",
+      ),
+    "write the full result (input hashes, settings, every turn's label, per-session measures, per-counselor aggregates)",
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  psysim eval stages --dialogues sim.jsonl\n  psysim eval stages --dialogues sim.jsonl --judge baseline --json stages.json\n",
+    )
+    .action(
+      runAction(async (flags: { dialogues: string; judge: string; json?: string }) => {
+        const { stagesReport, formatStagesSummary } = await import("../../evaluation/index.js");
+        const { writeJsonResult } = await import("../../report/index.js");
+        const result = await stagesReport(flags.dialogues, { judge: flags.judge });
+        process.stdout.write(formatStagesSummary(result) + "\n");
+        if (flags.json) writeJsonResult(flags.json, result);
       }),
     );
 
