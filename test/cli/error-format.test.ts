@@ -35,7 +35,10 @@ describe("CLI error format", () => {
         /--seed expects a whole number, got "NaN"/,
       ],
       [["stats", "--outt", "x"], /unknown option '--outt'/],
-      [["eval"], /missing command: give one of fidelity, topics, wai \(run psysim eval --help\)/],
+      [
+        ["eval"],
+        /missing command: give one of fidelity, topics, stages, wai \(run psysim eval --help\)/,
+      ],
       [[], /missing command: give one of .*simulate/],
       [["bogus"], /unknown command 'bogus'/],
       [["stats"], /missing required argument 'files'/],

@@ -155,7 +155,7 @@ describe("compareDatasets", () => {
     assert.match(r.stdout, /paired p/);
     // A bad option value ends the process (commander), so this one runs as a real process.
     const bad = await runPsysim(["compare", a, b, "--test", "mann-whitney"]);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2, "a bad option value is a usage error");
     assert.match(bad.stderr, /--test expects welch, student, paired, got "mann-whitney"/);
   });
 });
