@@ -1,19 +1,17 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Browser, Page } from "playwright-core";
 import { parseBattle } from "../../src/core/read-records.js";
 import { tempDir } from "../helpers.js";
+import { launchChromium, skipWithoutChromium } from "../report/chromium.js";
 import { ADMIN_PASSWORD, makePlatform } from "./helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = "test-output/server";
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} is missing; install Debian's chromium and fonts-noto-cjk (see .ci/run) to run the browser tests`;
+const skip = skipWithoutChromium;
 
 /** The whole platform in a real Chromium over loopback: the admin's and an annotator's day. */
 describe("annotation platform in a real browser", { skip }, () => {
@@ -31,22 +29,8 @@ describe("annotation platform in a real browser", { skip }, () => {
       );
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      // Playwright gives each launch a fresh temporary profile (it refuses --user-data-dir here).
-    });
+    // Playwright gives each launch a fresh temporary profile (it refuses --user-data-dir here).
+    browser = await launchChromium();
   });
 
   after(async () => {
