@@ -24,19 +24,22 @@ if (files.length === 0) {
   console.error("run-tests: no test files found");
   process.exit(1);
 }
-// Tests write only under temporary folders; the default call cache in the checkout is the
-// one place a command writes by itself, so its appearance fails the run.
-const stray = ".psysim";
-const strayBefore = existsSync(stray);
+// Tests write only under temporary folders. These are the places a command or an old test
+// would write into the checkout by itself, so their appearance fails the run.
+const strays = [
+  [".psysim", "give the command --cache or --no-cache"],
+  ["test-output", "save pictures under screenshotDir() from test/helpers.ts"],
+  ["psysim-demo", "give the demo --out in a temporary folder"],
+].filter(([path]) => !existsSync(path));
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files],
   { stdio: "inherit" },
 );
-if (!strayBefore && existsSync(stray)) {
-  console.error(
-    `run-tests: a test wrote ${stray}/ into the checkout; give the command --cache or --no-cache`,
-  );
-  process.exit(1);
+for (const [path, fix] of strays) {
+  if (existsSync(path)) {
+    console.error(`run-tests: a test wrote ${path}/ into the checkout; ${fix}`);
+    process.exit(1);
+  }
 }
 process.exit(result.status ?? 1);

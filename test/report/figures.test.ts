@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { renderChartSvg, svgToPng } from "../../src/report/index.js";
@@ -12,8 +12,9 @@ import {
   type TextBox,
 } from "./chromium.js";
 import { everyFigure } from "./figure-fixtures.js";
+import { screenshotDir } from "../helpers.js";
 
-const SHOTS = "test-output/report/figures";
+const SHOTS = screenshotDir("report/figures");
 
 /** Renders the SVG alone in the page and lists its text elements that leave the image. */
 async function textOutside(
@@ -29,7 +30,6 @@ describe("paper figures", { skip: skipWithoutChromium }, () => {
   let browser: Browser;
   let page: Page;
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     browser = await launchChromium();
     page = await browser.newPage();
   });

@@ -1,11 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { runCli } from "../fixtures/run-cli.js";
-import { tempDir } from "../helpers.js";
+import { screenshotDir, tempDir } from "../helpers.js";
 import {
   launchChromium,
   skipWithoutChromium,
@@ -14,14 +14,13 @@ import {
 } from "./chromium.js";
 import { INJECTION, writeReportFixture, type ReportFixture } from "./report-fixtures.js";
 
-const SHOTS = "test-output/report";
+const SHOTS = screenshotDir("report");
 
 describe("psysim report", () => {
   let fixture: ReportFixture;
   const pages: Record<"zh" | "en", string> = { zh: "", en: "" };
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     fixture = await writeReportFixture(tempDir());
     for (const lang of ["zh", "en"] as const) {
       pages[lang] = join(fixture.dir, `report.${lang}.html`);

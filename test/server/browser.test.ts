@@ -1,16 +1,16 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Browser, Page } from "playwright-core";
 import { parseBattle } from "../../src/core/read-records.js";
-import { tempDir } from "../helpers.js";
+import { screenshotDir, tempDir } from "../helpers.js";
 import { launchChromium, skipWithoutChromium } from "../report/chromium.js";
 import { ADMIN_PASSWORD, makePlatform } from "./helpers.js";
 
-const SHOTS = "test-output/server";
+const SHOTS = screenshotDir("server");
 const skip = skipWithoutChromium;
 
 /** The whole platform in a real Chromium over loopback: the admin's and an annotator's day. */
@@ -21,7 +21,6 @@ describe("annotation platform in a real browser", { skip }, () => {
   let platform: Awaited<ReturnType<typeof makePlatform>>;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     platform = await makePlatform({ dbFile: join(tempDir(), "annotations.sqlite"), maxTurns: 5 });
     server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: platform.app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
