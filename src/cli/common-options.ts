@@ -47,3 +47,14 @@ export function dryRunOption(command: Command): Command {
     "print planned sessions, estimated calls, tokens and cost per model, then exit without calling any model",
   );
 }
+
+/**
+ * `--shard <k/n>`: part k of n of the pool by a hash of the card id (core/shard.ts), the same
+ * split on simulate, arena and eval, so an array job's task i runs and rates the same cards.
+ */
+export function shardOption(command: Command, what: string): Command {
+  return command.option(
+    "--shard <k/n>",
+    `only the ${what} whose card id hashes to part k of n (1-based), for array jobs; combine with psysim merge`,
+  );
+}

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { PsysimError, UsageError } from "../../core/errors.js";
-import { modelOptions, type ModelFlags } from "../common-options.js";
+import { modelOptions, shardOption, type ModelFlags } from "../common-options.js";
 import { parseShard } from "../../core/shard.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
@@ -216,10 +216,6 @@ export function register(program: Command): void {
         "--seed <n>",
         "seed for pairings, card order, display order and continuations (default 0)",
       )
-      .option(
-        "--shard <k/n>",
-        "only the sessions whose card id hashes to part k of n (1-based); combine with psysim merge",
-      )
       .option("--concurrency <n>", "sessions in flight (default 8)")
       .option("--max-turns <n>", "T: most turns per session (default 50)")
       .option("--language <zh|en>", "force the session language (default: each card's)")
@@ -233,7 +229,7 @@ export function register(program: Command): void {
       "supervisor calls per judgement before it is recorded as unparsed (default 2)",
     )
     .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)");
-  modelOptions(command)
+  modelOptions(shardOption(command, "sessions"))
     .addHelpText(
       "after",
       `

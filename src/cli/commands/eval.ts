@@ -3,13 +3,21 @@ import { InvalidArgumentError, type Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
 import { languageOption } from "../chart-language.js";
-import { jsonOption, modelOptions, seedOption, type ModelFlags } from "../common-options.js";
+import {
+  jsonOption,
+  modelOptions,
+  seedOption,
+  shardOption,
+  type ModelFlags,
+} from "../common-options.js";
+import { parseShard, type Shard } from "../../core/shard.js";
 import { parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 import { T_TESTS, type TTestKind } from "../../evaluation/statistics/t-test.js";
 
 interface CommonFlags {
   dialogues: string;
+  shard?: string;
   json?: string;
   plots?: string;
   lang?: Language;
@@ -47,6 +55,11 @@ function judgeOptions(command: Command): Command {
     "--json <file>",
     "write the full result (input hashes, settings, every rating, aggregates)",
   );
+}
+
+/** The parsed `--shard`, spread into a report's options; parsed before any model is opened. */
+function shardOf(flags: { shard?: string }): { shard?: Shard } {
+  return flags.shard === undefined ? {} : { shard: parseShard(flags.shard) };
 }
 
 /** How judge calls run (rounds, retries, concurrency, seed, templates, config, cache): shared by `eval` and `compare`. */
@@ -200,7 +213,10 @@ export function register(program: Command): void {
       }),
     );
 
-  languageOption(judgeOptions(evaluate.command("topics")), "the language most sessions are in")
+  languageOption(
+    shardOption(judgeOptions(evaluate.command("topics")), "sessions"),
+    "the language most sessions are in",
+  )
     .description(
       "Client-topic diversity (§4.1): the judge labels each session's client turns with topics (multi-label); entropy in bits per round, mean ± sd over rounds.",
     )
@@ -215,6 +231,7 @@ export function register(program: Command): void {
     )
     .action(
       runAction(async (flags: JudgeFlags & { topics?: string }) => {
+        const shard = shardOf(flags);
         const { topicsReport, resolveJudge } = await import("../../evaluation/index.js");
         const {
           chartLanguage,
@@ -238,6 +255,7 @@ export function register(program: Command): void {
             seed: flags.seed,
             templates: templateOptions(flags),
             ...(flags.topics && { topicsFile: flags.topics }),
+            ...shard,
             onProgress: progress.onProgress,
           }).finally(progress.stop);
           process.stdout.write(
@@ -264,8 +282,7 @@ export function register(program: Command): void {
     );
 
   jsonOption(
-    evaluate
-      .command("stages")
+    shardOption(evaluate.command("stages"), "sessions")
       .description(
         "Hill's stages (exploration, insight, action) per counselor turn, and per session: stage share by tenth, progression (Kendall's tau-b), first action turn, skips.",
       )
@@ -282,16 +299,21 @@ export function register(program: Command): void {
       "\nExamples:\n  psysim eval stages --dialogues sim.jsonl\n  psysim eval stages --dialogues sim.jsonl --judge baseline --json stages.json\n",
     )
     .action(
-      runAction(async (flags: { dialogues: string; judge: string; json?: string }) => {
-        const { stagesReport, formatStagesSummary } = await import("../../evaluation/index.js");
-        const { writeJsonResult } = await import("../../report/index.js");
-        const result = await stagesReport(flags.dialogues, { judge: flags.judge });
-        process.stdout.write(formatStagesSummary(result) + "\n");
-        if (flags.json) writeJsonResult(flags.json, result);
-      }),
+      runAction(
+        async (flags: { dialogues: string; judge: string; json?: string; shard?: string }) => {
+          const { stagesReport, formatStagesSummary } = await import("../../evaluation/index.js");
+          const { writeJsonResult } = await import("../../report/index.js");
+          const result = await stagesReport(flags.dialogues, {
+            judge: flags.judge,
+            ...shardOf(flags),
+          });
+          process.stdout.write(formatStagesSummary(result) + "\n");
+          if (flags.json) writeJsonResult(flags.json, result);
+        },
+      ),
     );
 
-  languageOption(judgeOptions(evaluate.command("wai")), "en")
+  languageOption(shardOption(judgeOptions(evaluate.command("wai")), "sessions"), "en")
     .description(
       "WAI-O-S (§4.2.1): an LLM observer rates the 12 items (Goal, Task, Bond; items 4 and 10 reversed) in independent rounds.",
     )
@@ -309,6 +331,7 @@ export function register(program: Command): void {
       runAction(async (flags: JudgeFlags & { mode: string }) => {
         if (flags.mode !== "per-item" && flags.mode !== "batched")
           throw new UsageError(`--mode expects per-item or batched, got "${flags.mode}"`);
+        const shard = shardOf(flags);
         const { waiReport, resolveJudge } = await import("../../evaluation/index.js");
         const { datasetName, formatWaiSummary, renderChart, waiBoxplotSpec, writeJsonResult } =
           await import("../../report/index.js");
@@ -321,6 +344,7 @@ export function register(program: Command): void {
           const result = await waiReport(flags.dialogues, {
             judge,
             mode: flags.mode,
+            ...shard,
             rounds: flags.rounds,
             maxAttempts: flags.maxAttempts,
             concurrency: flags.concurrency,

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { dryRunOption, modelOptions, seedOption } from "../common-options.js";
+import { dryRunOption, modelOptions, seedOption, shardOption } from "../common-options.js";
 import { parsePositiveInt, runAction } from "../run-action.js";
 import type { SimulateFlags } from "../run-simulate.js";
 import { promptSetOption } from "../prompt-flags.js";
@@ -33,10 +33,6 @@ export function register(program: Command): void {
         parsePositiveInt("--max-turns"),
       )
       .option("--limit <n>", "simulate only the first N cards", parsePositiveInt("--limit"))
-      .option(
-        "--shard <k/n>",
-        "only the cards whose id hashes to part k of n (1-based), for array jobs; combine with psysim merge",
-      )
       .option("--language <zh|en>", "force the session language (default: each card's)")
       .option(
         "--prompts <dir>",
@@ -54,7 +50,11 @@ export function register(program: Command): void {
       "progress line period without a TTY (default 5000)",
       parsePositiveInt("--progress-interval"),
     );
-  dryRunOption(modelOptions(seedOption(command, "seed for every random choice (default 0)")))
+  dryRunOption(
+    modelOptions(
+      seedOption(shardOption(command, "cards"), "seed for every random choice (default 0)"),
+    ),
+  )
     .addHelpText(
       "after",
       `

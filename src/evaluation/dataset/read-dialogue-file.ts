@@ -2,6 +2,7 @@ import type { Dialogue } from "../../core/dialogue.js";
 import { InputLineError, PsysimError } from "../../core/errors.js";
 import { readJsonl } from "../../core/jsonl.js";
 import { parseDialogue } from "../../core/read-records.js";
+import { formatShard, inShard, type Shard } from "../../core/shard.js";
 
 /** Says what a record that is not a dialogue looks like, so the user knows which command or flag they meant. */
 function wrongKind(value: unknown): string | undefined {
@@ -32,10 +33,28 @@ export async function readDialogueFile(file: string): Promise<Dialogue[]> {
   return out;
 }
 
-/** A judge run over nothing would write an empty result that looks like a finished one. */
-export async function readDialoguesToJudge(file: string): Promise<Dialogue[]> {
-  const dialogues = await readDialogueFile(file);
+/**
+ * The dialogues a judge run rates: all of the file, or with `shard` (`eval --shard k/n`)
+ * those whose card id hashes to that part, the same split as `simulate --shard`. A judge run
+ * over nothing would write an empty result that looks like a finished one, so it fails.
+ */
+export async function readDialoguesToJudge(file: string, shard?: Shard): Promise<Dialogue[]> {
+  const all = await readDialogueFile(file);
+  const dialogues = all.filter((d) => inShard(d.role_card_id ?? d.id, shard));
   if (dialogues.length === 0)
-    throw new PsysimError("INPUT_INVALID", `${file}: no sessions to evaluate`);
+    throw new PsysimError(
+      "INPUT_INVALID",
+      shard && all.length > 0
+        ? `${file}: none of its ${all.length} sessions falls in shard ${formatShard(shard)}; use fewer shards`
+        : `${file}: no sessions to evaluate`,
+    );
   return dialogues;
+}
+
+/** The result's settings, with the shard it covers (`psysim merge` checks the rest agree). */
+export function withShard(
+  settings: Record<string, unknown>,
+  shard: Shard | undefined,
+): Record<string, unknown> {
+  return shard ? { ...settings, shard: formatShard(shard) } : settings;
 }

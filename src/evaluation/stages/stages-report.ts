@@ -1,6 +1,7 @@
 import type { Dialogue } from "../../core/dialogue.js";
 import { PsysimError } from "../../core/errors.js";
-import { readDialoguesToJudge } from "../dataset/read-dialogue-file.js";
+import { readDialoguesToJudge, withShard } from "../dataset/read-dialogue-file.js";
+import type { Shard } from "../../core/shard.js";
 import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
 import { BASELINE_STAGE_JUDGE, baselineStage } from "./baseline-stage-judge.js";
 import { HILL_STAGES, type HillStage } from "./hill-stages.js";
@@ -97,27 +98,30 @@ export function counselorStages(
 /** `psysim eval stages`: a Hill stage per counselor turn and the session's process measures. */
 export async function stagesReport(
   file: string,
-  options: { judge: string },
+  options: { judge: string; shard?: Shard },
 ): Promise<StagesResult> {
   if (options.judge !== "baseline")
     throw new PsysimError(
       "INPUT_INVALID",
       `--judge: only "baseline" is available for eval stages in this version, got "${options.judge}"`,
     );
-  const dialogues = await readDialoguesToJudge(file);
+  const dialogues = await readDialoguesToJudge(file, options.shard);
   const sessions = dialogues.map(sessionStages);
   const names = [...new Set(sessions.map((s) => s.counselor))].sort();
   return evaluationResult("stages", {
     inputs: [fileRef("dialogues", file, dialogues.length)],
-    settings: {
-      judge: BASELINE_STAGE_JUDGE,
-      stages: HILL_STAGES,
-      labelled: "counselor turns",
-      tenth: "counselor turn i of n (0-based) falls in tenth floor(10 (i + 0.5) / n)",
-      progression:
-        "Kendall's tau-b (scipy.stats.kendalltau's default) of turn position against stage index 0|1|2; null when n < 2 or all turns share one stage",
-      skip: "an exploration turn directly followed by an action turn",
-    },
+    settings: withShard(
+      {
+        judge: BASELINE_STAGE_JUDGE,
+        stages: HILL_STAGES,
+        labelled: "counselor turns",
+        tenth: "counselor turn i of n (0-based) falls in tenth floor(10 (i + 0.5) / n)",
+        progression:
+          "Kendall's tau-b (scipy.stats.kendalltau's default) of turn position against stage index 0|1|2; null when n < 2 or all turns share one stage",
+        skip: "an exploration turn directly followed by an action turn",
+      },
+      options.shard,
+    ),
     sessions,
     aggregates: names.map((name) =>
       counselorStages(

@@ -1,5 +1,6 @@
 import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
-import { readDialoguesToJudge } from "../dataset/read-dialogue-file.js";
+import { readDialoguesToJudge, withShard } from "../dataset/read-dialogue-file.js";
+import type { Shard } from "../../core/shard.js";
 import type { TopicAggregates, TopicSession } from "./topic-distribution.js";
 import { evaluateTopics, type TopicOptions } from "./topic-diversity.js";
 import { readTopicList } from "./topic-list.js";
@@ -9,11 +10,11 @@ export type TopicsResult = EvaluationResult<TopicSession[], TopicAggregates>;
 /** `psysim eval topics`: reads the dialogues (and a topic list, if given), labels them, returns the result. */
 export async function topicsReport(
   dialoguesFile: string,
-  options: Omit<TopicOptions, "topics" | "topicSource"> & { topicsFile?: string },
+  options: Omit<TopicOptions, "topics" | "topicSource"> & { topicsFile?: string; shard?: Shard },
 ): Promise<TopicsResult> {
-  const dialogues = await readDialoguesToJudge(dialoguesFile);
+  const dialogues = await readDialoguesToJudge(dialoguesFile, options.shard);
   const inputs = [fileRef("dialogues", dialoguesFile, dialogues.length)];
-  const { topicsFile, ...rest } = options;
+  const { topicsFile, shard, ...rest } = options;
   const topics = topicsFile ? await readTopicList(topicsFile) : undefined;
   if (topicsFile) inputs.push(fileRef("topics", topicsFile, topics!.length));
   const evaluation = await evaluateTopics(dialogues, {
@@ -22,7 +23,7 @@ export async function topicsReport(
   });
   return evaluationResult("topics", {
     inputs,
-    settings: evaluation.settings,
+    settings: withShard(evaluation.settings, shard),
     sessions: evaluation.sessions,
     aggregates: evaluation.aggregates,
     usage: { judge: evaluation.usage },
