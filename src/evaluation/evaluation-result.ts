@@ -5,6 +5,15 @@ import type { UsageByRole } from "../core/usage.js";
 
 export type EvaluationKind = "stats" | "fidelity" | "topics" | "wai" | "compare" | "stages";
 
+/** One group's aggregates in a `--by` result, and which sessions it holds. */
+export interface GroupResult<A> {
+  field: string;
+  value: string;
+  sessions: number;
+  dialogue_ids: string[];
+  aggregates: A;
+}
+
 /** An input file as read: its path, content hash and how many records were used. */
 export interface InputFileRef {
   role: string;
@@ -26,6 +35,11 @@ export interface EvaluationResult<Sessions = unknown, Aggregates = unknown> {
   settings: Record<string, unknown>;
   sessions: Sessions;
   aggregates: Aggregates;
+  /**
+   * With `--by FIELD`: the same aggregates for each value of a role-card field or of
+   * `session_index`, computed from `sessions` (so each group's numbers can be recomputed).
+   */
+  by_group?: GroupResult<Aggregates>[];
   usage?: UsageByRole;
 }
 
@@ -62,6 +76,7 @@ export function evaluationResult<S, A>(
     settings: Record<string, unknown>;
     sessions: S;
     aggregates: A;
+    by_group?: EvaluationResult<S, A>["by_group"];
     usage?: UsageByRole;
   },
 ): EvaluationResult<S, A> {
@@ -75,6 +90,7 @@ export function evaluationResult<S, A>(
     sessions: parts.sessions,
     aggregates: parts.aggregates,
   };
+  if (parts.by_group) result.by_group = parts.by_group;
   if (parts.usage) result.usage = parts.usage;
   return result;
 }

@@ -6,6 +6,7 @@ export * from "./fidelity-charts.js";
 export * from "./topic-bars.js";
 export * from "./wai-boxplots.js";
 export * from "./evaluation-summaries.js";
+export * from "./group-summaries.js";
 export * from "./chart-text.js";
 export * from "./text-metrics.js";
 export * from "./ratings-chart.js";

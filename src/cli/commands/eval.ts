@@ -13,6 +13,7 @@ import {
 import { parseShard, type Shard } from "../../core/shard.js";
 import { parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
+import { groupByOptions, readGrouping, type GroupByFlags } from "../group-by-option.js";
 import { T_TESTS, type TTestKind } from "../../evaluation/statistics/t-test.js";
 
 interface CommonFlags {
@@ -23,7 +24,7 @@ interface CommonFlags {
   lang?: Language;
 }
 
-interface FidelityFlags extends CommonFlags {
+interface FidelityFlags extends CommonFlags, GroupByFlags {
   cards: string;
   test: TTestKind;
   embeddings: string;
@@ -34,7 +35,7 @@ interface FidelityFlags extends CommonFlags {
   preflight: boolean;
 }
 
-interface JudgeFlags extends CommonFlags, PromptFlags, ModelFlags {
+interface JudgeFlags extends CommonFlags, PromptFlags, ModelFlags, GroupByFlags {
   judge: string;
   rounds: number;
   maxAttempts: number;
@@ -149,17 +150,24 @@ export function register(program: Command): void {
   jsonOption(
     fidelity,
     "write the full result (input hashes, settings, per-session values, aggregates)",
-  )
-    .option("--plots <dir>", "write Figure 2 histograms as SVG and PNG")
+  ).option("--plots <dir>", "write Figure 2 histograms as SVG and PNG");
+  groupByOptions(fidelity, false)
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval fidelity --dialogues sim.jsonl --cards cards.jsonl --embeddings openai-compatible:http://127.0.0.1:8000/v1\n  psysim eval fidelity --dialogues sim.jsonl --cards cards.jsonl --embeddings none --json fidelity.json --plots plots/\n",
+      "\nExamples:\n  psysim eval fidelity --dialogues sim.jsonl --cards cards.jsonl --embeddings openai-compatible:http://127.0.0.1:8000/v1\n  psysim eval fidelity --dialogues sim.jsonl --cards cards.jsonl --embeddings none --json fidelity.json --plots plots/\n  psysim eval fidelity --dialogues sim.jsonl --cards styled.jsonl --by style\n",
     )
     .action(
       runAction(async (flags: FidelityFlags) => {
+        // Checked first: a bad --by costs no embedding call.
+        const grouping = await readGrouping({ by: flags.by, cards: flags.cards });
         const { fidelityReport, embeddingModelFor } = await import("../../evaluation/index.js");
-        const { formatComparisonTable, mainLanguage, writeFidelityCharts, writeJsonResult } =
-          await import("../../report/index.js");
+        const {
+          formatComparisonTable,
+          formatFidelityByGroup,
+          mainLanguage,
+          writeFidelityCharts,
+          writeJsonResult,
+        } = await import("../../report/index.js");
         const { loadConfig } = await import("../../config/index.js");
         const config = flags.config ? loadConfig(flags.config) : undefined;
         const embedding = await embeddingModelFor(flags.embeddings, {
@@ -186,6 +194,7 @@ export function register(program: Command): void {
           batchSize: flags.batchSize,
           ...(embedding && { embedding }),
           ...(flags.stopWords && { stopWords: flags.stopWords }),
+          ...(grouping && { by: grouping.by }),
           onProgress: progress.onProgress,
         }).finally(progress.stop);
         const label = embedding
@@ -202,6 +211,7 @@ export function register(program: Command): void {
         process.stdout.write(
           formatComparisonTable(rows, ["true mapping", "random mapping"]) + "\n",
         );
+        if (result.by_group) process.stdout.write(formatFidelityByGroup(result.by_group) + "\n");
         if (flags.json) writeJsonResult(flags.json, result);
         if (flags.plots)
           await writeFidelityCharts(
@@ -214,7 +224,7 @@ export function register(program: Command): void {
     );
 
   languageOption(
-    shardOption(judgeOptions(evaluate.command("topics")), "sessions"),
+    groupByOptions(shardOption(judgeOptions(evaluate.command("topics")), "sessions")),
     "the language most sessions are in",
   )
     .description(
@@ -227,15 +237,17 @@ export function register(program: Command): void {
     .option("--plots <dir>", "write the Figure 3 topic distribution as SVG and PNG")
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval topics --dialogues sim.jsonl --judge openai:gpt-4o --json topics.json --plots plots/\n  psysim eval topics --dialogues sim.jsonl --judge baseline   # offline, rule-based\n",
+      "\nExamples:\n  psysim eval topics --dialogues sim.jsonl --judge openai:gpt-4o --json topics.json --plots plots/\n  psysim eval topics --dialogues sim.jsonl --judge baseline   # offline, rule-based\n  psysim eval topics --dialogues sim.jsonl --judge baseline --by style --cards styled.jsonl\n",
     )
     .action(
       runAction(async (flags: JudgeFlags & { topics?: string }) => {
         const shard = shardOf(flags);
+        const grouping = await readGrouping(flags);
         const { topicsReport, resolveJudge } = await import("../../evaluation/index.js");
         const {
           chartLanguage,
           datasetName,
+          formatTopicsByGroup,
           formatTopicsSummary,
           renderChart,
           topicBarsSpec,
@@ -256,10 +268,14 @@ export function register(program: Command): void {
             templates: templateOptions(flags),
             ...(flags.topics && { topicsFile: flags.topics }),
             ...shard,
+            ...(grouping && { grouping }),
             onProgress: progress.onProgress,
           }).finally(progress.stop);
           process.stdout.write(
-            formatTopicsSummary(result) + "\n" + (await usageLine(result.usage)),
+            formatTopicsSummary(result) +
+              "\n" +
+              (result.by_group ? formatTopicsByGroup(result.by_group) + "\n" : "") +
+              (await usageLine(result.usage)),
           );
           if (flags.json) writeJsonResult(flags.json, result);
           if (flags.plots)
@@ -313,7 +329,10 @@ export function register(program: Command): void {
       ),
     );
 
-  languageOption(shardOption(judgeOptions(evaluate.command("wai")), "sessions"), "en")
+  languageOption(
+    groupByOptions(shardOption(judgeOptions(evaluate.command("wai")), "sessions")),
+    "en",
+  )
     .description(
       "WAI-O-S (§4.2.1): an LLM observer rates the 12 items (Goal, Task, Bond; items 4 and 10 reversed) in independent rounds.",
     )
@@ -325,16 +344,23 @@ export function register(program: Command): void {
     .option("--plots <dir>", "write Figure 4 box plots as SVG and PNG")
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --json wai.json --plots plots/\n  psysim eval wai --dialogues sim.jsonl --judge vllm-qwen --mode batched --rounds 3\n",
+      "\nExamples:\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --json wai.json --plots plots/\n  psysim eval wai --dialogues sim.jsonl --judge vllm-qwen --mode batched --rounds 3\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --by style --cards styled.jsonl\n  psysim eval wai --dialogues series.jsonl --judge openai:gpt-4o --by session_index\n",
     )
     .action(
       runAction(async (flags: JudgeFlags & { mode: string }) => {
         if (flags.mode !== "per-item" && flags.mode !== "batched")
           throw new UsageError(`--mode expects per-item or batched, got "${flags.mode}"`);
         const shard = shardOf(flags);
+        const grouping = await readGrouping(flags);
         const { waiReport, resolveJudge } = await import("../../evaluation/index.js");
-        const { datasetName, formatWaiSummary, renderChart, waiBoxplotSpec, writeJsonResult } =
-          await import("../../report/index.js");
+        const {
+          datasetName,
+          formatWaiByGroup,
+          formatWaiSummary,
+          renderChart,
+          waiBoxplotSpec,
+          writeJsonResult,
+        } = await import("../../report/index.js");
         const { openModelContext } = await import("../../app/model-context.js");
         const context = openModelContext({ config: flags.config, cache: flags.cache });
         try {
@@ -350,14 +376,28 @@ export function register(program: Command): void {
             concurrency: flags.concurrency,
             seed: flags.seed,
             templates: templateOptions(flags),
+            ...(grouping && { grouping }),
             onProgress: progress.onProgress,
           }).finally(progress.stop);
-          process.stdout.write(formatWaiSummary(result) + "\n" + (await usageLine(result.usage)));
+          process.stdout.write(
+            formatWaiSummary(result) +
+              "\n" +
+              (result.by_group ? formatWaiByGroup(result.by_group) + "\n" : "") +
+              (await usageLine(result.usage)),
+          );
           if (flags.json) writeJsonResult(flags.json, result);
           if (flags.plots)
             await renderChart(
               waiBoxplotSpec(
-                [{ name: datasetName(flags.dialogues), sessions: result.sessions }],
+                // With --by, one box per group: the effect is what the figure is for.
+                result.by_group
+                  ? result.by_group.map((g) => ({
+                      name: `${g.field}=${g.value}`,
+                      sessions: result.sessions.filter((s) =>
+                        g.dialogue_ids.includes(s.dialogue_id),
+                      ),
+                    }))
+                  : [{ name: datasetName(flags.dialogues), sessions: result.sessions }],
                 flags.lang ?? "en",
               ),
               join(flags.plots, "wai"),

@@ -3,4 +3,4 @@ export * from "./dialogue-stats.js";
 export * from "./stats-table.js";
 export * from "./stats-report.js";
 export * from "./question-answers.js";
-export * from "./group-by-card.js";
+export * from "./group-dialogues.js";

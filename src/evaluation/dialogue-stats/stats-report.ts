@@ -8,8 +8,7 @@ import {
   type DatasetStats,
   type SessionStats,
 } from "./dialogue-stats.js";
-import type { RoleCard } from "../../core/role-card.js";
-import { groupByCardField } from "./group-by-card.js";
+import { groupDialogues, type DialogueGrouping } from "./group-dialogues.js";
 import { questionAnswers, type QuestionAnswers } from "./question-answers.js";
 import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
 
@@ -20,17 +19,13 @@ export interface StatsDataset {
   stats: DatasetStats;
   /** Table 1 for each language in the file: zh in characters, en in words. */
   by_language: Partial<Record<Language, DatasetStats>>;
-  /** With `--by`: the card field and its value for this column. */
+  /** With `--by`: the card field (or `session_index`) and its value for this column. */
   group?: { field: string; value: string };
   /** With `--by`: counselor questions the client answered (docs/clients.md), summed over sessions. */
   answers?: QuestionAnswers & { share: number | null };
 }
 
-export interface StatsGrouping {
-  /** A role-card field, e.g. `style` or `resistance_level`. */
-  by: string;
-  cards: readonly RoleCard[];
-}
+export type StatsGrouping = DialogueGrouping;
 
 export type StatsResult = EvaluationResult<Record<string, SessionStats[]>, StatsDataset[]>;
 
@@ -46,7 +41,7 @@ export async function statsReport(
   for (const [i, file] of files.entries()) {
     const dialogues = await readDialogueFile(file);
     const groups = grouping
-      ? groupByCardField(dialogues, grouping.cards, grouping.by, file)
+      ? groupDialogues(dialogues, grouping, file)
       : [{ value: "", dialogues }];
     for (const group of groups) {
       const perSession = group.dialogues.map(sessionStats);

@@ -2,7 +2,13 @@ import { readRoleCards } from "../../core/read-records.js";
 import { readDialogueFile } from "../dataset/read-dialogue-file.js";
 import type { EmbeddingModel } from "../../llm/chat-model.js";
 import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
-import { evaluateFidelity, type FidelityAggregates, type FidelitySession } from "./fidelity.js";
+import {
+  evaluateFidelity,
+  fidelityAggregates,
+  type FidelityAggregates,
+  type FidelitySession,
+} from "./fidelity.js";
+import { aggregateByGroup, groupDialogues } from "../dialogue-stats/group-dialogues.js";
 import { readStopWords } from "./stop-words.js";
 import type { TTestKind } from "../statistics/t-test.js";
 
@@ -16,6 +22,8 @@ export interface FidelityReportOptions {
   batchSize?: number;
   stopWords?: string;
   onProgress?: (done: number, total: number) => void;
+  /** One result per value of this card field or of `session_index` (the cards are `cards`). */
+  by?: string;
 }
 
 export type FidelityResult = EvaluationResult<FidelitySession[], FidelityAggregates>;
@@ -28,6 +36,11 @@ export async function fidelityReport(options: FidelityReportOptions): Promise<Fi
     fileRef("dialogues", options.dialogues, dialogues.length),
     fileRef("cards", options.cards, cards.length),
   ];
+  // Grouped before any embedding call; the random mapping still spans the whole file.
+  const groups =
+    options.by !== undefined
+      ? groupDialogues(dialogues, { by: options.by, cards }, options.dialogues)
+      : undefined;
   const stopWords = options.stopWords ? readStopWords(options.stopWords) : undefined;
   if (options.stopWords) inputs.push(fileRef("stop-words", options.stopWords));
   const evaluation = await evaluateFidelity(dialogues, cards, {
@@ -44,5 +57,10 @@ export async function fidelityReport(options: FidelityReportOptions): Promise<Fi
     settings: evaluation.settings,
     sessions: evaluation.sessions,
     aggregates: evaluation.aggregates,
+    ...(groups && {
+      by_group: aggregateByGroup(groups, options.by!, evaluation.sessions, (own) =>
+        fidelityAggregates(own, options.test ?? "paired", options.embedding !== undefined),
+      ),
+    }),
   });
 }

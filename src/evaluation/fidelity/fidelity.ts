@@ -171,20 +171,6 @@ export async function evaluateFidelity(
   if (options.embedding) await addCosines(sessions, texts, sessionCards, mapping, options);
 
   const test = options.test ?? "paired";
-  const pairs = (
-    a: (s: FidelitySession) => number | null,
-    b: (s: FidelitySession) => number | null,
-  ): GroupComparison => {
-    // Paired: a session counts only with both values; independent tests keep every value.
-    const complete =
-      test === "paired" ? sessions.filter((s) => a(s) !== null && b(s) !== null) : sessions;
-    return compareGroups(
-      complete.map(a).filter((x): x is number => x !== null),
-      complete.map(b).filter((x): x is number => x !== null),
-      test,
-    );
-  };
-
   const settings: Record<string, unknown> = {
     seed: options.seed,
     random_mapping:
@@ -213,18 +199,42 @@ export async function evaluateFidelity(
   return {
     settings,
     sessions,
-    aggregates: {
-      overlap: pairs(
-        (s) => s.overlap,
-        (s) => s.overlap_random,
-      ),
-      cosine: options.embedding
-        ? pairs(
-            (s) => s.cosine,
-            (s) => s.cosine_random,
-          )
-        : null,
-    },
+    aggregates: fidelityAggregates(sessions, test, options.embedding !== undefined),
+  };
+}
+
+/**
+ * True against random mapping over the given sessions (all of a file, or one `--by` group):
+ * paired, a session counts only with both values; independent tests keep every value.
+ */
+export function fidelityAggregates(
+  sessions: readonly FidelitySession[],
+  test: TTestKind,
+  withCosine: boolean,
+): FidelityAggregates {
+  const pairs = (
+    a: (s: FidelitySession) => number | null,
+    b: (s: FidelitySession) => number | null,
+  ): GroupComparison => {
+    const complete =
+      test === "paired" ? sessions.filter((s) => a(s) !== null && b(s) !== null) : sessions;
+    return compareGroups(
+      complete.map(a).filter((x): x is number => x !== null),
+      complete.map(b).filter((x): x is number => x !== null),
+      test,
+    );
+  };
+  return {
+    overlap: pairs(
+      (s) => s.overlap,
+      (s) => s.overlap_random,
+    ),
+    cosine: withCosine
+      ? pairs(
+          (s) => s.cosine,
+          (s) => s.cosine_random,
+        )
+      : null,
   };
 }
 

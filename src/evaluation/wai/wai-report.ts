@@ -2,16 +2,26 @@ import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-
 import { readDialoguesToJudge, withShard } from "../dataset/read-dialogue-file.js";
 import type { Shard } from "../../core/shard.js";
 import { evaluateWai, type WaiOptions } from "./wai-rating.js";
-import type { WaiAggregates, WaiSessionScores } from "./wai-scores.js";
+import { waiAggregates, type WaiAggregates, type WaiSessionScores } from "./wai-scores.js";
+import {
+  aggregateByGroup,
+  groupDialogues,
+  type DialogueGrouping,
+} from "../dialogue-stats/group-dialogues.js";
 
 export type WaiResult = EvaluationResult<WaiSessionScores[], WaiAggregates>;
 
-/** `psysim eval wai`: reads the dialogues, rates them, returns the traceable result. */
+/**
+ * `psysim eval wai`: reads the dialogues, rates them, returns the traceable result; with
+ * `grouping`, also the aggregates per group (`--by style`, `--by session_index`).
+ */
 export async function waiReport(
   dialoguesFile: string,
-  options: WaiOptions & { shard?: Shard },
+  options: WaiOptions & { shard?: Shard; grouping?: DialogueGrouping },
 ): Promise<WaiResult> {
   const dialogues = await readDialoguesToJudge(dialoguesFile, options.shard);
+  // Grouped before any judge call, so a dialogue without its card fails the run for free.
+  const groups = options.grouping && groupDialogues(dialogues, options.grouping, dialoguesFile);
   const inputs = [fileRef("dialogues", dialoguesFile, dialogues.length)];
   const evaluation = await evaluateWai(dialogues, options);
   return evaluationResult("wai", {
@@ -19,6 +29,9 @@ export async function waiReport(
     settings: withShard(evaluation.settings, options.shard),
     sessions: evaluation.sessions,
     aggregates: evaluation.aggregates,
+    ...(groups && {
+      by_group: aggregateByGroup(groups, options.grouping!.by, evaluation.sessions, waiAggregates),
+    }),
     usage: { judge: evaluation.usage },
   });
 }

@@ -60,13 +60,13 @@ describe("psysim stats --by (CLI, baseline runs)", () => {
       json,
     ]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /style=reserved\s+style=verbose/);
+    assert.match(run.stdout, /style=verbose\s+style=reserved/);
     assert.match(
       run.stdout,
-      /Client answers the counselor's question \(answered \/ asked\)\nstyle=reserved +\d+\.\d% \(\d+ \/ \d+\)\nstyle=verbose /,
+      /Client answers the counselor's question \(answered \/ asked\)\nstyle=verbose +\d+\.\d% \(\d+ \/ \d+\)\nstyle=reserved /,
     );
     const result = JSON.parse(readFileSync(json, "utf8"));
-    const [reserved, verbose] = result.aggregates;
+    const [verbose, reserved] = result.aggregates;
     assert.deepEqual(
       [reserved.group, verbose.group],
       [
@@ -95,7 +95,7 @@ describe("psysim stats --by (CLI, baseline runs)", () => {
     assert.ok(share("high") < share("low"), `${share("high")} vs ${share("low")}`);
 
     const bad = await runPsysim(["stats", out, "--by", "mood", "--cards", cardsFile]);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^psysim: --by: "mood" is not a role-card field; one of gender, /);
     const missing = await runPsysim([
       "stats",
