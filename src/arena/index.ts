@@ -20,7 +20,7 @@ export * from "./battle-history.js";
 export * from "./counselor-registry.js";
 export * from "./arena-counselor.js";
 export * from "./arena-turn.js";
-export * from "./arena-session.js";
+export * from "./battle-session.js";
 export * from "./run-arena.js";
 export * from "./supervisor-baseline.js";
 export * from "./judge-agreement.js";

@@ -14,7 +14,7 @@ import { ResponseValidator, type ValidatorSettings } from "../simulation/respons
 import { SIMULATION_DEFAULTS } from "../simulation/simulate.js";
 import { DEFAULT_TERMINATION_PHRASES, TerminationRule } from "../simulation/termination-rule.js";
 import type { ArenaCounselor } from "./arena-counselor.js";
-import { runArenaSession } from "./arena-session.js";
+import { runArenaSession } from "./battle-session.js";
 import {
   battleFingerprint,
   dialogueFingerprint,

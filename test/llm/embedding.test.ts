@@ -62,6 +62,33 @@ describe("resolveEmbeddingModel", () => {
     }
   });
 
+  it("names the model, the URL and the fix when the body is cut or the key is refused", async () => {
+    const server = await startFakeOpenAIServer({
+      fault: (ctx) =>
+        ctx.route !== "embeddings"
+          ? undefined
+          : ctx.routeIndex === 0
+            ? { fault: "truncated-json" }
+            : { fault: "bad-key" },
+    });
+    try {
+      const model = await resolveEmbeddingModel(`openai-compatible:${server.url}`, {
+        env: { OPENAI_API_KEY: "sk-wrong" },
+        retry: { sleep: async () => {}, maxAttempts: 1 },
+      });
+      await assert.rejects(model.embed(["失眠"]), (error: Error) => {
+        assert.match(error.message, /at http:\/\/127\.0\.0\.1:\d+\/v1: malformed response/);
+        return true;
+      });
+      await assert.rejects(model.embed(["失眠"]), (error: Error) => {
+        assert.match(error.message, /401/);
+        return true;
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   it("refuses a provider that cannot embed", async () => {
     await assert.rejects(
       resolveEmbeddingModel("baseline"),

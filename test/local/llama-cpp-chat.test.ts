@@ -159,6 +159,27 @@ describe("llama-cpp chat model on a tiny GGUF", () => {
     }
   });
 
+  it("warns once, naming the model and schema, when a JSON schema cannot become a grammar", async () => {
+    const warnings: string[] = [];
+    const judge = createLlamaCppChatModel({
+      ...base,
+      id: "local-judge",
+      sampling: { temperature: 0, max_tokens: 8 },
+      onWarning: (message) => warnings.push(message),
+    });
+    // node-llama-cpp turns most unsupported keywords into "any"; a null subschema makes it throw.
+    const schema = { type: "object", properties: { winner: null } };
+    for (const key of ["w1", "w2"]) {
+      const reply = await judge.complete(ask(key, { jsonSchema: { name: "verdict", schema } }));
+      assert.equal(typeof reply.content, "string");
+    }
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(
+      warnings[0]!,
+      /^local-judge: the JSON schema "verdict" is outside .*unconstrained/,
+    );
+  });
+
   it("applies a chat template override to a model without one", async () => {
     const bare = writeTinyModel(join(dir, "no-template.gguf"), { chatTemplate: null });
     const named = createLlamaCppChatModel({ ...base, modelPath: bare, chatTemplate: "chatML" });

@@ -8,7 +8,7 @@ import { createOpenAICompatibleChatModel } from "../../src/llm/providers/openai-
 import { loadTemplate } from "../../src/prompts/template.js";
 import { arenaCounselor } from "../../src/arena/arena-counselor.js";
 import { adHocCounselor } from "../../src/arena/counselor-registry.js";
-import { runArenaSession } from "../../src/arena/arena-session.js";
+import { runArenaSession } from "../../src/arena/battle-session.js";
 import { sideShownAs } from "../../src/arena/arena-turn.js";
 import { pairSessionId } from "../../src/arena/pair-schedule.js";
 import { Supervisor } from "../../src/arena/supervisor.js";

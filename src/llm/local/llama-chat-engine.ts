@@ -48,6 +48,8 @@ export interface Generation {
   finishReason: "stop" | "length";
   /** Turns left out of the prompt, oldest first, to fit the context (0 when all fit). */
   droppedTurns: number;
+  /** Why the request's JSON schema could not become a grammar (the reply ran unconstrained). */
+  schemaNotEnforced?: string;
 }
 
 /**
@@ -108,7 +110,7 @@ function sharedPrefix(a: readonly ChatMessage[], b: readonly ChatMessage[]): num
  * holds the longest prefix of its messages, so a session's next turn reuses its cache.
  */
 export class LlamaChatEngine {
-  private readonly grammars = new Map<string, Promise<LlamaGrammar | undefined>>();
+  private readonly grammars = new Map<string, Promise<LlamaGrammar | string>>();
 
   private constructor(
     private readonly loaded: LoadedLlamaModel,
@@ -212,7 +214,8 @@ export class LlamaChatEngine {
   ): Promise<Generation> {
     const fitted = this.fitToContext(messages, settings.maxTokens, settings.contextOverflow);
     const { promptTokens, droppedTurns } = fitted;
-    const grammar = settings.jsonSchema ? await this.grammarFor(settings.jsonSchema) : undefined;
+    const built = settings.jsonSchema ? await this.grammarFor(settings.jsonSchema) : undefined;
+    const grammar = typeof built === "string" ? undefined : built;
     return this.pool.use(
       async (slot) => {
         let completionTokens = 0;
@@ -238,6 +241,7 @@ export class LlamaChatEngine {
           completionTokens,
           finishReason,
           droppedTurns,
+          ...(typeof built === "string" ? { schemaNotEnforced: built } : {}),
         };
       },
       (slot) => sharedPrefix(slot.lastMessages, fitted.messages),
@@ -246,17 +250,18 @@ export class LlamaChatEngine {
   }
 
   /**
-   * A grammar forcing JSON that matches the schema. node-llama-cpp supports a subset of
-   * JSON Schema; for a schema outside it the call runs unconstrained and the caller's
-   * parser (which must exist anyway for hosted models) decides.
+   * A grammar forcing JSON that matches the schema, or why there is none. node-llama-cpp
+   * supports a subset of JSON Schema; for a schema outside it the call runs unconstrained,
+   * the caller's strict parser (which must exist anyway for hosted models) decides, and the
+   * model warns the user once.
    */
-  private grammarFor(schema: Record<string, unknown>): Promise<LlamaGrammar | undefined> {
+  private grammarFor(schema: Record<string, unknown>): Promise<LlamaGrammar | string> {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
       grammar = this.loaded.llama
         .createGrammarForJsonSchema(schema as never)
-        .catch(() => undefined);
+        .catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
       this.grammars.set(key, grammar);
     }
     return grammar;

@@ -47,6 +47,8 @@ export interface LlamaCppModelOptions {
   chatTemplate?: string;
   /** How node-llama-cpp is imported; tests inject a failing one to simulate a missing package. */
   importNodeLlamaCpp?: NodeLlamaCppImporter;
+  /** Where warnings go (a JSON schema no grammar can enforce); default one `psysim: warning:` line on stderr. */
+  onWarning?: (message: string) => void;
 }
 
 export interface ResolvedLlamaCppOptions {

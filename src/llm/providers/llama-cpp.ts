@@ -60,6 +60,9 @@ async function engineFor(o: ResolvedLlamaCppOptions): Promise<LlamaChatEngine> {
  */
 export function createLlamaCppChatModel(options: LlamaCppModelOptions): LlamaCppChatModel {
   const o = resolveLlamaCppOptions(options);
+  const warn =
+    options.onWarning ?? ((message) => process.stderr.write(`psysim: warning: ${message}\n`));
+  const warned = new Set<string>();
   return {
     id: o.id,
     async load() {
@@ -80,6 +83,13 @@ export function createLlamaCppChatModel(options: LlamaCppModelOptions): LlamaCpp
           jsonSchema: request.jsonSchema?.schema,
           signal: request.signal,
         });
+        const schema = request.jsonSchema?.name;
+        if (generation.schemaNotEnforced !== undefined && schema && !warned.has(schema)) {
+          warned.add(schema);
+          warn(
+            `${o.id}: the JSON schema "${schema}" is outside what a llama.cpp grammar can enforce (${generation.schemaNotEnforced}); replies are generated unconstrained and parsed strictly`,
+          );
+        }
         return {
           content: generation.content,
           usage: {

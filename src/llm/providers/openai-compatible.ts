@@ -1,28 +1,19 @@
 import type { ChatModel, ChatRequest, ChatResponse, SamplingParams } from "../chat-model.js";
-import { ModelCallError } from "../model-call-error.js";
 import { HttpEndpoint, firstLine, parseJson, type HttpReply } from "./http-endpoint.js";
+import {
+  isReplicaFailure,
+  openAIEndpoints,
+  type OpenAIEndpointOptions,
+} from "./openai-endpoint.js";
 import { ReplicaPool, type BalanceStrategy } from "./replica-pool.js";
 
-export interface OpenAICompatibleOptions {
-  /** The model spec as the user wrote it. */
-  id: string;
-  /** The model name the server knows (`gpt-4o`, `Qwen2-7B-Instruct`, `qwen2.5:7b`). */
-  model: string;
-  /** One or more base URLs ending in `/v1`; several spread load across replicas. */
-  baseUrls: readonly string[];
-  apiKey: string;
-  /** The environment variable the key came from, named when authentication fails. */
-  keyEnv?: string;
-  /** Per-request timeout; default 120 000 ms (for streams: since the last byte received). */
-  timeoutMs?: number;
+export interface OpenAICompatibleOptions extends OpenAIEndpointOptions {
   /** Defaults for every call; a request's own `params` win. */
   sampling?: SamplingParams;
   /** Ask for server-sent events and assemble the reply (some servers time out long non-streamed replies). */
   stream?: boolean;
   balance?: BalanceStrategy;
 }
-
-const REPLICA_FAILURES = new Set(["connection", "timeout", "server"]);
 
 /** The request body of `POST /chat/completions`, as much of it as psysim sends. */
 interface ChatCompletionBody {
@@ -53,16 +44,7 @@ interface WireUsage {
  * attempt is counted and logged once.
  */
 export function createOpenAICompatibleChatModel(options: OpenAICompatibleOptions): ChatModel {
-  const replicas = options.baseUrls.map(
-    (url) =>
-      new HttpEndpoint({
-        id: options.id,
-        url,
-        apiKey: options.apiKey,
-        ...(options.keyEnv === undefined ? {} : { keyEnv: options.keyEnv }),
-        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      }),
-  );
+  const replicas = openAIEndpoints(options);
   const paths = new Map(replicas.map((r) => [r, r.pathOf("chat/completions")]));
   const pool = new ReplicaPool(
     replicas,
@@ -87,11 +69,7 @@ export function createOpenAICompatibleChatModel(options: OpenAICompatibleOptions
 
   return {
     id: options.id,
-    complete: (request) =>
-      pool.run(
-        (replica) => callReplica(replica, request),
-        (error) => error instanceof ModelCallError && REPLICA_FAILURES.has(error.kind),
-      ),
+    complete: (request) => pool.run((replica) => callReplica(replica, request), isReplicaFailure),
   };
 }
 

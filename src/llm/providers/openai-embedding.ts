@@ -1,72 +1,53 @@
-import OpenAI from "openai";
 import type { EmbeddingModel } from "../chat-model.js";
-import { ModelCallError } from "../model-call-error.js";
 import { retrying, type RetryOptions } from "../retry.js";
-import { fromOpenAIError } from "./openai-error.js";
+import { parseJson, type HttpEndpoint } from "./http-endpoint.js";
+import {
+  isReplicaFailure,
+  openAIEndpoints,
+  type OpenAIEndpointOptions,
+} from "./openai-endpoint.js";
 import { ReplicaPool } from "./replica-pool.js";
 
-export interface OpenAIEmbeddingOptions {
-  id: string;
-  /** The model name the server knows, e.g. `BAAI/bge-m3`. */
-  model: string;
-  baseUrls: readonly string[];
-  apiKey: string;
-  keyEnv?: string;
-  /** Per-request timeout; default 120 000 ms. */
-  timeoutMs?: number;
+export interface OpenAIEmbeddingOptions extends OpenAIEndpointOptions {
   /** Texts per request; default 64. */
   batchSize?: number;
   retry?: RetryOptions;
 }
 
-interface Replica {
-  url: string;
-  client: OpenAI;
-}
-
-/** Embeddings from an OpenAI-compatible `/v1/embeddings` endpoint (vLLM, TEI, Ollama, OpenAI), in batches, retried. */
+/**
+ * Embeddings from an OpenAI-compatible `/v1/embeddings` endpoint (vLLM, TEI, Ollama, OpenAI),
+ * in batches, retried; spoken over the same kept-alive `HttpEndpoint` as chat models.
+ */
 export function createOpenAIEmbeddingModel(options: OpenAIEmbeddingOptions): EmbeddingModel {
   const batchSize = options.batchSize ?? 64;
-  const pool = new ReplicaPool(
-    options.baseUrls.map((url): Replica => ({
-      url,
-      client: new OpenAI({
-        baseURL: url,
-        apiKey: options.apiKey,
-        timeout: options.timeoutMs ?? 120_000,
-        maxRetries: 0,
-      }),
-    })),
-  );
-  const site = (url: string) => ({
-    id: options.id,
-    url,
-    ...(options.keyEnv === undefined ? {} : { keyEnv: options.keyEnv }),
-  });
+  const replicas = openAIEndpoints(options);
+  const paths = new Map(replicas.map((r) => [r, r.pathOf("embeddings")]));
+  const pool = new ReplicaPool(replicas);
 
   async function embedBatch(
-    replica: Replica,
+    replica: HttpEndpoint,
     batch: string[],
     signal?: AbortSignal,
   ): Promise<number[][]> {
-    try {
-      const result = await replica.client.embeddings.create(
-        { model: options.model, input: batch },
-        signal ? { signal } : {},
-      );
-      const vectors: (number[] | undefined)[] = new Array(batch.length);
-      for (const item of result.data ?? []) vectors[item.index] = item.embedding;
-      if (vectors.some((v) => !Array.isArray(v)) || result.data.length !== batch.length) {
-        throw new ModelCallError(
-          "malformed",
-          `${options.id} at ${replica.url}: malformed response: expected ${batch.length} embeddings, got ${result.data?.length ?? 0}`,
-          { url: replica.url },
-        );
-      }
-      return vectors as number[][];
-    } catch (error) {
-      throw fromOpenAIError(error, site(replica.url));
+    const reply = await replica.post(
+      paths.get(replica)!,
+      JSON.stringify({ model: options.model, input: batch }),
+      signal ? { signal } : {},
+    );
+    if (reply.status < 200 || reply.status >= 300) throw replica.statusFailure(reply);
+    const data = (parseJson(reply.body) as { data?: unknown } | undefined)?.data;
+    const vectors: unknown[] = new Array(batch.length);
+    const items = Array.isArray(data) ? (data as { index?: unknown; embedding?: unknown }[]) : [];
+    for (const item of items) {
+      if (typeof item?.index === "number") vectors[item.index] = item.embedding;
     }
+    if (items.length !== batch.length || !vectors.every(Array.isArray)) {
+      throw replica.failure(
+        "malformed",
+        `expected ${batch.length} embeddings, got ${Array.isArray(data) ? data.length : 0}`,
+      );
+    }
+    return vectors as number[][];
   }
 
   return {
@@ -79,8 +60,7 @@ export function createOpenAIEmbeddingModel(options: OpenAIEmbeddingOptions): Emb
           () =>
             pool.run(
               (replica) => embedBatch(replica, batch, embedOptions.signal),
-              (e) =>
-                e instanceof ModelCallError && ["connection", "timeout", "server"].includes(e.kind),
+              isReplicaFailure,
             ),
           options.retry,
           embedOptions.signal,
