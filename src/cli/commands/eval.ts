@@ -64,14 +64,15 @@ function shardOf(flags: { shard?: string }): { shard?: Shard } {
 }
 
 /** How judge calls run (rounds, retries, concurrency, seed, templates, config, cache): shared by `eval` and `compare`. */
-export function judgeRunOptions(command: Command): Command {
+export function judgeRunOptions(
+  command: Command,
+  rounds: { default: number; help: string } = {
+    default: 3,
+    help: "independent rounds, averaged (paper: 3)",
+  },
+): Command {
   const withRounds = promptSetOption(command)
-    .option(
-      "--rounds <n>",
-      "independent rounds, averaged (paper: 3)",
-      parsePositiveInt("--rounds"),
-      3,
-    )
+    .option("--rounds <n>", rounds.help, parsePositiveInt("--rounds"), rounds.default)
     .option(
       "--max-attempts <n>",
       "calls per rating before it is recorded as missing",
@@ -297,36 +298,60 @@ export function register(program: Command): void {
       }),
     );
 
-  jsonOption(
-    shardOption(evaluate.command("stages"), "sessions")
-      .description(
-        "Hill's stages (exploration, insight, action) per counselor turn, and per session: stage share by tenth, progression (Kendall's tau-b), first action turn, skips.",
-      )
-      .requiredOption("--dialogues <file>", "dialogue JSONL")
-      .option(
-        "--judge <spec>",
-        "stage judge: baseline (keyword rules, not an LLM; the only judge in this version)",
-        "baseline",
-      ),
-    "write the full result (input hashes, settings, every turn's label, per-session measures, per-counselor aggregates)",
+  judgeRunOptions(
+    jsonOption(
+      shardOption(evaluate.command("stages"), "sessions")
+        .description(
+          "Hill's stages (exploration, insight, action) per counselor turn, and per session: stage share by tenth, progression (Kendall's tau-b), first action turn, skips.",
+        )
+        .requiredOption("--dialogues <file>", "dialogue JSONL")
+        .option(
+          "--judge <spec>",
+          "stage judge: a model spec or name from psysim.yaml (LLM, labels stage and helping skills), or baseline (keyword rules, not an LLM)",
+          "baseline",
+        ),
+      "write the full result (input hashes, settings, every turn's label, per-session measures, per-counselor aggregates)",
+    ),
+    { default: 1, help: "independent rounds per session; a turn's stage is the majority" },
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval stages --dialogues sim.jsonl\n  psysim eval stages --dialogues sim.jsonl --judge baseline --json stages.json\n",
+      "\nExamples:\n  psysim eval stages --dialogues sim.jsonl\n  psysim eval stages --dialogues sim.jsonl --judge openai:gpt-4o --json stages.json\n",
     )
     .action(
-      runAction(
-        async (flags: { dialogues: string; judge: string; json?: string; shard?: string }) => {
-          const { stagesReport, formatStagesSummary } = await import("../../evaluation/index.js");
-          const { writeJsonResult } = await import("../../report/index.js");
+      runAction(async (flags: Omit<JudgeFlags, "lang"> & { shard?: string }) => {
+        const { stagesReport, formatStagesSummary, resolveJudge } =
+          await import("../../evaluation/index.js");
+        const { writeJsonResult } = await import("../../report/index.js");
+        const { openModelContext } = await import("../../app/model-context.js");
+        // The rule-based judge needs no model layer (and so opens no call cache).
+        const context =
+          flags.judge === "baseline"
+            ? undefined
+            : openModelContext({ config: flags.config, cache: flags.cache });
+        try {
+          const judge =
+            context && (await resolveJudge(flags.judge, (spec) => context.chatModel(spec)));
+          await context?.preflight({ probe: flags.preflight });
+          const progress = await progressBar("session-rounds labelled");
           const result = await stagesReport(flags.dialogues, {
-            judge: flags.judge,
+            ...(judge && { judge }),
             ...shardOf(flags),
-          });
-          process.stdout.write(formatStagesSummary(result) + "\n");
+            rounds: flags.rounds,
+            maxAttempts: flags.maxAttempts,
+            concurrency: flags.concurrency,
+            seed: flags.seed,
+            templates: templateOptions(flags),
+            onProgress: progress.onProgress,
+          }).finally(progress.stop);
+          process.stdout.write(
+            formatStagesSummary(result) + "\n" + (await usageLine(result.usage)),
+          );
           if (flags.json) writeJsonResult(flags.json, result);
-        },
-      ),
+        } finally {
+          context?.close();
+        }
+      }),
     );
 
   languageOption(

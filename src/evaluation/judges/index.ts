@@ -2,3 +2,4 @@
 // and the rule-based baseline judges.
 export * from "./judge-call.js";
 export * from "./baseline-judges.js";
+export * from "./turn-labels.js";

@@ -7,3 +7,23 @@ export const HILL_STAGES = ["exploration", "insight", "action"] as const;
 export type HillStage = (typeof HILL_STAGES)[number];
 
 export const stageIndex = (stage: HillStage): number => HILL_STAGES.indexOf(stage);
+
+/**
+ * Hill's helping skills as the LLM judge may name them, each with the stage it is commonly
+ * taught under (Hill, *Helping Skills*, parts II-IV). Skills describe what a turn does; the
+ * stage label is the judge's call on what the turn serves, so the two may disagree.
+ */
+export const HILL_SKILLS = {
+  open_question: "exploration",
+  closed_question: "exploration",
+  restatement: "exploration",
+  reflection_of_feelings: "exploration",
+  approval_reassurance: "exploration",
+  challenge: "insight",
+  interpretation: "insight",
+  self_disclosure: "insight",
+  immediacy: "insight",
+  information: "action",
+  direct_guidance: "action",
+} as const satisfies Record<string, HillStage>;
+export type HillSkill = keyof typeof HILL_SKILLS;

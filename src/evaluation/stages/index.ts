@@ -4,3 +4,4 @@ export * from "./kendall-tau-b.js";
 export * from "./baseline-stage-judge.js";
 export * from "./stage-measures.js";
 export * from "./stages-report.js";
+export * from "./llm-stage-judge.js";

@@ -12,32 +12,39 @@ export interface StageMeasures {
   progression_tau_b: number | null;
   /** 1-based counselor turn where action first appears; null when it never does. */
   first_action_turn: number | null;
-  /** Exploration turns followed directly by an action turn (insight skipped). */
+  /** Exploration turns followed directly (among labelled turns) by an action turn (insight skipped). */
   skips: number;
 }
 
 /** Counselor turn i of n (0-based) sits at its midpoint (i + 0.5) / n; its tenth is that times 10, floored. */
 export const tenthOf = (i: number, n: number): number => Math.floor(((i + 0.5) / n) * 10);
 
-export function stageMeasures(stages: readonly HillStage[]): StageMeasures {
+/**
+ * A null stage is a turn the judge left unlabelled: it keeps its position (so the others keep
+ * theirs) but counts in no share, takes no part in tau-b and breaks no skip.
+ */
+export function stageMeasures(stages: readonly (HillStage | null)[]): StageMeasures {
   const n = stages.length;
   const counts = Array.from({ length: 10 }, () => ({ exploration: 0, insight: 0, action: 0 }));
-  stages.forEach((stage, i) => counts[tenthOf(i, n)]![stage]++);
+  stages.forEach((stage, i) => {
+    if (stage !== null) counts[tenthOf(i, n)]![stage]++;
+  });
   const share_by_tenth = counts.map((c) => {
     const total = c.exploration + c.insight + c.action;
     if (total === 0) return null;
     return Object.fromEntries(HILL_STAGES.map((s) => [s, c[s] / total])) as StageShares;
   });
   const firstAction = stages.indexOf("action");
+  const labelled = stages.flatMap((stage, i) => (stage === null ? [] : [{ stage, i }]));
   let skips = 0;
-  for (let i = 1; i < n; i++)
-    if (stages[i - 1] === "exploration" && stages[i] === "action") skips++;
+  for (let k = 1; k < labelled.length; k++)
+    if (labelled[k - 1]!.stage === "exploration" && labelled[k]!.stage === "action") skips++;
   return {
     counselor_turns: n,
     share_by_tenth,
     progression_tau_b: kendallTauB(
-      stages.map((_, i) => i + 1),
-      stages.map(stageIndex),
+      labelled.map((l) => l.i + 1),
+      labelled.map((l) => stageIndex(l.stage)),
     ),
     first_action_turn: firstAction === -1 ? null : firstAction + 1,
     skips,

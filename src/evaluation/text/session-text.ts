@@ -47,3 +47,11 @@ export function transcript(dialogue: Dialogue): string {
   const names = SPEAKER_NAMES[dialogue.language];
   return dialogue.turns.map((t) => `${names[t.role]}${names.colon}${t.content}`).join("\n");
 }
+
+/** The transcript with each utterance numbered from 1 (`[3] 咨询师：…`), so a judge can name turns. */
+export function numberedTranscript(dialogue: Dialogue): string {
+  const names = SPEAKER_NAMES[dialogue.language];
+  return dialogue.turns
+    .map((t, i) => `[${i + 1}] ${names[t.role]}${names.colon}${t.content}`)
+    .join("\n");
+}

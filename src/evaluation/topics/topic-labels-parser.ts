@@ -1,5 +1,6 @@
 import type { Topic } from "./smile-topics.js";
 import { normaliseTopicName } from "./topic-list.js";
+import { jsonValue } from "../judges/json-answer.js";
 
 export interface TopicLabels {
   /** Ids of the listed topics the judge named, in answer order, without repeats. */
@@ -16,21 +17,6 @@ export interface TopicLabels {
 export type TopicLabelsParse = { labels: TopicLabels } | { error: string };
 
 const LIST_NUMBER = /^\s*#?\s*(\d+)\s*[.、:：)）]?\s*$/u;
-
-function jsonValue(answer: string): unknown {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(answer);
-  const body = (fenced ? fenced[1]! : answer).trim();
-  const starts = [body.indexOf("{"), body.indexOf("[")].filter((i) => i >= 0);
-  if (starts.length === 0) return undefined;
-  const start = Math.min(...starts);
-  const end = body[start] === "{" ? body.lastIndexOf("}") : body.lastIndexOf("]");
-  if (end < start) return undefined;
-  try {
-    return JSON.parse(body.slice(start, end + 1)) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Reads the judge's topics strictly: `{"topics": [...]}` or a bare JSON array of names or
