@@ -34,6 +34,8 @@ export interface CachedCall {
   completionTokens: number;
   /** Turns the model left out to fit its context (`ChatResponse.droppedTurns`). */
   droppedTurns?: number;
+  /** `ChatResponse.schemaNotEnforced`, so a replay warns as the first run did. */
+  schemaNotEnforced?: string;
 }
 
 /** Schema versions, applied in order by `migrateSqlite`; `PRAGMA user_version` records how many ran. */
@@ -50,6 +52,7 @@ const MIGRATIONS = [
    )`,
   // Replays must say when a local model saw only the last turns of a dialogue.
   `ALTER TABLE calls ADD COLUMN dropped_turns INTEGER`,
+  `ALTER TABLE calls ADD COLUMN schema_not_enforced TEXT`,
 ];
 
 /**
@@ -70,10 +73,22 @@ export class CallCache {
       prompt_tokens: number;
       completion_tokens: number;
       dropped_turns: number | null;
+      schema_not_enforced: string | null;
     }
   >;
   private readonly insert: Database.Statement<
-    [string, string, string, string, string | null, number, number, string, number | null]
+    [
+      string,
+      string,
+      string,
+      string,
+      string | null,
+      number,
+      number,
+      string,
+      number | null,
+      string | null,
+    ]
   >;
   /** Answers stored but not yet committed, by key; committed together by `flush`. */
   private readonly unwritten = new Map<
@@ -88,10 +103,10 @@ export class CallCache {
     this.path = path;
     this.db = db;
     this.select = db.prepare(
-      "SELECT content, finish_reason, prompt_tokens, completion_tokens, dropped_turns FROM calls WHERE key = ?",
+      "SELECT content, finish_reason, prompt_tokens, completion_tokens, dropped_turns, schema_not_enforced FROM calls WHERE key = ?",
     );
     this.insert = db.prepare(
-      "INSERT OR REPLACE INTO calls (key, model, sample_key, content, finish_reason, prompt_tokens, completion_tokens, created_at, dropped_turns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO calls (key, model, sample_key, content, finish_reason, prompt_tokens, completion_tokens, created_at, dropped_turns, schema_not_enforced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     this.commit = db.transaction((createdAt: string) => {
       for (const [key, { origin, call }] of this.unwritten)
@@ -105,6 +120,7 @@ export class CallCache {
           call.completionTokens,
           createdAt,
           call.droppedTurns ?? null,
+          call.schemaNotEnforced ?? null,
         );
     });
   }
@@ -149,6 +165,7 @@ export class CallCache {
       completionTokens: row.completion_tokens,
       ...(row.finish_reason === null ? {} : { finishReason: row.finish_reason }),
       ...(row.dropped_turns === null ? {} : { droppedTurns: row.dropped_turns }),
+      ...(row.schema_not_enforced === null ? {} : { schemaNotEnforced: row.schema_not_enforced }),
     };
   }
 
@@ -277,6 +294,9 @@ function toCached(response: ChatResponse): CachedCall {
     completionTokens: response.usage.completion_tokens,
     ...(response.finishReason === undefined ? {} : { finishReason: response.finishReason }),
     ...(response.droppedTurns === undefined ? {} : { droppedTurns: response.droppedTurns }),
+    ...(response.schemaNotEnforced === undefined
+      ? {}
+      : { schemaNotEnforced: response.schemaNotEnforced }),
   };
 }
 
@@ -292,5 +312,6 @@ function replayed(call: CachedCall): ChatResponse {
     },
     ...(call.finishReason === undefined ? {} : { finishReason: call.finishReason }),
     ...(call.droppedTurns === undefined ? {} : { droppedTurns: call.droppedTurns }),
+    ...(call.schemaNotEnforced === undefined ? {} : { schemaNotEnforced: call.schemaNotEnforced }),
   };
 }

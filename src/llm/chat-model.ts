@@ -91,6 +91,11 @@ export interface ChatResponse {
    * the model saw every message.
    */
   droppedTurns?: number;
+  /**
+   * Why the request's JSON schema was not enforced (a local model whose grammar could not
+   * be built from it): the reply ran unconstrained. Outputs record it as a warning.
+   */
+  schemaNotEnforced?: string;
 }
 
 /**

@@ -232,7 +232,7 @@ describe("call cache", () => {
     const path = join(tempDir(), "cache.sqlite");
     CallCache.open(path).close();
     const db = new Database(path);
-    assert.equal(db.pragma("user_version", { simple: true }), 2);
+    assert.equal(db.pragma("user_version", { simple: true }), 3);
     assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
     db.pragma("user_version = 9");
     db.close();

@@ -25,6 +25,8 @@ export interface JudgeEvaluation<Session, Aggregates> {
   sessions: Session[];
   aggregates: Aggregates;
   usage: Usage;
+  /** What the judge could not honour (a JSON schema a local model ran without); absent when none. */
+  warnings?: string[];
 }
 
 export interface JudgeContext {
@@ -33,6 +35,8 @@ export interface JudgeContext {
   seed: number;
   usage: Usage;
   signal?: AbortSignal;
+  /** Collected once each, for the evaluation's `warnings`. */
+  warnings?: Set<string>;
 }
 
 /**
@@ -52,5 +56,14 @@ export async function callJudge(
     ...(context.signal ? { signal: context.signal } : {}),
   });
   addUsage(context.usage, response.usage);
+  if (response.schemaNotEnforced !== undefined && request.jsonSchema)
+    (context.warnings ??= new Set()).add(
+      `${context.model.id}: the JSON schema "${request.jsonSchema.name}" was not enforced (${response.schemaNotEnforced}); replies were parsed strictly`,
+    );
   return response.content;
+}
+
+/** The evaluation's `warnings` field, present only when there is something to say. */
+export function judgeWarnings(context: JudgeContext): { warnings?: string[] } {
+  return context.warnings?.size ? { warnings: [...context.warnings] } : {};
 }

@@ -9,6 +9,7 @@ import {
 } from "../../prompts/template.js";
 import {
   callJudge,
+  judgeWarnings,
   type JudgeContext,
   type JudgeEvaluation,
   type JudgeRunOptions,
@@ -121,6 +122,7 @@ export async function evaluateTopics(
     sessions,
     aggregates: topicAggregates(sessions, topics, rounds),
     usage: context.usage,
+    ...judgeWarnings(context),
   };
 }
 

@@ -9,6 +9,7 @@ import {
 } from "../../prompts/template.js";
 import {
   callJudge,
+  judgeWarnings,
   type JudgeContext,
   type JudgeEvaluation,
   type JudgeRunOptions,
@@ -140,6 +141,7 @@ export async function evaluateWai(
     sessions,
     aggregates: waiAggregates(sessions),
     usage: context.usage,
+    ...judgeWarnings(context),
   };
 }
 

@@ -101,6 +101,9 @@ export function createLlamaCppChatModel(options: LlamaCppModelOptions): LlamaCpp
           },
           finishReason: generation.finishReason,
           ...(generation.droppedTurns > 0 ? { droppedTurns: generation.droppedTurns } : {}),
+          ...(generation.schemaNotEnforced === undefined
+            ? {}
+            : { schemaNotEnforced: generation.schemaNotEnforced }),
         };
       } catch (error) {
         if (request.signal?.aborted)

@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { taskOf, type ChatRequest } from "../../../src/llm/chat-model.js";
+import { join } from "node:path";
+import { CallCache, withCallCache } from "../../../src/llm/call-cache.js";
+import { taskOf, type ChatModel, type ChatRequest } from "../../../src/llm/chat-model.js";
 import {
   evaluateTopics,
   parseTopicLabels,
@@ -190,6 +192,32 @@ describe("evaluateTopics", () => {
       [Math.log2(3), 2, Math.log2(3)],
     );
     assert.equal(result.settings["rounds"], 3);
+  });
+
+  it("records a JSON schema the judge ran without as a warning, also when replayed from the cache", async () => {
+    const cache = CallCache.open(join(tempDir(), "cache.sqlite"));
+    const local: ChatModel = {
+      id: "llama-cpp:judge.gguf",
+      complete: async () => ({
+        content: '{"topics": ["焦虑"]}',
+        usage: { prompt_tokens: 1, completion_tokens: 1, calls: 1, cached_calls: 0, cost_usd: 0 },
+        schemaNotEnforced: "no grammar",
+      }),
+    };
+    const judge = withCallCache(local, cache);
+    const first = await evaluateTopics(sessions.slice(0, 1), { judge, rounds: 1 });
+    const again = await evaluateTopics(sessions.slice(0, 1), { judge, rounds: 1 });
+    cache.close();
+    const warning =
+      'llama-cpp:judge.gguf: the JSON schema "topic_labels" was not enforced (no grammar); replies were parsed strictly';
+    assert.deepEqual(first.warnings, [warning]);
+    assert.equal(again.usage.cached_calls, 1);
+    assert.deepEqual(again.warnings, [warning]);
+    const plain = await evaluateTopics(sessions.slice(0, 1), {
+      judge: new ScriptedChatModel(['{"topics": ["焦虑"]}']),
+      rounds: 1,
+    });
+    assert.equal("warnings" in plain, false);
   });
 
   it("asks again after an unusable answer and records the round as missing when attempts run out", async () => {
