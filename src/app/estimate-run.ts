@@ -27,12 +27,16 @@ export interface ModelEstimate {
   prompt_tokens: number;
   completion_tokens: number;
   cost_usd: number | null;
+  /** The same requests sent as batches (wave mode), at the model's batch price. */
+  batch_cost_usd: number | null;
 }
 
 /** A model as the estimate needs it: its name and price (undefined: unknown; local models cost 0). */
 export interface EstimatedModel {
   id: string;
   price: Price | undefined;
+  /** Price of batch requests (see `batchPriceOf`); the estimate shows both. */
+  batchPrice?: Price | undefined;
 }
 
 /** Local models and the baseline cost nothing; a remote model without `price` is unknown. */
@@ -44,7 +48,10 @@ export function priceOf(config: ModelConfig): Price | undefined {
 
 /** Adds up expected calls and tokens by model. */
 export class RunEstimate {
-  private readonly byModel = new Map<string, ModelEstimate & { price: Price | undefined }>();
+  private readonly byModel = new Map<
+    string,
+    ModelEstimate & { price: Price | undefined; batchPrice: Price | undefined }
+  >();
 
   add(
     model: EstimatedModel,
@@ -62,7 +69,9 @@ export class RunEstimate {
         prompt_tokens: 0,
         completion_tokens: 0,
         cost_usd: null,
+        batch_cost_usd: null,
         price: model.price,
+        batchPrice: model.batchPrice,
       };
       this.byModel.set(model.id, e);
     }
@@ -73,16 +82,19 @@ export class RunEstimate {
   }
 
   models(): ModelEstimate[] {
-    return [...this.byModel.values()].map(({ price, ...e }) => ({
+    const cost = (e: ModelEstimate, price: Price | undefined): number | null =>
+      price
+        ? (e.prompt_tokens * price.prompt_per_million +
+            e.completion_tokens * price.completion_per_million) /
+          1_000_000
+        : null;
+    return [...this.byModel.values()].map(({ price, batchPrice, ...e }) => ({
       ...e,
       calls: Math.round(e.calls),
       prompt_tokens: Math.round(e.prompt_tokens),
       completion_tokens: Math.round(e.completion_tokens),
-      cost_usd: price
-        ? (e.prompt_tokens * price.prompt_per_million +
-            e.completion_tokens * price.completion_per_million) /
-          1_000_000
-        : null,
+      cost_usd: cost(e, price),
+      batch_cost_usd: cost(e, batchPrice),
     }));
   }
 }
@@ -158,8 +170,9 @@ export function formatEstimate(models: ModelEstimate[]): string {
     k(m.prompt_tokens),
     k(m.completion_tokens),
     m.cost_usd === null ? "unknown price" : `$${m.cost_usd.toFixed(2)}`,
+    m.batch_cost_usd === null ? "unknown price" : `$${m.batch_cost_usd.toFixed(2)}`,
   ]);
-  const header = ["model", "role", "calls", "prompt tok", "completion tok", "cost"];
+  const header = ["model", "role", "calls", "prompt tok", "completion tok", "cost", "batch cost"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows]
     .map((row) =>

@@ -7,7 +7,7 @@ import { resolveModelSpec } from "../llm/model-spec.js";
 import { CircuitBreakers } from "../llm/circuit-breaker.js";
 import { preflightModels, type PreflightTarget } from "../llm/preflight.js";
 import { resolveEmbeddingSpec } from "../llm/resolve-embedding-model.js";
-import { resolveChatModel } from "../llm/resolve-model.js";
+import { resolveChatModel, type ResolveModelOptions } from "../llm/resolve-model.js";
 import type { MeteredChatModel } from "../llm/usage-meter.js";
 
 export interface ModelContext {
@@ -35,6 +35,8 @@ export function openModelContext(flags: {
    * server turns it off: its next request should try the endpoint again.
    */
   circuitBreaker?: boolean;
+  /** Wave mode: remote models answer through this queue's batches (see `resolveChatModel`). */
+  wave?: ResolveModelOptions["wave"];
 }): ModelContext {
   const configFile =
     flags.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
@@ -64,6 +66,7 @@ export function openModelContext(flags: {
         cache: cache ?? null,
         ...(breakers ? { breakers } : {}),
         ...(sampling ? { sampling } : {}),
+        ...(flags.wave ? { wave: flags.wave } : {}),
       });
       used.push(target(resolveModelSpec(spec, config?.models)));
       return model;

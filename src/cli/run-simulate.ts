@@ -5,6 +5,7 @@ import type { RoleCard } from "../core/role-card.js";
 import { inShard, parseShard } from "../core/shard.js";
 import type { ModelEntry } from "../llm/model-config.js";
 import { resolveModelSpec } from "../llm/model-spec.js";
+import { batchPriceOf } from "../llm/batch/batch-price.js";
 import { loadTemplate } from "../prompts/template.js";
 import {
   dialogueIdFor,
@@ -22,6 +23,13 @@ import {
   RunEstimate,
 } from "../app/estimate-run.js";
 import { openModelContext } from "../app/model-context.js";
+import {
+  openWaveMode,
+  parseBatchBackend,
+  WAVE_SESSIONS_DEFAULT,
+  type WaveModeOptions,
+} from "../app/wave-mode.js";
+import type { WaveEvent } from "../llm/batch/wave-queue.js";
 import { resolveRunSettings } from "../app/run-settings.js";
 import { ProgressBar, formatUsage } from "./progress.js";
 import type { ModelFlags } from "./common-options.js";
@@ -43,6 +51,10 @@ export interface SimulateFlags extends PromptFlags, ModelFlags {
   maxAttempts?: number;
   exhaustedPolicy?: "accept_last" | "truncate" | "fail";
   progressInterval?: number;
+  mode?: string;
+  batch?: string;
+  batchDir?: string;
+  pollInterval?: number;
 }
 
 /** `psysim simulate`: parse, check everything that can be checked before paying for a call, run, summarise. */
@@ -59,13 +71,28 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
       `--exhausted-policy expects accept_last, truncate or fail, got "${flags.exhaustedPolicy}"`,
     );
   }
+  const wave = waveFlags(flags);
   if (flags.dryRun) return printSimulationPlan(cards, flags);
-  const context = openModelContext({ config: flags.config, cache: flags.cache });
+  let cache: { flush(): void } | undefined;
+  const context = openModelContext({
+    config: flags.config,
+    cache: flags.cache,
+    ...(wave && {
+      wave: openWaveMode({
+        ...wave,
+        commit: () => cache?.flush(),
+        onEvent: (event) => process.stderr.write(formatWaveEvent(event) + "\n"),
+      }),
+    }),
+  });
+  cache = context.cache;
   try {
     const settings = resolveRunSettings(context.config, flags);
+    if (wave) settings.concurrency = flags.concurrency ?? WAVE_SESSIONS_DEFAULT;
     const client = await context.chatModel(settings.client);
     const counselor = await context.chatModel(settings.counselor);
-    await context.preflight({ probe: flags.preflight });
+    // A batch-files runner is not a server: there is nothing to probe.
+    await context.preflight({ probe: flags.preflight && wave?.batch !== "files" });
     assertWritable(flags.out);
     const bar = new ProgressBar(
       "sessions",
@@ -116,6 +143,33 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
   }
 }
 
+/** `--mode wave` and its flags, checked before anything runs; undefined in interactive mode. */
+function waveFlags(flags: SimulateFlags): Omit<WaveModeOptions, "commit"> | undefined {
+  const mode = flags.mode ?? "interactive";
+  if (mode !== "interactive" && mode !== "wave")
+    throw new UsageError(`--mode expects interactive or wave, got "${mode}"`);
+  if (mode === "interactive") {
+    if (flags.batch !== undefined || flags.batchDir !== undefined)
+      throw new UsageError("--batch and --batch-dir need --mode wave");
+    return undefined;
+  }
+  if (flags.cache === false)
+    throw new UsageError(
+      "--mode wave keeps every answer in the call cache so a rerun never pays twice; drop --no-cache",
+    );
+  return {
+    batch: parseBatchBackend(flags.batch ?? "openai"),
+    dir: flags.batchDir ?? `${flags.out}.batches`,
+    ...(flags.pollInterval === undefined ? {} : { pollMs: flags.pollInterval }),
+  };
+}
+
+function formatWaveEvent(event: WaveEvent): string {
+  if (event.type === "wave-start")
+    return `wave ${event.wave}: ${event.requests} requests in ${event.batches} batch${event.batches === 1 ? "" : "es"}${event.resumed ? ` (${event.resumed} resumed from an earlier run)` : ""}`;
+  return `wave ${event.wave} done: ${event.answered} answered, ${event.retried} into the next wave, ${event.failed} failed`;
+}
+
 /** `--dry-run`: the sessions this command would run and what they are expected to cost; no model is called. */
 async function printSimulationPlan(cards: RoleCard[], flags: SimulateFlags): Promise<void> {
   const context = openModelContext({ config: flags.config, cache: false });
@@ -129,7 +183,11 @@ async function printSimulationPlan(cards: RoleCard[], flags: SimulateFlags): Pro
     const todo = wanted.filter((card) => !done.has(dialogueIdFor(card)));
     const model = (spec: ModelEntry) => {
       const resolved = resolveModelSpec(spec, context.config?.models);
-      return { id: resolved.id, price: priceOf(resolved.config) };
+      return {
+        id: resolved.id,
+        price: priceOf(resolved.config),
+        batchPrice: batchPriceOf(resolved.config),
+      };
     };
     const client = model(settings.client);
     const counselor = model(settings.counselor);

@@ -31,6 +31,8 @@ const Remote = {
   max_concurrency: z.int().min(1).optional(),
   requests_per_minute: z.int().min(1).optional(),
   price: PriceSchema.optional(),
+  /** Price of batch requests (wave mode); default half of `price` for OpenAI, `price` elsewhere. */
+  batch_price: PriceSchema.optional(),
 };
 
 const OpenAIFamily = {

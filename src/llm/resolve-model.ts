@@ -4,7 +4,15 @@ import type { CallCache } from "./call-cache.js";
 import { withCallCache } from "./call-cache.js";
 import type { SamplingParams } from "./chat-model.js";
 import { modelIdentity, resolveModelSpec } from "./model-spec.js";
-import { createProviderModel, type ProviderContext } from "./providers/index.js";
+import {
+  batchTargetOf,
+  createProviderModel,
+  type BatchTarget,
+  type ProviderContext,
+} from "./providers/index.js";
+import type { WaveQueue } from "./batch/wave-queue.js";
+import type { BatchRunner } from "./batch/batch-runner.js";
+import { batchPriceOf } from "./batch/batch-price.js";
 import { withCircuitBreaker, type CircuitBreakers } from "./circuit-breaker.js";
 import { withRateLimit, type RateLimiters } from "./rate-limit.js";
 import { withRetry, type RetryOptions } from "./retry.js";
@@ -32,6 +40,11 @@ export interface ResolveModelOptions {
   env?: Env;
   /** Folder relative paths resolve against; default the config file's folder, else the working directory. */
   baseDir?: string;
+  /**
+   * Wave mode: remote calls go into the queue's batches instead of over HTTP one by one
+   * (no retry or rate limit: the batch runner has its own); the baseline still answers at once.
+   */
+  wave?: { queue: WaveQueue; runner: (target: BatchTarget) => BatchRunner };
 }
 
 /** Models served over the network: retried, rate limited and priced. */
@@ -75,11 +88,27 @@ export async function resolveChatModel(
     env: options.env ?? process.env,
     ...(baseDir === undefined ? {} : { baseDir }),
   };
-  let model = await createProviderModel(config, context);
   const meter = options.meter ? { meter: options.meter } : {};
+  const identity = modelIdentity(config);
+  if (options.wave && config.provider !== "baseline") {
+    const target = batchTargetOf(config, context);
+    let batched = options.wave.queue.model({
+      id,
+      model: target.model,
+      sampling,
+      group: {
+        key: `${identity}@${target.baseUrl}`,
+        slug: id.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 60),
+        runner: options.wave.runner(target),
+      },
+    });
+    if (options.cache) batched = withCallCache(batched, options.cache, { identity, sampling });
+    const batchPrice = batchPriceOf(config);
+    return withUsageMeter(batched, { ...(batchPrice ? { price: batchPrice } : {}), ...meter });
+  }
+  let model = await createProviderModel(config, context);
   if (config.provider === "baseline") return withUsageMeter(model, { price: FREE, ...meter });
 
-  const identity = modelIdentity(config);
   if (isRemote(config)) {
     model = withRetry(model, {
       ...options.retry,

@@ -49,6 +49,23 @@ export function register(program: Command): void {
       "--progress-interval <ms>",
       "progress line period without a TTY (default 5000)",
       parsePositiveInt("--progress-interval"),
+    )
+    .option(
+      "--mode <mode>",
+      "interactive (calls as sessions need them) | wave (every live session advances one step a wave; each wave goes out as batches; --concurrency is then sessions per wave, default 10000)",
+    )
+    .option(
+      "--batch <backend>",
+      "wave mode: openai (Batch API: upload, create, poll, download) | files (write <batch-dir>/wave-*.input.jsonl, wait for the matching .output.jsonl from vLLM run_batch or another runner); default openai",
+    )
+    .option(
+      "--batch-dir <dir>",
+      "wave mode: the batches, their ids and results (default <out>.batches); a rerun resumes them",
+    )
+    .option(
+      "--poll-interval <ms>",
+      "wave mode: first wait between batch polls (default 5000 for openai, 1000 for files), growing to 60 s",
+      parsePositiveInt("--poll-interval"),
     );
   dryRunOption(
     modelOptions(
@@ -61,7 +78,8 @@ export function register(program: Command): void {
 Examples:
   psysim simulate --cards examples/cards.zh.jsonl --out runs/zh.jsonl
   psysim simulate --cards cards.jsonl --out runs/gpt4.jsonl --client openai:gpt-4o --counselor openai:gpt-4o --concurrency 32
-  psysim simulate --cards cards.jsonl --out runs/qwen.jsonl --config psysim.yaml --client qwen --counselor qwen --max-turns 30`,
+  psysim simulate --cards cards.jsonl --out runs/qwen.jsonl --config psysim.yaml --client qwen --counselor qwen --max-turns 30
+  psysim simulate --cards cards.jsonl --out runs/batch.jsonl --client openai:gpt-4o-mini --counselor openai:gpt-4o-mini --mode wave --batch openai`,
     )
     .action(
       runAction(async (flags: SimulateFlags) => {

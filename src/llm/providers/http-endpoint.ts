@@ -38,6 +38,8 @@ export interface PostOptions {
    * server-sent events, where a long reply keeps arriving.
    */
   idleTimeout?: boolean;
+  /** The body's media type; default JSON (the Files API takes multipart/form-data). */
+  contentType?: string;
 }
 
 /**
@@ -89,10 +91,16 @@ export class HttpEndpoint {
    * refused or reset, timeout, or the caller's abort.
    */
   post(path: string, payload: string, options: PostOptions = {}): Promise<HttpReply> {
-    return this.attempt(path, payload, options, true);
+    return this.attempt("POST", path, payload, options, true);
+  }
+
+  /** GETs `path` (batch status, file content); like `post`, any status comes back as a reply. */
+  get(path: string, options: PostOptions = {}): Promise<HttpReply> {
+    return this.attempt("GET", path, "", options, true);
   }
 
   private attempt(
+    method: "GET" | "POST",
     path: string,
     payload: string,
     options: PostOptions,
@@ -118,9 +126,13 @@ export class HttpEndpoint {
         hostname: this.base.hostname,
         port: this.base.port,
         path,
-        method: "POST",
+        method,
         agent: this.agent,
-        headers: { ...this.headers, "content-length": Buffer.byteLength(payload) },
+        headers: {
+          ...this.headers,
+          ...(options.contentType ? { "content-type": options.contentType } : {}),
+          "content-length": Buffer.byteLength(payload),
+        },
       });
       const timer = setTimeout(() => finish(this.failure("timeout", "")), this.timeoutMs);
       const onAbort = () => finish(this.failure("aborted", "", signal?.reason));
@@ -154,7 +166,7 @@ export class HttpEndpoint {
           settled = true;
           clearTimeout(timer);
           signal?.removeEventListener("abort", onAbort);
-          this.attempt(path, payload, options, false).then(resolve, reject);
+          this.attempt(method, path, payload, options, false).then(resolve, reject);
           return;
         }
         finish(this.failure("connection", networkErrorCode(error) ?? error.message, error));

@@ -1,4 +1,5 @@
 import type { ModelConfig, ModelProvider } from "../model-config.js";
+import { UsageError } from "../../core/errors.js";
 import { optionalApiKey, requireApiKey, type Env } from "../api-key.js";
 import type { ChatModel, SamplingParams } from "../chat-model.js";
 import { createHttpBotChatModel } from "./http-bot.js";
@@ -101,4 +102,52 @@ export async function createProviderModel(
     context: ProviderContext,
   ) => ChatModel | Promise<ChatModel>;
   return factory(config, context);
+}
+
+/** Where a model's batches go (wave mode): its name, first base URL and key. */
+export interface BatchTarget {
+  id: string;
+  model: string;
+  baseUrl: string;
+  apiKey: string;
+  keyEnv?: string;
+}
+
+/**
+ * The batch endpoint of a model served in the OpenAI format, with the key chosen as for its
+ * interactive calls; other providers answer only interactively.
+ */
+export function batchTargetOf(config: ModelConfig, context: ProviderContext): BatchTarget {
+  const { id, env } = context;
+  switch (config.provider) {
+    case "openai": {
+      const keyEnv = config.api_key_env ?? "OPENAI_API_KEY";
+      return {
+        id,
+        model: config.model,
+        baseUrl: config.base_url ?? OPENAI_BASE_URL,
+        apiKey: requireApiKey(env, keyEnv, id),
+        keyEnv,
+      };
+    }
+    case "openai-compatible":
+      return {
+        id,
+        model: config.model,
+        baseUrl: urls(config.base_url, "")[0]!,
+        apiKey: optionalApiKey(env, config.api_key_env, id, "EMPTY"),
+        ...maybe("keyEnv", config.api_key_env),
+      };
+    case "ollama":
+      return {
+        id,
+        model: config.model,
+        baseUrl: urls(config.base_url, OLLAMA_BASE_URL)[0]!,
+        apiKey: "ollama",
+      };
+    default:
+      throw new UsageError(
+        `${id}: wave mode sends OpenAI-format batches; a ${config.provider} model answers only interactively (use --mode interactive)`,
+      );
+  }
 }

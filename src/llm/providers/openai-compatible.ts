@@ -16,7 +16,7 @@ export interface OpenAICompatibleOptions extends OpenAIEndpointOptions {
 }
 
 /** The request body of `POST /chat/completions`, as much of it as psysim sends. */
-interface ChatCompletionBody {
+export interface ChatCompletionBody {
   model: string;
   messages: { role: string; content: string }[];
   temperature?: number;
@@ -73,7 +73,8 @@ export function createOpenAICompatibleChatModel(options: OpenAICompatibleOptions
   };
 }
 
-function requestBody(
+/** The body psysim sends for `request`; a Batch API line carries the same body. */
+export function requestBody(
   model: string,
   params: SamplingParams,
   request: ChatRequest,
@@ -109,13 +110,21 @@ function notJson(text: string): string {
 
 /** The reply, or why the body was not a usable completion. */
 function fromJson(reply: HttpReply): ChatResponse | string {
-  const completion = parseJson(reply.body) as
+  return completionOf(parseJson(reply.body), reply.body);
+}
+
+/**
+ * A parsed `chat.completion` object as a ChatResponse, or why it is not usable; `text` is the
+ * raw body, quoted when it was not JSON. Batch output lines carry the same object.
+ */
+export function completionOf(parsed: unknown, text: string): ChatResponse | string {
+  const completion = parsed as
     | {
         choices?: { message?: { content?: unknown }; finish_reason?: string | null }[];
         usage?: WireUsage | null;
       }
     | undefined;
-  if (typeof completion !== "object" || completion === null) return notJson(reply.body);
+  if (typeof completion !== "object" || completion === null) return notJson(text);
   const choice = completion.choices?.[0];
   if (typeof choice?.message?.content !== "string") return "no message content in the reply";
   return {
