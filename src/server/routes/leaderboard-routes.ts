@@ -5,6 +5,7 @@ import { buildLeaderboard, judgeKind } from "../../arena/leaderboard.js";
 import { ratedBattles } from "../../arena/ratings-report.js";
 import type { AnnotationStore } from "../annotation-store.js";
 import { itemAgreements } from "../item-agreement.js";
+import { leaderboardFigures } from "../views/leaderboard-charts.js";
 import { leaderboardPage, type LeaderboardView } from "../views/leaderboard-page.js";
 import { pageContext, requireUser, type AuthEnv } from "../web-auth.js";
 
@@ -18,7 +19,7 @@ export function leaderboardRoutes(
 ): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.use("*", requireUser("admin"));
-  app.get("/", (c) => {
+  app.get("/", async (c) => {
     // The rule `ratings` applies: identical candidates and skips never count (undone votes are not read).
     const { rated: battles } = ratedBattles([...store.iterateBattles()]);
     const groups = new Map<string, Battle[]>();
@@ -37,6 +38,7 @@ export function leaderboardRoutes(
     return c.html(
       leaderboardPage(pageContext(c), {
         boards,
+        figures: await leaderboardFigures(boards, c.get("lang")),
         agreements: itemAgreements(battles),
         rounds: options.rounds,
       }),

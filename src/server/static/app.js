@@ -78,6 +78,34 @@ async function sendInPlace(form, submitter) {
   if (next && keepY > 0) next.scrollIntoView({ block: "start" });
 }
 
+/**
+ * Start and "next task": the first candidates take as long as two model calls, so the request
+ * goes in the background while this page shows the generating state, then the session opens.
+ */
+async function sendThenOpen(form, submitter) {
+  // Read before showBusy: disabled fields (the CSRF token among them) are left out of a form's data.
+  const body = new URLSearchParams(new FormData(form, submitter));
+  showBusy(form);
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    if (response.ok && response.redirected) {
+      location.assign(`${new URL(response.url).pathname}#actions`);
+      return;
+    }
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    document.title = doc.title;
+    document.body.replaceWith(document.adoptNode(doc.body));
+    init();
+  } catch {
+    form.submit();
+  }
+}
+
 function onSubmit(event) {
   const form = event.target;
   const question = form.getAttribute("data-confirm");
@@ -96,7 +124,12 @@ function onSubmit(event) {
     void sendInPlace(form, event.submitter);
     return;
   }
-  // An ordinary submit (start, restart, leave): the page stays until the answer, so say so.
+  if (form.hasAttribute("data-open") && window.fetch) {
+    event.preventDefault();
+    void sendThenOpen(form, event.submitter);
+    return;
+  }
+  // An ordinary submit (restart, leave): the page stays until the answer, so say so.
   setTimeout(() => showBusy(form), 0);
 }
 

@@ -61,7 +61,7 @@ ${
   <h2>${t(lang, "progress")}</h2>
   ${view.progress.length === 0 ? html`<p class="muted">${t(lang, "noAnnotatorsYet")} ${t(lang, "inviteHint")}</p>` : ""}
   <table class="list stack" id="progress">
-    <thead><tr><th>${t(lang, "annotators")}</th><th>${t(lang, "assignments")}</th><th>${t(lang, "finished")}</th><th>${t(lang, "active")}</th><th>${t(lang, "votes")}</th><th>${t(lang, "lastVote")}</th><th></th></tr></thead>
+    <thead><tr><th>${t(lang, "annotators")}</th><th>${t(lang, "assignments")}</th><th>${t(lang, "finished")}</th><th>${t(lang, "active")}</th><th>${t(lang, "votes")}</th><th>${t(lang, "lastVote")}</th><th><span class="visually-hidden">${t(lang, "actions")}</span></th></tr></thead>
     <tbody>${view.progress.map((p) => {
       const user = view.annotators.find((u) => u.id === p.annotatorId);
       const action = (path: string, label: string, confirm?: string) =>
@@ -117,8 +117,9 @@ ${
     </fieldset>
     <button type="submit" class="primary">${t(lang, "assign")}</button>
   </form>
+  <h3>${t(lang, "assignments")} (${view.assignments.length})</h3>
   <table class="list stack" id="assignments">
-    <thead><tr><th>#</th><th>${t(lang, "annotators")}</th><th>${t(lang, "card")}</th><th>${t(lang, "counselorA")}</th><th>${t(lang, "counselorB")}</th><th>${t(lang, "mode")}</th><th></th></tr></thead>
+    <thead><tr><th>#</th><th>${t(lang, "annotators")}</th><th>${t(lang, "card")}</th><th>${t(lang, "counselorA")}</th><th>${t(lang, "counselorB")}</th><th>${t(lang, "mode")}</th><th><span class="visually-hidden">${t(lang, "actions")}</span></th></tr></thead>
     <tbody>${view.assignments.map(
       (a) =>
         html`<tr><td>${a.id}</td><td data-label="${t(lang, "annotators")}">${a.annotatorName}</td><td data-label="${t(lang, "card")}"><code>${a.cardId}</code></td><td data-label="${t(lang, "counselorA")}">${a.counselorA}</td><td data-label="${t(lang, "counselorB")}">${a.counselorB}</td><td data-label="${t(lang, "mode")}">${t(lang, a.mode === "arena" ? "modeArena" : "modeClient")}</td><td class="actions"><form method="post" action="/admin/assignments/${a.id}/reassign" class="inline reassign">${csrfField(page)}<label class="visually-hidden" for="reassign-${a.id}">${t(lang, "reassign")}</label>${annotatorSelect(view.annotators, `reassign-${a.id}`)}<button type="submit" class="link">${t(lang, "reassign")}</button></form> <form method="post" action="/admin/assignments/${a.id}/delete" class="inline" data-confirm="${t(lang, "delete")} #${a.id}?">${csrfField(page)}<button type="submit" class="link">${t(lang, "delete")}</button></form></td></tr>`,

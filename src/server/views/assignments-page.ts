@@ -35,7 +35,7 @@ export function assignmentsPage(page: PageContext, rows: AssignmentRow[]): Marku
                     <th>${t(lang, "card")}</th>
                     <th>${t(lang, "mode")}</th>
                     <th>${t(lang, "status")}</th>
-                    <th></th>
+                    <th><span class="visually-hidden">${t(lang, "actions")}</span></th>
                   </tr>
                 </thead>
                 <tbody>
@@ -73,6 +73,7 @@ export function assignmentsPage(page: PageContext, rows: AssignmentRow[]): Marku
                                     method="post"
                                     action="/assignments/${assignment.id}/start"
                                     class="inline"
+                                    data-open
                                   >
                                     ${csrfField(page)}<button
                                       type="submit"

@@ -120,7 +120,7 @@ function reveal(view: SessionView, page: PageContext): Markup {
 function nextTask(view: SessionView, page: PageContext): Markup {
   const next = view.nextAssignment;
   if (!next) return html``;
-  return html`<form method="post" action="/assignments/${next.id}/start" class="inline">
+  return html`<form method="post" action="/assignments/${next.id}/start" class="inline" data-open>
     ${csrfField(page)}<button type="submit" class="primary" data-busy>
       ${t(page.lang, "nextTask")}
     </button>
