@@ -17,6 +17,8 @@ export const ESTIMATE_ASSUMPTIONS = {
   clientUtteranceTokens: { zh: 35, en: 30 } as Record<Language, number>,
   /** Tokens of a supervisor's verdict with its rationale. */
   judgeReplyTokens: 80,
+  /** Tokens of one follow-up memory: a counselor's note or a client's recollection. */
+  memoryTokens: { zh: 200, en: 150 } as Record<Language, number>,
 };
 
 /** What one model is expected to be asked. `cost_usd` is null when its price is unknown. */
@@ -154,6 +156,32 @@ export function addSession(
       calls * a.judgeReplyTokens,
     );
   }
+}
+
+/**
+ * Before follow-up session k ≥ 2: the counselor model writes its note and the client model its
+ * recollection, each one call reading its template, the memory so far and session k−1's
+ * transcript. (The memory the session's own prompts then carry goes into their system tokens.)
+ */
+export function addMemoryCalls(
+  estimate: RunEstimate,
+  m: {
+    language: Language;
+    maxTurns: number;
+    counselor: { model: EstimatedModel; templateTokens: number };
+    client: { model: EstimatedModel; templateTokens: number };
+  },
+): void {
+  const a = ESTIMATE_ASSUMPTIONS;
+  const memory = a.memoryTokens[m.language];
+  const transcript =
+    expectedTurns(m.maxTurns) *
+    (a.counselorReplyTokens[m.language] + a.clientUtteranceTokens[m.language]);
+  for (const [role, side] of [
+    ["counselor-note", m.counselor],
+    ["client-recollection", m.client],
+  ] as const)
+    estimate.add(side.model, role, 1, side.templateTokens + memory + transcript, memory);
 }
 
 /** Tokens of a prompt text, by psysim's approximation (1 per Han character, 1.3 per English word). */

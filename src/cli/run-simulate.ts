@@ -14,6 +14,7 @@ import {
   type SimulateSummary,
 } from "../simulation/simulate.js";
 import {
+  addMemoryCalls,
   addSession,
   ESTIMATE_ASSUMPTIONS,
   expectedTurns,
@@ -44,6 +45,7 @@ export interface SimulateFlags extends PromptFlags, ModelFlags {
   concurrency?: number;
   maxTurns?: number;
   limit?: number;
+  sessions?: number;
   shard?: string;
   dryRun?: boolean;
   seed?: number;
@@ -107,6 +109,7 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
           maxTurns: settings.maxTurns,
           concurrency: settings.concurrency,
           limit: flags.limit,
+          ...(flags.sessions !== undefined ? { sessions: flags.sessions } : {}),
           ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
           seed: settings.seed,
           language: settings.language,
@@ -180,7 +183,12 @@ async function printSimulationPlan(cards: RoleCard[], flags: SimulateFlags): Pro
       inShard(card.id, flags.shard ? parseShard(flags.shard) : undefined),
     );
     const wanted = flags.limit === undefined ? part : part.slice(0, flags.limit);
-    const todo = wanted.filter((card) => !done.has(dialogueIdFor(card)));
+    const sessions = flags.sessions ?? SIMULATION_DEFAULTS.sessions;
+    const todo = wanted.flatMap((card) =>
+      Array.from({ length: sessions }, (_, i) => ({ card, k: i + 1 })).filter(
+        ({ card, k }) => !done.has(dialogueIdFor(card, k)),
+      ),
+    );
     const model = (spec: ModelEntry) => {
       const resolved = resolveModelSpec(spec, context.config?.models);
       return {
@@ -194,24 +202,36 @@ async function printSimulationPlan(cards: RoleCard[], flags: SimulateFlags): Pro
     const templates = templateOptions(flags);
     const maxTurns = settings.maxTurns ?? SIMULATION_DEFAULTS.maxTurns;
     const estimate = new RunEstimate();
-    for (const card of todo) {
+    const tokens = (name: string, language: "zh" | "en") =>
+      estimateTokens(loadTemplate(name, language, templates).text);
+    for (const { card, k } of todo) {
       const language = settings.language ?? card.language;
+      // Session 2 and later: two memory calls first, and each prompt carries its memory block.
+      const followup = (role: string) =>
+        k > 1
+          ? tokens(`followup-${role}`, language) + ESTIMATE_ASSUMPTIONS.memoryTokens[language]
+          : 0;
+      if (k > 1)
+        addMemoryCalls(estimate, {
+          language,
+          maxTurns,
+          counselor: { model: counselor, templateTokens: tokens("memory-counselor", language) },
+          client: { model: client, templateTokens: tokens("memory-client", language) },
+        });
       addSession(estimate, {
         language,
         maxTurns,
         client,
-        clientSystemTokens: estimateTokens(loadTemplate("client", language, templates).text),
+        clientSystemTokens: tokens("client", language) + followup("client"),
         counselors: [
-          {
-            model: counselor,
-            systemTokens: estimateTokens(loadTemplate("counselor", language, templates).text),
-          },
+          { model: counselor, systemTokens: tokens("counselor", language) + followup("counselor") },
         ],
       });
     }
+    const finished = wanted.length * sessions - todo.length;
     process.stdout.write(
       [
-        `dry run: ${todo.length} session${todo.length === 1 ? "" : "s"} planned (${wanted.length - todo.length} already finished in ${flags.out}); no model was called`,
+        `dry run: ${todo.length} session${todo.length === 1 ? "" : "s"} planned${sessions > 1 ? ` (${sessions} per card; ${todo.filter((t) => t.k > 1).length * 2} memory calls)` : ""} (${finished} already finished in ${flags.out}); no model was called`,
         formatEstimate(estimate.models()),
         `estimate: ${expectedTurns(maxTurns)} counselor turns a session (max_turns ${maxTurns}), σ retry rate ${ESTIMATE_ASSUMPTIONS.retryRate}; method and accuracy in docs/models.md`,
       ].join("\n") + "\n",

@@ -66,6 +66,9 @@ export const DialogueMetaSchema = z
     /** Calls that had turns dropped to fit a local model's context; absent when none did. */
     context_dropped: z.array(ContextDropSchema).optional(),
     psysim_version: z.string().optional(),
+    /** Follow-up sessions (`simulate --sessions N`): the card the series plays, and this session's place in it. */
+    series_id: z.string().optional(),
+    session_index: z.int().min(1).optional(),
   })
   .loose();
 

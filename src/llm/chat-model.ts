@@ -39,7 +39,12 @@ export interface ChatRequest {
  */
 export type ChatTask =
   | { kind: "client"; language: Language; card: RoleCard }
-  | { kind: "counselor"; language: Language }
+  | {
+      kind: "counselor";
+      language: Language;
+      /** In a follow-up series (`simulate --sessions`), which session this is; absent alone. */
+      session_index?: number;
+    }
   | {
       kind: "supervisor";
       language: Language;
@@ -58,7 +63,21 @@ export type ChatTask =
       language: Language;
       detail: { round: number; topics: string[]; session_text: string };
     }
-  | { kind: "card-builder"; language: Language; detail: { post: string } };
+  | { kind: "card-builder"; language: Language; detail: { post: string } }
+  | {
+      kind: "memory";
+      language: Language;
+      /**
+       * Follow-up sessions: the counselor's note or the client's recollection of sessions 1..k,
+       * from the memory of 1..k−1 (`previous`, empty after the first) and session k's turns.
+       */
+      detail: {
+        perspective: "counselor" | "client";
+        session_index: number;
+        previous: string;
+        turns: { role: "client" | "counselor"; content: string }[];
+      };
+    };
 
 export type ChatTaskKind = ChatTask["kind"];
 

@@ -22,6 +22,8 @@ export interface ClientAgentOptions {
   sampling?: SamplingParams;
   /** Attempts to get a non-empty utterance before the session fails. */
   maxAttempts?: number;
+  /** A follow-up session's memory block (template followup-client), after the Figure 7 prompt. */
+  followup?: string;
 }
 
 /** The client Ω (paper §3.4, Figure 7): speaks from its role card and sees the dialogue with roles flipped. */
@@ -42,6 +44,7 @@ export class ClientAgent {
       },
       ["planned_rounds"],
     );
+    if (options.followup) this.systemPrompt += `\n\n${options.followup}`;
   }
 
   greeting(): string {

@@ -20,6 +20,8 @@ export interface CounselorAgentOptions {
   sampling?: SamplingParams;
   /** Names this counselor in sample keys and turns (the arena runs two side by side). */
   name?: string;
+  /** In a follow-up series, which session this is (the baseline opens session 2+ differently). */
+  sessionIndex?: number;
   /** Builds the model's input from the history; the default is chat messages with the system prompt. */
   formatMessages?: (history: readonly Turn[], systemPrompt: string | undefined) => ChatMessage[];
 }
@@ -83,7 +85,16 @@ export class CounselorAgent {
       const content = (
         await callAgentModel(
           model,
-          { messages, task: { kind: "counselor", language } },
+          {
+            messages,
+            task: {
+              kind: "counselor",
+              language,
+              ...(this.options.sessionIndex !== undefined && {
+                session_index: this.options.sessionIndex,
+              }),
+            },
+          },
           context,
           this.name,
           attempt,

@@ -7,3 +7,4 @@ export * from "./session-loop.js";
 export * from "./simulate.js";
 export { createBaselineChatModel, type BaselineHandler } from "../llm/providers/baseline.js";
 export * from "./crisis-lexicon.js";
+export * from "./session-memory.js";

@@ -15,6 +15,8 @@ import { CounselorAgent, type ExhaustedPolicy } from "./counselor-agent.js";
 import { ResponseValidator, type ValidatorSettings } from "./response-validator.js";
 import { runSession } from "./session-loop.js";
 import { DEFAULT_TERMINATION_PHRASES, TerminationRule } from "./termination-rule.js";
+import { followupPrompt, writeSessionMemory, type SessionMemory } from "./session-memory.js";
+import { streamDialogues } from "../core/read-records.js";
 
 export interface SimulateOptions {
   cards: readonly RoleCard[];
@@ -36,6 +38,11 @@ export interface SimulateOptions {
   templates?: TemplateOptions;
   clientSampling?: SamplingParams;
   counselorSampling?: SamplingParams;
+  /**
+   * Sessions per card (default 1). Session k+1 starts from a memory of sessions 1..k that the
+   * counselor and client models write after each session (src/simulation/session-memory.ts).
+   */
+  sessions?: number;
 }
 
 export interface SimulateModels {
@@ -51,7 +58,7 @@ export type SimulationEvent =
 
 export interface SimulateSummary {
   out: string;
-  /** Sessions this run was asked for (after `limit`). */
+  /** Sessions this run was asked for (after `limit`; cards × `sessions`). */
   requested: number;
   /** Already in the output file from an earlier run. */
   skipped: number;
@@ -66,11 +73,20 @@ export const SIMULATION_DEFAULTS = {
   seed: 0,
   maxAttempts: 5,
   exhaustedPolicy: "accept_last" as ExhaustedPolicy,
+  sessions: 1,
 };
 
-/** A dialogue's id: one session per card, so the card id names it. */
-export function dialogueIdFor(card: RoleCard): string {
-  return card.id;
+/**
+ * A dialogue's id: the card id for a card's first (or only) session, `<card id>#<k>` for
+ * session k of a follow-up series — so a single-session run can later be extended.
+ */
+export function dialogueIdFor(card: RoleCard, sessionIndex = 1): string {
+  return sessionIndex === 1 ? card.id : `${card.id}#${sessionIndex}`;
+}
+
+/** The sessions of a card's series, 1..n. */
+function sessionIndexes(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
 }
 
 /**
@@ -95,24 +111,36 @@ export async function simulate(
     const done = await readRecordIds(options.out);
     const part = options.cards.filter((card) => inShard(card.id, options.shard));
     const wanted = options.limit === undefined ? part : part.slice(0, options.limit);
-    const todo = wanted.filter((card) => !done.has(dialogueIdFor(card)));
+    const indexes = sessionIndexes(settings.sessions);
+    const isDone = (card: RoleCard, k: number) => done.has(dialogueIdFor(card, k));
+    const todo = wanted.filter((card) => indexes.some((k) => !isDone(card, k)));
+    const total = wanted.length * indexes.length;
+    const skipped = wanted.reduce(
+      (n, card) => n + indexes.filter((k) => isDone(card, k)).length,
+      0,
+    );
+    // A series resumes at its first missing session, from the memory its finished one leads to.
+    const resumeFrom = await finishedBeforeGaps(options.out, todo, indexes, isDone);
     const summary: SimulateSummary = {
       out: options.out,
-      requested: wanted.length,
-      skipped: wanted.length - todo.length,
+      requested: total,
+      skipped,
       completed: 0,
       failed: [],
       usage: {},
     };
-    onEvent({ type: "run-start", total: todo.length, skipped: summary.skipped });
+    onEvent({ type: "run-start", total: total - skipped, skipped: summary.skipped });
 
     // A fatal failure (no key, no credit, breaker open) stops the run; finished dialogues stay.
+    // One task per card: the sessions of a series run in order, the series side by side.
     await runWorkerPool(
       todo.length,
       {
         concurrency: settings.concurrency,
         onTaskError: (error, task) => {
-          const dialogueId = dialogueIdFor(todo[task]!);
+          const card = todo[task]!;
+          const k = indexes.find((i) => !isDone(card, i)) ?? 1;
+          const dialogueId = dialogueIdFor(card, k);
           const message = error instanceof Error ? error.message : String(error);
           summary.failed.push({ dialogueId, error: message });
           onEvent({ type: "session-failed", dialogueId, error: message });
@@ -120,17 +148,28 @@ export async function simulate(
       },
       async (task) => {
         const card = todo[task]!;
-        const dialogue = await simulateOne(card, settings, models, (role, usage) => {
-          addUsageByRole(summary.usage, role, usage);
-          onEvent({ type: "usage", role, usage });
-        });
-        output.append(dialogue);
-        summary.completed++;
-        onEvent({
-          type: "session-end",
-          dialogueId: dialogueIdFor(card),
-          turns: dialogue.turns.length,
-        });
+        let previous: Dialogue | undefined;
+        for (const k of indexes) {
+          if (isDone(card, k)) {
+            previous = resumeFrom.get(dialogueIdFor(card, k));
+            continue;
+          }
+          const dialogue = await simulateOne(
+            card,
+            settings,
+            models,
+            (role, usage) => {
+              addUsageByRole(summary.usage, role, usage);
+              onEvent({ type: "usage", role, usage });
+            },
+            settings.sessions > 1 ? { index: k, previous } : undefined,
+          );
+          output.append(dialogue);
+          done.add(dialogue.id);
+          previous = dialogue;
+          summary.completed++;
+          onEvent({ type: "session-end", dialogueId: dialogue.id, turns: dialogue.turns.length });
+        }
       },
     );
     return summary;
@@ -141,15 +180,68 @@ export async function simulate(
 
 type Settings = typeof SIMULATION_DEFAULTS & SimulateOptions;
 
+/** Finished sessions whose next session is still to run: the memory is rebuilt from them. */
+async function finishedBeforeGaps(
+  out: string,
+  cards: readonly RoleCard[],
+  indexes: readonly number[],
+  isDone: (card: RoleCard, k: number) => boolean,
+): Promise<Map<string, Dialogue>> {
+  const wanted = new Set<string>();
+  for (const card of cards)
+    for (const k of indexes.slice(1))
+      if (!isDone(card, k) && isDone(card, k - 1)) wanted.add(dialogueIdFor(card, k - 1));
+  const found = new Map<string, Dialogue>();
+  if (wanted.size === 0) return found;
+  for await (const d of streamDialogues(out)) if (wanted.has(d.id)) found.set(d.id, d);
+  return found;
+}
+
+/** Session k of a follow-up series, and the finished session k−1 it continues. */
+interface SeriesStep {
+  index: number;
+  previous: Dialogue | undefined;
+}
+
 async function simulateOne(
   card: RoleCard,
   settings: Settings,
   models: SimulateModels,
   onUsage: (role: string, usage: Usage) => void,
+  series?: SeriesStep,
 ): Promise<Dialogue> {
   const language = settings.language ?? card.language;
-  const dialogueId = dialogueIdFor(card);
+  const dialogueId = dialogueIdFor(card, series?.index);
   const seed = deriveSeed(settings.seed, dialogueId);
+  const memoryUsage: UsageByRole = {};
+  const memory =
+    series && series.index > 1
+      ? await writeSessionMemory(
+          models,
+          {
+            language,
+            sessionIndex: series.index - 1,
+            previous: series.previous?.meta["memory"] as SessionMemory | undefined,
+            turns: series.previous?.turns ?? [],
+            ...(settings.templates ? { templates: settings.templates } : {}),
+            sampling: {
+              ...(settings.clientSampling ? { client: settings.clientSampling } : {}),
+              ...(settings.counselorSampling ? { counselor: settings.counselorSampling } : {}),
+            },
+          },
+          { dialogueId, turn: 0, seed },
+          (role, usage) => {
+            addUsageByRole(memoryUsage, role, usage);
+            onUsage(role, usage);
+          },
+        )
+      : undefined;
+  const followup = memory
+    ? {
+        client: followupPrompt("client", language, series!.index, memory, settings.templates),
+        counselor: followupPrompt("counselor", language, series!.index, memory, settings.templates),
+      }
+    : undefined;
   const clientTemplate = loadTemplate("client", language, settings.templates);
   const counselorTemplate = loadTemplate("counselor", language, settings.templates);
   const validator = new ResponseValidator(language, settings.validator);
@@ -163,12 +255,16 @@ async function simulateOne(
     language,
     template: clientTemplate,
     plannedRounds: settings.maxTurns,
+    ...(followup ? { followup: followup.client.text } : {}),
     ...(settings.clientSampling ? { sampling: settings.clientSampling } : {}),
   });
   const counselor = new CounselorAgent({
     model: models.counselor,
     language,
-    systemPrompt: counselorTemplate.text,
+    systemPrompt: followup
+      ? `${counselorTemplate.text}\n\n${followup.counselor.text}`
+      : counselorTemplate.text,
+    ...(series ? { sessionIndex: series.index } : {}),
     validator,
     maxAttempts: settings.maxAttempts,
     exhaustedPolicy: settings.exhaustedPolicy,
@@ -209,7 +305,20 @@ async function simulateOne(
       client: models.client.id,
       counselor: models.counselor.id,
       ...(models.client.isBaseline || models.counselor.isBaseline ? { baseline: true } : {}),
-      prompts: { client: promptRef(clientTemplate), counselor: promptRef(counselorTemplate) },
+      prompts: {
+        client: promptRef(clientTemplate),
+        counselor: promptRef(counselorTemplate),
+        ...(followup && {
+          followup_client: followup.client.ref,
+          followup_counselor: followup.counselor.ref,
+        }),
+      },
+      ...(series && {
+        series_id: card.id,
+        session_index: series.index,
+        sessions_planned: settings.sessions,
+      }),
+      ...(memory && { memory }),
       seed,
       run_seed: settings.seed,
       ...(settings.shard ? { shard: formatShard(settings.shard) } : {}),
@@ -222,9 +331,16 @@ async function simulateOne(
       termination_phrases: termination.phrases,
       started_at: startedAt,
       finished_at: new Date().toISOString(),
-      usage: outcome.usage,
+      usage: mergeUsage(outcome.usage, memoryUsage),
       ...(outcome.contextDrops.length > 0 ? { context_dropped: outcome.contextDrops } : {}),
       psysim_version: PSYSIM_VERSION,
     },
   };
+}
+
+function mergeUsage(a: UsageByRole, b: UsageByRole): UsageByRole {
+  const out: UsageByRole = {};
+  for (const part of [a, b])
+    for (const [role, usage] of Object.entries(part)) addUsageByRole(out, role, usage);
+  return out;
 }

@@ -33,6 +33,11 @@ export function register(program: Command): void {
         parsePositiveInt("--max-turns"),
       )
       .option("--limit <n>", "simulate only the first N cards", parsePositiveInt("--limit"))
+      .option(
+        "--sessions <n>",
+        "sessions per card (default 1); session k+1 starts from the counselor's note and the client's recollection of sessions 1..k, written by the counselor and client models (docs/clients.md)",
+        parsePositiveInt("--sessions"),
+      )
       .option("--language <zh|en>", "force the session language (default: each card's)")
       .option(
         "--prompts <dir>",
@@ -79,7 +84,8 @@ Examples:
   psysim simulate --cards examples/cards.zh.jsonl --out runs/zh.jsonl
   psysim simulate --cards cards.jsonl --out runs/gpt4.jsonl --client openai:gpt-4o --counselor openai:gpt-4o --concurrency 32
   psysim simulate --cards cards.jsonl --out runs/qwen.jsonl --config psysim.yaml --client qwen --counselor qwen --max-turns 30
-  psysim simulate --cards cards.jsonl --out runs/batch.jsonl --client openai:gpt-4o-mini --counselor openai:gpt-4o-mini --mode wave --batch openai`,
+  psysim simulate --cards cards.jsonl --out runs/batch.jsonl --client openai:gpt-4o-mini --counselor openai:gpt-4o-mini --mode wave --batch openai
+  psysim simulate --cards cards.jsonl --out runs/series.jsonl --sessions 3`,
     )
     .action(
       runAction(async (flags: SimulateFlags) => {

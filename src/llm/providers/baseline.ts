@@ -8,6 +8,7 @@ import {
   type ChatRequest,
   type ChatResponse,
 } from "../chat-model.js";
+import { baselineMemoryHandler } from "./baseline-memory.js";
 
 /**
  * psysim's rule-based BASELINE: a scripted client and counselor that need no model, so the
@@ -183,10 +184,19 @@ function dialogueOffset(request: ChatRequest): number {
 
 const COUNSELOR_LINES: Record<
   Language,
-  { open: string[]; explore: string[]; insight: string[]; action: string[]; close: string[] }
+  {
+    open: string[];
+    /** A follow-up session opens by asking after the homework. */
+    followup: string[];
+    explore: string[];
+    insight: string[];
+    action: string[];
+    close: string[];
+  }
 > = {
   zh: {
     open: ["你好，我是小天。今天想从哪里开始聊？", "你好，欢迎你来。最近有什么让你困扰的事情吗？"],
+    followup: ["你好，又见面了。上次我们说好的事，这段时间试得怎么样？"],
     explore: [
       "你提到“{echo}”，能具体说说当时发生了什么吗？",
       "“{echo}”，这件事是从什么时候开始困扰你的？",
@@ -212,6 +222,7 @@ const COUNSELOR_LINES: Record<
       "Hello, I'm Xiaotian. Where would you like to start today?",
       "Hi, I'm glad you came. What has been troubling you lately?",
     ],
+    followup: ["Hello again. How did it go with what we agreed on last time?"],
     explore: [
       'You mentioned "{echo}"; could you tell me more about what happened?',
       'When did "{echo}" start to weigh on you?',
@@ -247,7 +258,7 @@ function echo(text: string, language: Language): string {
 }
 
 const counselorHandler: BaselineHandler = (request, pick) => {
-  const { language } = taskOf(request, "counselor");
+  const { language, session_index } = taskOf(request, "counselor");
   const lines = COUNSELOR_LINES[language];
   const turn = count(request.messages, "user"); // client utterances so far = this counselor turn's number
   // Session length is fixed per dialogue (from the sample key's dialogue part), 8–14 turns.
@@ -255,7 +266,9 @@ const counselorHandler: BaselineHandler = (request, pick) => {
   const length = 8 + (offset % 7);
   const stage =
     turn <= 1
-      ? lines.open
+      ? (session_index ?? 1) > 1
+        ? lines.followup
+        : lines.open
       : turn >= length
         ? lines.close
         : turn <= length * 0.35
@@ -274,6 +287,7 @@ const counselorHandler: BaselineHandler = (request, pick) => {
 const HANDLERS: Record<string, BaselineHandler> = {
   client: clientHandler,
   counselor: counselorHandler,
+  memory: baselineMemoryHandler,
 };
 
 function roughTokens(text: string): number {
