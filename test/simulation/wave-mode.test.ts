@@ -1,40 +1,15 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
+import { startFakeOpenAIServer, type FakeChatBody } from "../fixtures/fake-openai-server.js";
+import { WaveStore } from "../../src/llm/batch/wave-store.js";
+import { OpenAIBatchRunner } from "../../src/llm/batch/openai-batch-runner.js";
+import { batchInputLine } from "../../src/llm/batch/batch-lines.js";
 import { counselingReplies } from "../fixtures/counseling-replies.js";
 import { runCli } from "../fixtures/run-cli.js";
-import { readDialogues, type Dialogue } from "../../src/core/index.js";
 import { tempDir } from "../helpers.js";
-import { card } from "./fixtures.js";
-
-/** What must not depend on the mode: everything but times, usage and cache bookkeeping. */
-export function essence(d: Dialogue) {
-  return {
-    id: d.id,
-    turns: d.turns,
-    ended_by: d.ended_by,
-    termination_phrase: d.termination_phrase,
-    seed: d.meta.seed,
-    prompts: d.meta.prompts,
-  };
-}
-
-export async function essences(file: string) {
-  return (await readDialogues(file)).map(essence).sort((a, b) => a.id.localeCompare(b.id));
-}
-
-export function writeCards(dir: string, n: number): string {
-  const file = join(dir, "cards.jsonl");
-  writeFileSync(
-    file,
-    Array.from({ length: n }, (_, i) =>
-      JSON.stringify(card(`c${String(i).padStart(2, "0")}`, i % 3 === 0 ? "en" : "zh")),
-    ).join("\n") + "\n",
-  );
-  return file;
-}
+import { essences, writeCards } from "./wave-fixtures.js";
 
 describe("simulate --mode wave", async () => {
   const replies = counselingReplies({ sessionTurns: 5, badReplyEvery: 4 });
@@ -149,5 +124,146 @@ describe("simulate --dry-run prices batches", () => {
     const backend = await runCli([...base, "--batch", "s3"]);
     assert.equal(backend.code, 2);
     assert.match(backend.stderr, /^psysim: --batch expects openai or files, got "s3"/);
+  });
+});
+
+describe("simulate --mode wave --batch files", () => {
+  it("writes each wave's input JSONL and reads the output an outside runner leaves beside it", async () => {
+    const dir = tempDir();
+    const cards = writeCards(dir, 6);
+    const replies = counselingReplies({ sessionTurns: 4, badReplyEvery: 4 });
+    // The interactive reference runs against the fake server with the same replies.
+    const server = await startFakeOpenAIServer({ reply: replies });
+    try {
+      const spec = `openai-compatible:fake-model@${server.url}`;
+      const common = ["simulate", "--cards", cards, "--client", spec, "--counselor", spec];
+      const reference = join(dir, "interactive.jsonl");
+      const ref = await runCli([...common, "--out", reference, "--cache", join(dir, "i.sqlite")]);
+      assert.equal(ref.code, 0, ref.stderr);
+
+      // A stand-in for `vllm run_batch`: answers every input file, written under another name and renamed.
+      const batches = join(dir, "batches");
+      let answered = 0;
+      const driver = setInterval(() => {
+        for (const file of existsSync(batches) ? readdirSync(batches) : []) {
+          if (!file.endsWith(".input.jsonl")) continue;
+          const output = join(batches, file.replace(/\.input\.jsonl$/, ".output.jsonl"));
+          if (existsSync(output)) continue;
+          const lines = readFileSync(join(batches, file), "utf8").trim().split("\n");
+          const out = lines.reverse().map((l) => {
+            const { custom_id, body } = JSON.parse(l) as { custom_id: string; body: FakeChatBody };
+            const content = replies(body, {} as never) as string;
+            return JSON.stringify({
+              id: `vllm-${custom_id}`,
+              custom_id,
+              response: {
+                status_code: 200,
+                request_id: custom_id,
+                body: {
+                  choices: [
+                    { index: 0, message: { role: "assistant", content }, finish_reason: "stop" },
+                  ],
+                  usage: { prompt_tokens: 10, completion_tokens: 5 },
+                },
+              },
+              error: null,
+            });
+          });
+          writeFileSync(`${output}.tmp`, out.join("\n") + "\n");
+          renameSync(`${output}.tmp`, output);
+          answered++;
+        }
+      }, 5);
+      const out = join(dir, "wave.jsonl");
+      const r = await runCli([
+        ...common,
+        ...["--out", out, "--cache", join(dir, "w.sqlite"), "--mode", "wave", "--batch", "files"],
+        ...["--batch-dir", batches, "--poll-interval", "5", "--no-preflight"],
+      ]).finally(() => clearInterval(driver));
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(answered >= 4, `${answered} waves answered by the driver`);
+      assert.deepEqual(await essences(out), await essences(reference));
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("OpenAIBatchRunner after a kill between upload and batch creation", () => {
+  it("finds the batch made from its file instead of creating a second one", async () => {
+    const server = await startFakeOpenAIServer({ batch: { pollsPerStep: 1 } });
+    try {
+      const store = new WaveStore(join(tempDir(), "batches"));
+      const runner = new OpenAIBatchRunner({
+        id: "fake",
+        baseUrl: server.url,
+        apiKey: "k",
+        poll: { firstMs: 1, maxMs: 5 },
+      });
+      const body = { model: "fake-model", messages: [{ role: "user", content: "hi" }] };
+      const first = store.prepare(
+        1,
+        "g",
+        "g",
+        [batchInputLine("d/turn-1/counselor/attempt-1", body)],
+        ["h"],
+      );
+      await runner.run(first, store);
+      assert.equal(server.batches.batches.length, 1);
+      // The record as a run killed right after the create call, before saving the batch id, left it.
+      const orphan = { ...first, name: "wave-0002-g", status: "prepared" as const };
+      delete orphan.batch_id;
+      await runner.run(orphan, store);
+      assert.equal(server.batches.batches.length, 1, "no second batch");
+      assert.equal(orphan.batch_id, first.batch_id);
+      const results = store.results(orphan);
+      assert.equal(results.size, 1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("retries a transient 500 on the Batch API and fails an auth error at once, in one line", async () => {
+    let fails = 2;
+    const server = await startFakeOpenAIServer({
+      batch: { httpFails: (method, path) => path === "/v1/files" && fails-- > 0 },
+    });
+    try {
+      const store = new WaveStore(join(tempDir(), "batches"));
+      const body = { model: "fake-model", messages: [{ role: "user", content: "hi" }] };
+      const record = store.prepare(1, "g", "g", [batchInputLine("a", body)], ["h"]);
+      const poll = { firstMs: 1, maxMs: 5 };
+      await new OpenAIBatchRunner({ id: "fake", baseUrl: server.url, apiKey: "k", poll }).run(
+        record,
+        store,
+      );
+      assert.equal(record.status, "done");
+      assert.equal(server.requests.filter((r) => r.path === "/v1/files").length, 3);
+    } finally {
+      await server.close();
+    }
+    const guarded = await startFakeOpenAIServer({ apiKey: "right" });
+    try {
+      const store = new WaveStore(join(tempDir(), "batches"));
+      const record = store.prepare(
+        1,
+        "g",
+        "g",
+        [batchInputLine("a", { model: "m", messages: [] })],
+        ["h"],
+      );
+      const runner = new OpenAIBatchRunner({
+        id: "fake",
+        baseUrl: guarded.url,
+        apiKey: "wrong",
+        poll: { firstMs: 1, maxMs: 5 },
+      });
+      await assert.rejects(runner.run(record, store), (error: Error) => {
+        assert.doesNotMatch(error.message, /\n/);
+        return true;
+      });
+    } finally {
+      await guarded.close();
+    }
   });
 });
