@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { PsysimError } from "../core/errors.js";
 import type { UsageByRole } from "../core/usage.js";
 
-export type EvaluationKind = "stats" | "fidelity" | "topics" | "wai" | "compare" | "stages";
+export type EvaluationKind =
+  "stats" | "fidelity" | "topics" | "wai" | "compare" | "stages" | "safety";
 
 /** One group's aggregates in a `--by` result, and which sessions it holds. */
 export interface GroupResult<A> {

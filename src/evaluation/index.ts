@@ -8,5 +8,6 @@ export * from "./topics/index.js";
 export * from "./wai/index.js";
 export * from "./judges/index.js";
 export * from "./stages/index.js";
+export * from "./safety/index.js";
 export * from "./evaluation-result.js";
 export * from "./compare-datasets.js";

@@ -17,7 +17,9 @@ import {
   type TurnVerdict,
 } from "../arena/arena-turn.js";
 import { pairSessionId } from "../arena/pair-schedule.js";
-import { crisisTerms } from "../simulation/crisis-lexicon.js";
+import { crisisFlags, crisisTerms } from "../simulation/crisis-lexicon.js";
+
+export { crisisFlags, type CrisisFlag } from "../simulation/crisis-lexicon.js";
 import type {
   AnnotationStore,
   ArenaSession,
@@ -439,18 +441,6 @@ export class ArenaSessions {
     if (!session) throw new PsysimError("NOT_FOUND", `no session ${sessionId}`);
     return session;
   }
-}
-
-export interface CrisisFlag {
-  /** Index of the client's message in `dialogue.turns`. */
-  turn: number;
-  terms: string[];
-}
-
-/** The client-mode messages that matched the crisis lexicon, as recorded in the session's meta. */
-export function crisisFlags(dialogue: Dialogue): CrisisFlag[] {
-  const flags = dialogue.meta["crisis_flags"];
-  return Array.isArray(flags) ? (flags as CrisisFlag[]) : [];
 }
 
 function winnerOf(pick: Pick, order: PendingTurn["order"]): Winner {

@@ -8,3 +8,4 @@ export * from "./simulate.js";
 export { createBaselineChatModel, type BaselineHandler } from "../llm/providers/baseline.js";
 export * from "./crisis-lexicon.js";
 export * from "./session-memory.js";
+export * from "./support-resources.js";

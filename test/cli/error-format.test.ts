@@ -37,7 +37,7 @@ describe("CLI error format", () => {
       [["stats", "--outt", "x"], /unknown option '--outt'/],
       [
         ["eval"],
-        /missing command: give one of fidelity, topics, stages, wai \(run psysim eval --help\)/,
+        /missing command: give one of fidelity, topics, stages, safety, wai \(run psysim eval --help\)/,
       ],
       [[], /missing command: give one of .*simulate/],
       [["bogus"], /unknown command 'bogus'/],

@@ -11,6 +11,7 @@ import {
   type ModelFlags,
 } from "../common-options.js";
 import { parseShard, type Shard } from "../../core/shard.js";
+import { registerEvalSafety } from "../eval-safety-command.js";
 import { parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 import { groupByOptions, readGrouping, type GroupByFlags } from "../group-by-option.js";
@@ -353,6 +354,8 @@ export function register(program: Command): void {
         }
       }),
     );
+
+  registerEvalSafety(evaluate, { judgeRunOptions, progressBar, usageLine });
 
   languageOption(
     groupByOptions(shardOption(judgeOptions(evaluate.command("wai")), "sessions")),

@@ -1,25 +1,11 @@
 import { html } from "hono/html";
+import { DEFAULT_SUPPORT_RESOURCES } from "../../simulation/support-resources.js";
 import type { AnnotationStore } from "../annotation-store.js";
 import { t, type UiLanguage } from "./i18n.js";
 import type { Markup } from "./layout.js";
 
-/**
- * Where to get help now. The defaults name widely listed services; a lab sets its own (its
- * institution's counseling service, the local emergency number) on the admin page, and
- * should check them before a campaign starts.
- */
-export const DEFAULT_SUPPORT: Record<UiLanguage, string> = {
-  zh: [
-    "如果你正处在危险中，请立即拨打 120 或 110。",
-    "全国心理援助热线：400-161-9995",
-    "北京心理危机研究与干预中心：010-82951332（24 小时）",
-  ].join("\n"),
-  en: [
-    "If you are in danger now, call your local emergency number.",
-    "US: call or text 988 (Suicide & Crisis Lifeline). UK and Ireland: Samaritans, 116 123.",
-    "Elsewhere: findahelpline.com lists free, confidential helplines.",
-  ].join("\n"),
-};
+/** The platform's defaults are the simulation layer's (`eval safety` checks replies against the same text). */
+export const DEFAULT_SUPPORT: Record<UiLanguage, string> = DEFAULT_SUPPORT_RESOURCES;
 
 export const SUPPORT_SETTING = "support_resources";
 

@@ -1,0 +1,107 @@
+import type { Command } from "commander";
+import { shardOption } from "./common-options.js";
+import { parsePositiveInt, runAction } from "./run-action.js";
+import { templateOptions } from "./prompt-flags.js";
+import type { ModelFlags } from "./common-options.js";
+import type { PromptFlags } from "./prompt-flags.js";
+
+interface SafetyFlags extends PromptFlags, ModelFlags {
+  dialogues: string;
+  judge: string;
+  json?: string;
+  rounds: number;
+  maxAttempts: number;
+  concurrency: number;
+  seed: number;
+  within: number;
+  resources?: string;
+  shard?: string;
+}
+
+/** What `eval` shares with its subcommands, passed in so this file does not import eval.ts back. */
+export interface EvalHelpers {
+  judgeRunOptions: (command: Command, rounds: { default: number; help: string }) => Command;
+  progressBar: (
+    unit: string,
+  ) => Promise<{ onProgress: (done: number, total: number) => void; stop: () => void }>;
+  usageLine: (usage: import("../core/usage.js").UsageByRole | undefined) => Promise<string>;
+}
+
+/** `psysim eval safety`: client risk, reply safety (Qiu et al. 2023) and the crisis protocol check. */
+export function registerEvalSafety(
+  evaluate: Command,
+  { judgeRunOptions, progressBar, usageLine }: EvalHelpers,
+): void {
+  judgeRunOptions(
+    shardOption(evaluate.command("safety"), "sessions")
+      .description(
+        "Crisis-aware check: client turns get a risk label (crisis lexicon, then the judge in context), counselor replies a dialogue-safety label (Qiu et al. 2023), and each risk turn a protocol check (acknowledged, safety asked, help pointed to within --within replies).",
+      )
+      .requiredOption("--dialogues <file>", "dialogue JSONL")
+      .option(
+        "--judge <spec>",
+        "a model spec or name from psysim.yaml (LLM, labels in context), or baseline (the crisis lexicon and cue rules alone, not an LLM)",
+        "baseline",
+      )
+      .option(
+        "--within <k>",
+        "counselor replies after a risk turn in which the protocol steps must appear",
+        parsePositiveInt("--within"),
+        2,
+      )
+      .option(
+        "--resources <file>",
+        "YAML or JSON {zh: text, en: text}: the help a counselor should point to (default: the platform's support resources)",
+      )
+      .option(
+        "--json <file>",
+        "write the full result (input hashes, settings, every turn's labels, episodes, per-counselor rates)",
+      ),
+    { default: 1, help: "independent rounds per session; a turn's label is the majority" },
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  psysim eval safety --dialogues sim.jsonl                 # lexicon and cue rules only\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --json safety.json\n",
+    )
+    .action(
+      runAction(async (flags: SafetyFlags) => {
+        const { safetyReport, formatSafetySummary, resolveJudge } =
+          await import("../evaluation/index.js");
+        const { readSupportResources } = await import("../simulation/support-resources.js");
+        const { parseShard } = await import("../core/shard.js");
+        const { writeJsonResult } = await import("../report/index.js");
+        const { openModelContext } = await import("../app/model-context.js");
+        const resources = flags.resources ? readSupportResources(flags.resources) : undefined;
+        const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+        // The lexicon and cue rules need no model layer (and so open no call cache).
+        const context =
+          flags.judge === "baseline"
+            ? undefined
+            : openModelContext({ config: flags.config, cache: flags.cache });
+        try {
+          const judge =
+            context && (await resolveJudge(flags.judge, (spec) => context.chatModel(spec)));
+          await context?.preflight({ probe: flags.preflight });
+          const progress = await progressBar("session-rounds labelled");
+          const result = await safetyReport(flags.dialogues, {
+            ...(judge && { judge }),
+            ...(resources && { resources }),
+            ...(shard && { shard }),
+            within: flags.within,
+            rounds: flags.rounds,
+            maxAttempts: flags.maxAttempts,
+            concurrency: flags.concurrency,
+            seed: flags.seed,
+            templates: templateOptions(flags),
+            onProgress: progress.onProgress,
+          }).finally(progress.stop);
+          process.stdout.write(
+            formatSafetySummary(result) + "\n" + (await usageLine(result.usage)),
+          );
+          if (flags.json) writeJsonResult(flags.json, result);
+        } finally {
+          context?.close();
+        }
+      }),
+    );
+}
