@@ -52,6 +52,13 @@ function resultOf(line: {
 }): BatchResult {
   if (line.error)
     return { error: `${String(line.error.code ?? "error")}: ${String(line.error.message ?? "")}` };
+  // Some runners write the completion itself under `response`, without status and body.
+  const bare =
+    line.response && line.response.status_code === undefined && "choices" in line.response;
+  if (bare) {
+    const response = completionOf(line.response, JSON.stringify(line.response));
+    return typeof response === "string" ? { error: response } : { response };
+  }
   const status = line.response?.status_code;
   if (status !== 200) {
     const said = (line.response?.body as { error?: { message?: unknown } } | undefined)?.error
