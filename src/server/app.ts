@@ -14,6 +14,7 @@ import { leaderboardRoutes } from "./routes/leaderboard-routes.js";
 import type { SessionEngine } from "./session-engine.js";
 import { loadStaticAssets } from "./static-assets.js";
 import { messagePage } from "./views/auth-pages.js";
+import { t } from "./views/i18n.js";
 import type { PageContext } from "./views/layout.js";
 import { localPath, webAuth, type AuthEnv, type WebAuthOptions } from "./web-auth.js";
 
@@ -155,7 +156,10 @@ export function createApp(options: AppOptions): AnnotationApp {
   );
   app.route("/", annotatorRoutes(options.store, sessions, options.engine));
 
-  app.notFound((c) => c.html(messagePage(safePageContext(c), "404", "Not found"), 404));
+  app.notFound((c) => {
+    const page = safePageContext(c);
+    return c.html(messagePage(page, "404", t(page.lang, "notFoundMessage")), 404);
+  });
   app.onError((error, c) => {
     const page = safePageContext(c);
     if (error instanceof HTTPException) {
@@ -169,7 +173,7 @@ export function createApp(options: AppOptions): AnnotationApp {
       if (status !== 500) return c.html(messagePage(page, String(status), error.message), status);
     }
     console.error(error);
-    return c.html(messagePage(page, "500", "Internal error; the server log has the details."), 500);
+    return c.html(messagePage(page, "500", t(page.lang, "internalError")), 500);
   });
   return { app, sessions };
 }
@@ -189,12 +193,26 @@ export function statusOf(error: PsysimError): 400 | 404 | 409 | 500 {
   }
 }
 
-/** Error pages render even when the failure came before the auth middleware set the context. */
+/**
+ * Error pages render even when the failure came before the auth middleware set the context.
+ * After a form post the page's links (reload, language) lead back to the page the form was on,
+ * never to the post's own address.
+ */
 function safePageContext(c: Context<AuthEnv>): PageContext {
   return {
     lang: c.get("lang") ?? "zh",
     user: c.get("user") ?? null,
     csrf: c.get("csrf") ?? "",
-    path: localPath(c.req.url),
+    path: c.req.method === "GET" ? localPath(c.req.url) : (formPage(c) ?? "/"),
   };
+}
+
+/** The same-origin page a form was posted from (the Referer; the pages send it same-origin only). */
+function formPage(c: Context<AuthEnv>): string | null {
+  try {
+    const from = new URL(c.req.header("referer") ?? "");
+    return from.host === new URL(c.req.url).host ? localPath(from.href) : null;
+  } catch {
+    return null;
+  }
 }

@@ -342,6 +342,13 @@ describe(
         await everyWay(context, "tasks", "/", { blinded: true }),
         await everyWay(context, "judge", `/sessions/${judge}`, { blinded: true }),
         await everyWay(context, "client-vote", `/sessions/${client}`, { blinded: true }),
+        await (async () => {
+          // The annotator picked a reply; now they write the client's next line.
+          const turn = platform.store.getArenaSession(client)!.pending!.turn;
+          platform.sessions.vote(client, alice, turn, "B");
+          await platform.sessions.settled(client);
+          return everyWay(context, "client-say", `/sessions/${client}`, { blinded: true });
+        })(),
         await everyWay(context, "model-error", `/sessions/${failing}`, { blinded: true }),
         await everyWay(context, "history", `/sessions/${history}`, { blinded: false }),
         await everyWay(context, "not-found", "/no/such/page", { blinded: true, status: 404 }),
@@ -443,8 +450,14 @@ describe(
         // Read the candidates (scrolled part way), then tap A.
         await page.locator("#candidate-B").scrollIntoViewIfNeeded();
         const turn = await turnOf(page);
+        const shown = (await viewportBox(page, ".vote-panel"))!;
         await page.tap('.vote-buttons button[value="A"]');
         await assertGenerating(page, "#actions", "vote-generating-zh-phone");
+        const busy = (await viewportBox(page, ".vote-panel"))!;
+        assert.ok(
+          Math.abs(busy.top - shown.top) < 2,
+          `panel moved: ${JSON.stringify([shown, busy])}`,
+        );
         await nextTurn(page, turn);
         const scrolled = (await page.evaluate("window.scrollY")) as number;
         assert.ok(scrolled > 0, "the page jumped to the top after the vote");
@@ -470,6 +483,11 @@ describe(
       await page.goto(`${base}/sessions/${judge}?lang=en`);
       const panel = async () => (await viewportBox(page, "#actions"))!;
       const before = await panel();
+      const buttons = (await viewportBox(page, ".vote-buttons"))!;
+      assert.ok(
+        buttons.top >= 0 && buttons.bottom <= buttons.inner,
+        "vote buttons below the screen",
+      );
       behaviour.delayMs = 1500;
       try {
         const turn = await turnOf(page);
@@ -494,6 +512,11 @@ describe(
       platform.sessions.vote(judge, alice, open, "A");
       await page.keyboard.press("b");
       await page.waitForSelector("p.problem");
+      // Its ways on lead back to the session page, not to the vote's post address.
+      assert.equal(
+        await page.getAttribute("main a.button:not(.primary)", "href"),
+        `/sessions/${judge}`,
+      );
       const findings: Findings = { overflow: [], axe: [], leaks: [] };
       await inspect(page, "vote-lost", SCREENS[1], "en", findings, true);
       await page.setViewportSize(SCREENS[0]);

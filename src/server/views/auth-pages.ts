@@ -1,6 +1,6 @@
 import { html } from "hono/html";
 import { MIN_PASSWORD_LENGTH } from "../password.js";
-import { t } from "./i18n.js";
+import { t, type MessageKey } from "./i18n.js";
 import { csrfField, layout, type Markup, type PageContext } from "./layout.js";
 
 function problem(message: string | undefined): Markup | string {
@@ -60,10 +60,33 @@ export function passwordPage(
   );
 }
 
+const STATUS_TITLES: Record<string, MessageKey> = {
+  "400": "status400",
+  "403": "status403",
+  "404": "status404",
+  "409": "status409",
+  "413": "status413",
+  "421": "status421",
+  "500": "status500",
+};
+
+/**
+ * A message, or an error page when `title` is an HTTP status: a heading in the page's language
+ * with the code, and the ways on (reload what changed, or go home) instead of a bare number.
+ */
 export function messagePage(page: PageContext, title: string, message: string): Markup {
+  const { lang } = page;
+  const key = STATUS_TITLES[title];
+  const heading = key ? `${t(lang, key)} (${title})` : title;
+  const ways = key
+    ? html`<div class="buttons">
+        ${title === "404" ? "" : html`<a class="button" href="${page.path}">${t(lang, "reloadPage")}</a>`}
+        <a class="button primary" href="/">${t(lang, "home")}</a>
+      </div>`
+    : "";
   return layout(
     page,
-    title,
-    html`<section class="narrow card-box"><h1>${title}</h1><p class="problem" role="alert">${message}</p></section>`,
+    heading,
+    html`<section class="narrow card-box"><h1>${heading}</h1><p class="problem" role="alert">${message}</p>${ways}</section>`,
   );
 }

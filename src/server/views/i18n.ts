@@ -163,12 +163,35 @@ const zh = {
   supportTitle:
     "你写的内容提到了可能的危险。这里只是研究用的模拟对话，不能提供帮助；如果你现在需要支持，请联系：",
   supportEdit: "求助资源（客户模式中出现危机词时显示；留空则用默认）",
+  status400: "请求有误",
+  status403: "没有权限",
+  status404: "找不到这个页面",
+  status409: "页面已经变化",
+  status413: "内容太大",
+  status421: "地址不对",
+  status500: "服务器出错了",
+  notFoundMessage: "这个地址不存在，或者你没有权限查看。",
+  internalError: "服务器内部出错，管理员可以在服务器日志里看到详情。你已做出的选择都已保存。",
+  reloadPage: "重新载入",
+  home: "回到首页",
   language: "English",
 } as const;
 
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  status400: "Bad request",
+  status403: "Not allowed",
+  status404: "Page not found",
+  status409: "This page has changed",
+  status413: "Too large",
+  status421: "Wrong address",
+  status500: "Something went wrong on the server",
+  notFoundMessage: "This address does not exist, or you may not see it.",
+  internalError:
+    "An internal error; the admin can find the details in the server log. Every choice you made is saved.",
+  reloadPage: "Reload",
+  home: "Home",
   appName: "psysim annotation",
   login: "Sign in",
   logout: "Sign out",
