@@ -1,25 +1,33 @@
-import { compareGroups, type GroupComparison } from "./statistics/compare-groups.js";
 import { T_TEST_NAMES, type TTestKind } from "./statistics/t-test.js";
-import {
-  datasetStats,
-  LENGTH_UNITS,
-  sessionStats,
-  statsByLanguage,
-  type DatasetStats,
-  type SessionStats,
-} from "./dialogue-stats/dialogue-stats.js";
+import { sessionStats, type SessionStats } from "./dialogue-stats/dialogue-stats.js";
 import type { Dialogue } from "../core/dialogue.js";
 import { PsysimError } from "../core/errors.js";
 import type { Language } from "../core/language.js";
-import { evaluationResult, fileRef, type EvaluationResult } from "./evaluation-result.js";
+import {
+  evaluationResult,
+  fileRef,
+  type EvaluationResult,
+  type GroupResult,
+  type InputFileRef,
+} from "./evaluation-result.js";
 import { readDialogueFile } from "./dataset/read-dialogue-file.js";
-import type { TopicAggregates, TopicSession } from "./topics/topic-distribution.js";
-import { evaluateTopics, type TopicOptions } from "./topics/topic-diversity.js";
-import { readTopicList } from "./topics/topic-list.js";
+import { topicAggregates, type TopicSession } from "./topics/topic-distribution.js";
+import { evaluateTopics, TOPIC_DEFAULTS, type TopicOptions } from "./topics/topic-diversity.js";
+import { defaultTopics, readTopicList } from "./topics/topic-list.js";
 import { evaluateWai, type WaiOptions } from "./wai/wai-rating.js";
-import { WAI_FACTORS } from "./wai/wai-items.js";
-import type { WaiAggregates, WaiSessionScores } from "./wai/wai-scores.js";
+import type { WaiSessionScores } from "./wai/wai-scores.js";
 import { addUsage, emptyUsage, type UsageByRole } from "../core/usage.js";
+import { groupDialogues, type DialogueGrouping } from "./dialogue-stats/group-dialogues.js";
+import {
+  compareSides,
+  sliceSide,
+  type ComparedDataset,
+  type ComparedSide,
+  type MetricComparison,
+  type SideComparison,
+} from "./compare-sides.js";
+
+export type { ComparedDataset, MetricComparison } from "./compare-sides.js";
 
 export interface CompareOptions {
   /**
@@ -32,24 +40,8 @@ export interface CompareOptions {
   wai?: WaiOptions;
   /** Label both datasets' topics (same judge, list and settings); `topicsFile` replaces the default list. */
   topics?: Omit<TopicOptions, "topics" | "topicSource"> & { topicsFile?: string };
-}
-
-export interface ComparedDataset {
-  name: string;
-  file: string;
-  /** All sessions; average lengths only when the file has one language. */
-  stats: DatasetStats;
-  /** Table 1 per language: zh in characters, en in words. */
-  by_language: Partial<Record<Language, DatasetStats>>;
-  wai?: WaiAggregates;
-  topics?: TopicAggregates;
-}
-
-export interface MetricComparison {
-  metric: string;
-  /** What one value is: a session's, or a round's (topic entropy). */
-  unit: "session" | "round";
-  comparison: GroupComparison;
+  /** `--by`: also compare A and B within each value of a card field or of `session_index`. */
+  grouping?: DialogueGrouping;
 }
 
 export interface CompareSessions {
@@ -58,20 +50,131 @@ export interface CompareSessions {
   topics?: [TopicSession[], TopicSession[]];
 }
 
-export type CompareResult = EvaluationResult<
-  CompareSessions,
-  { datasets: [ComparedDataset, ComparedDataset]; metrics: MetricComparison[] }
->;
+export type CompareAggregates = {
+  datasets: [ComparedDataset, ComparedDataset];
+  metrics: MetricComparison[];
+};
 
-const perUtterance = (total: number, count: number): number | null =>
-  count === 0 ? null : total / count;
-const present = (xs: (number | null)[]): number[] => xs.filter((x): x is number => x !== null);
+export type CompareResult = EvaluationResult<CompareSessions, CompareAggregates>;
+
+/** Both files' per-session values after their judges ran once, with the settings and cost. */
+interface Evaluated {
+  sides: ComparedSide[];
+  settings: Record<string, unknown>;
+  usage: UsageByRole;
+  topicAggregatesOf?: (sessions: TopicSession[]) => ReturnType<typeof topicAggregates>;
+}
+
+async function evaluateFiles(
+  dialogues: Dialogue[][],
+  files: readonly string[],
+  names: readonly string[],
+  options: CompareOptions,
+  inputs: InputFileRef[],
+): Promise<Evaluated> {
+  const sides: ComparedSide[] = dialogues.map((ds, i) => ({
+    name: names[i]!,
+    file: files[i]!,
+    dialogues: ds,
+    stats: ds.map(sessionStats),
+  }));
+  const settings: Record<string, unknown> = {};
+  const usage: UsageByRole = {};
+  let topicAggregatesOf: Evaluated["topicAggregatesOf"];
+  if (options.wai) {
+    const results = [];
+    for (const ds of dialogues) results.push(await evaluateWai(ds, options.wai));
+    results.forEach((r, i) => (sides[i]!.wai = r.sessions));
+    settings["wai"] = results[0]!.settings;
+    usage["wai-judge"] = results.reduce((u, r) => addUsage(u, r.usage), emptyUsage());
+  }
+  if (options.topics) {
+    const { topicsFile, ...rest } = options.topics;
+    const topics = topicsFile ? await readTopicList(topicsFile) : undefined;
+    if (topicsFile) inputs.push(fileRef("topics", topicsFile, topics!.length));
+    const topicOptions = { ...rest, ...(topics && { topics, topicSource: topicsFile! }) };
+    const results = [];
+    for (const ds of dialogues) results.push(await evaluateTopics(ds, topicOptions));
+    results.forEach((r, i) => (sides[i]!.topics = r.sessions));
+    settings["topics"] = {
+      ...results[0]!.settings,
+      languages: results.map((r) => r.settings["languages"]),
+    };
+    usage["topics-judge"] = results.reduce((u, r) => addUsage(u, r.usage), emptyUsage());
+    const list = topics ?? defaultTopics();
+    const rounds = rest.rounds ?? TOPIC_DEFAULTS.rounds;
+    topicAggregatesOf = (sessions) => topicAggregates(sessions, list, rounds);
+  }
+  return { sides, settings, usage, ...(topicAggregatesOf && { topicAggregatesOf }) };
+}
+
+function comparisonSettings(
+  whole: SideComparison,
+  sides: readonly ComparedSide[],
+  test: TTestKind,
+): Record<string, unknown> {
+  const all = new Set(sides.flatMap((s) => s.stats.map((x) => x.language)));
+  const notCompared = [...all].filter((l) => !whole.languages.includes(l as Language));
+  return {
+    effect_size: "Cohen's d with pooled sample sd, A minus B",
+    test: T_TEST_NAMES[test],
+    ...(whole.pairs !== undefined && {
+      pairing: `sessions matched by role_card_id: ${whole.pairs} pairs`,
+    }),
+    lengths: "compared within each language present in both datasets (zh characters, en words)",
+    ...(notCompared.length > 0 && { languages_not_compared: notCompared }),
+    sd: "sample standard deviation (n - 1)",
+  };
+}
+
+function resultOf(
+  evaluated: Evaluated,
+  pair: [ComparedSide, ComparedSide],
+  test: TTestKind,
+  inputs: InputFileRef[],
+  extra: { settings?: Record<string, unknown>; by_group?: GroupResult<CompareAggregates>[] },
+): CompareResult {
+  const whole = compareSides(pair, test, evaluated.topicAggregatesOf);
+  const sessions: CompareSessions = {
+    stats: [pair[0].stats, pair[1].stats],
+    ...(pair[0].wai && pair[1].wai && { wai: [pair[0].wai, pair[1].wai] }),
+    ...(pair[0].topics && pair[1].topics && { topics: [pair[0].topics, pair[1].topics] }),
+  };
+  return evaluationResult("compare", {
+    inputs,
+    settings: {
+      ...comparisonSettings(whole, pair, test),
+      ...evaluated.settings,
+      ...extra.settings,
+    },
+    sessions,
+    aggregates: { datasets: whole.datasets, metrics: whole.metrics },
+    ...(extra.by_group && { by_group: extra.by_group }),
+    ...(Object.keys(evaluated.usage).length > 0 && { usage: evaluated.usage }),
+  });
+}
+
+const groupEntry = (
+  field: string,
+  value: string,
+  pair: [ComparedSide, ComparedSide],
+  comparison: SideComparison,
+): GroupResult<CompareAggregates> => ({
+  field,
+  value,
+  sessions: pair[0].dialogues.length + pair[1].dialogues.length,
+  dialogue_ids: [...pair[0].dialogues, ...pair[1].dialogues].map((d) => d.id),
+  aggregates: { datasets: comparison.datasets, metrics: comparison.metrics },
+});
+
+const idsOf = (ds: readonly Dialogue[]) => new Set(ds.map((d) => d.id));
 
 /**
  * `psysim compare`: two datasets side by side — Table 1, and for every metric computed
  * (session shape; WAI factors; topic entropy over rounds) mean, sd, n, the chosen two-tailed
  * p and Cohen's d (A minus B). The paper's Figure 4 and topic comparison as a table.
  * Utterance lengths are compared per language, never across zh characters and en words.
+ * With `grouping`, also A against B within each value present in both (judges run once).
  */
 export async function compareDatasets(
   files: [string, string],
@@ -79,182 +182,83 @@ export async function compareDatasets(
   options: CompareOptions = {},
 ): Promise<CompareResult> {
   const dialogues = await Promise.all(files.map((f) => readDialogueFile(f)));
+  const groups = options.grouping
+    ? dialogues.map((ds, i) => groupDialogues(ds, options.grouping!, files[i]!))
+    : undefined;
   const inputs = files.map((f, i) =>
     fileRef(`dialogues-${i === 0 ? "a" : "b"}`, f, dialogues[i]!.length),
   );
-  const stats = dialogues.map((ds) => ds.map(sessionStats)) as [SessionStats[], SessionStats[]];
   const test = options.test ?? "welch";
-  const pairs = test === "paired" ? pairByCard(dialogues[0]!, dialogues[1]!, files) : undefined;
-  const metrics: MetricComparison[] = [];
-  /** Per-session values of both datasets, as pairs (paired) or as two independent samples. */
-  const bySession = <T>(
-    values: [readonly T[], readonly T[]],
-    f: (x: T) => number | null,
-  ): GroupComparison => {
-    if (pairs) {
-      const complete = pairs
-        .map(([i, j]) => [f(values[0][i]!), f(values[1][j]!)] as const)
-        .filter((p): p is readonly [number, number] => p[0] !== null && p[1] !== null);
-      return compareGroups(
-        complete.map((p) => p[0]),
-        complete.map((p) => p[1]),
-        "paired",
-      );
-    }
-    return compareGroups(present(values[0].map(f)), present(values[1].map(f)), test);
-  };
-  metrics.push({
-    metric: "turns per session",
-    unit: "session",
-    comparison: bySession(stats, (s) => s.turns),
+  const evaluated = await evaluateFiles(dialogues, files, names, options, inputs);
+  const [a, b] = evaluated.sides as [ComparedSide, ComparedSide];
+  const byGroup = groups?.[0]!.flatMap((ga) => {
+    const gb = groups[1]!.find((g) => g.value === ga.value);
+    if (!gb) return [];
+    const pair: [ComparedSide, ComparedSide] = [
+      sliceSide(a, idsOf(ga.dialogues), a.name),
+      sliceSide(b, idsOf(gb.dialogues), b.name),
+    ];
+    const field = options.grouping!.by;
+    return [
+      groupEntry(field, ga.value, pair, compareSides(pair, test, evaluated.topicAggregatesOf)),
+    ];
   });
-  // Lengths are characters in Chinese and words in English: compared within a language only.
-  const languagesOf = (xs: readonly SessionStats[]) => new Set(xs.map((s) => s.language));
-  const [langsA, langsB] = [languagesOf(stats[0]), languagesOf(stats[1])];
-  const shared = (["zh", "en"] as const).filter((l) => langsA.has(l) && langsB.has(l));
-  for (const language of shared) {
-    const unit = LENGTH_UNITS[language];
-    const own = (f: (s: SessionStats) => number | null) => (s: SessionStats) =>
-      s.language === language ? f(s) : null;
-    metrics.push({
-      metric: `client utterance length, ${language} (${unit}, per session mean)`,
-      unit: "session",
-      comparison: bySession(
-        stats,
-        own((s) => perUtterance(s.client_length, s.client_utterances)),
-      ),
-    });
-    metrics.push({
-      metric: `counselor utterance length, ${language} (${unit}, per session mean)`,
-      unit: "session",
-      comparison: bySession(
-        stats,
-        own((s) => perUtterance(s.counselor_length, s.counselor_utterances)),
-      ),
-    });
-  }
-
-  const datasets = files.map((file, i) => ({
-    name: names[i]!,
-    file,
-    stats: datasetStats(stats[i]!),
-    by_language: statsByLanguage(stats[i]!),
-  })) as [ComparedDataset, ComparedDataset];
-  const sessions: CompareSessions = { stats };
-  const settings: Record<string, unknown> = {
-    effect_size: "Cohen's d with pooled sample sd, A minus B",
-    test: T_TEST_NAMES[test],
-    ...(pairs && {
-      pairing: `sessions matched by role_card_id: ${pairs.length} pairs`,
+  return resultOf(evaluated, [a, b], test, inputs, {
+    ...(byGroup && {
+      settings: { by: options.grouping!.by, groups: "A against B within each value found in both" },
+      by_group: byGroup,
     }),
-    lengths: "compared within each language present in both datasets (zh characters, en words)",
-    ...(shared.length < new Set([...langsA, ...langsB]).size && {
-      languages_not_compared: [...new Set([...langsA, ...langsB])].filter(
-        (l) => !shared.includes(l as Language),
-      ),
-    }),
-    sd: "sample standard deviation (n - 1)",
-  };
-  const usage: UsageByRole = {};
-
-  if (options.wai) {
-    const [a, b] = [
-      await evaluateWai(dialogues[0]!, options.wai),
-      await evaluateWai(dialogues[1]!, options.wai),
-    ];
-    sessions.wai = [a.sessions, b.sessions];
-    datasets[0].wai = a.aggregates;
-    datasets[1].wai = b.aggregates;
-    settings["wai"] = a.settings;
-    usage["wai-judge"] = addUsage(addUsage(emptyUsage(), a.usage), b.usage);
-    const wai: [WaiSessionScores[], WaiSessionScores[]] = [a.sessions, b.sessions];
-    for (const f of WAI_FACTORS) {
-      metrics.push({
-        metric: `WAI ${f}`,
-        unit: "session",
-        comparison: bySession(wai, (s) => s.factors[f]),
-      });
-    }
-    metrics.push({
-      metric: "WAI all items",
-      unit: "session",
-      comparison: bySession(wai, (s) => s.total),
-    });
-  }
-
-  if (options.topics) {
-    const { topicsFile, ...rest } = options.topics;
-    const topics = topicsFile ? await readTopicList(topicsFile) : undefined;
-    if (topicsFile) inputs.push(fileRef("topics", topicsFile, topics!.length));
-    const topicOptions = { ...rest, ...(topics && { topics, topicSource: topicsFile! }) };
-    const [a, b] = [
-      await evaluateTopics(dialogues[0]!, topicOptions),
-      await evaluateTopics(dialogues[1]!, topicOptions),
-    ];
-    sessions.topics = [a.sessions, b.sessions];
-    datasets[0].topics = a.aggregates;
-    datasets[1].topics = b.aggregates;
-    settings["topics"] = {
-      ...a.settings,
-      languages: [a.settings["languages"], b.settings["languages"]],
-    };
-    usage["topics-judge"] = addUsage(addUsage(emptyUsage(), a.usage), b.usage);
-    // Rounds of two datasets are independent draws, not pairs: a paired request tests them with Welch.
-    for (const kind of ["limited", "unlimited"] as const) {
-      const key = `entropy_${kind}` as const;
-      metrics.push({
-        metric: `topic entropy, ${kind} (bits)`,
-        unit: "round",
-        comparison: compareGroups(
-          a.aggregates.rounds.map((r) => r[key]),
-          b.aggregates.rounds.map((r) => r[key]),
-          test === "paired" ? "welch" : test,
-        ),
-      });
-    }
-  }
-
-  return evaluationResult("compare", {
-    inputs,
-    settings,
-    sessions,
-    aggregates: { datasets, metrics },
-    ...(Object.keys(usage).length > 0 && { usage }),
   });
 }
 
 /**
- * `--test paired`: session i of A and session j of B played the same role card. Each card
- * must appear once in each dataset, or the pairing would be a guess.
+ * `psysim compare FILE --by FIELD`: the groups of one file against a reference group (the
+ * first in the field's order — unset, plain, low, session 1 — or `reference`). The top-level
+ * comparison is the reference against all other sessions; `by_group` has one per other value.
+ * The judges rate every session once.
  */
-function pairByCard(
-  a: readonly Dialogue[],
-  b: readonly Dialogue[],
-  files: readonly [string, string],
-): Array<[number, number]> {
-  const index = (ds: readonly Dialogue[], file: string) => {
-    const byCard = new Map<string, number>();
-    ds.forEach((d, i) => {
-      if (d.role_card_id === undefined) return;
-      if (byCard.has(d.role_card_id))
-        throw new PsysimError(
-          "INPUT_INVALID",
-          `${file}: card "${d.role_card_id}" has more than one session; --test paired matches one session per card in each dataset (use welch or student)`,
-        );
-      byCard.set(d.role_card_id, i);
-    });
-    return byCard;
-  };
-  const [ia, ib] = [index(a, files[0]), index(b, files[1])];
-  const pairs: Array<[number, number]> = [];
-  for (const [card, i] of ia) {
-    const j = ib.get(card);
-    if (j !== undefined) pairs.push([i, j]);
-  }
-  if (pairs.length < 2)
+export async function compareWithinFile(
+  file: string,
+  options: CompareOptions & { grouping: DialogueGrouping; reference?: string },
+): Promise<CompareResult> {
+  const dialogues = await readDialogueFile(file);
+  const field = options.grouping.by;
+  const groups = groupDialogues(dialogues, options.grouping, file);
+  const reference = options.reference ?? groups[0]?.value;
+  const ref = groups.find((g) => g.value === reference);
+  if (!ref || groups.length < 2)
     throw new PsysimError(
       "INPUT_INVALID",
-      `--test paired matches sessions by role_card_id, and ${files[0]} and ${files[1]} share ${pairs.length === 0 ? "no card" : "only one card"}; use welch or student for independent datasets`,
+      `${file}: --by ${field} ${!ref ? `has no group "${reference}" (groups: ${groups.map((g) => g.value).join(", ")})` : `finds one group only ("${reference}")`}; a comparison needs the reference and at least one other`,
     );
-  return pairs;
+  const inputs = [fileRef("dialogues", file, dialogues.length)];
+  const test = options.test ?? "welch";
+  const evaluated = await evaluateFiles([dialogues], [file], [file], options, inputs);
+  const side = evaluated.sides[0]!;
+  const refIds = idsOf(ref.dialogues);
+  const refSide = sliceSide(side, refIds, `${field}=${ref.value}`);
+  const others = groups.filter((g) => g !== ref);
+  const byGroup = others.map((g) => {
+    const pair: [ComparedSide, ComparedSide] = [
+      refSide,
+      sliceSide(side, idsOf(g.dialogues), `${field}=${g.value}`),
+    ];
+    return groupEntry(field, g.value, pair, compareSides(pair, test, evaluated.topicAggregatesOf));
+  });
+  const rest = sliceSide(
+    side,
+    new Set(dialogues.filter((d) => !refIds.has(d.id)).map((d) => d.id)),
+    `${field}≠${ref.value}`,
+  );
+  // Several later groups repeat a card (a series): the pooled rest cannot pair, so it is Welch.
+  const pooledTest = test === "paired" && others.length > 1 ? "welch" : test;
+  return resultOf(evaluated, [refSide, rest], pooledTest, inputs, {
+    settings: {
+      by: field,
+      by_group_test: T_TEST_NAMES[test],
+      reference: ref.value,
+      groups: "the reference group (A) against each other group (B); top level: against all others",
+    },
+    by_group: byGroup,
+  });
 }

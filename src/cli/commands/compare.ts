@@ -8,8 +8,10 @@ import { runAction } from "../run-action.js";
 import { judgeRunOptions, parseTTest, progressBar, usageLine } from "./eval.js";
 import type { TTestKind } from "../../evaluation/statistics/t-test.js";
 import { templateOptions, type PromptFlags } from "../prompt-flags.js";
+import { groupByOptions, readGrouping, type GroupByFlags } from "../group-by-option.js";
 
-interface CompareFlags extends PromptFlags, ModelFlags {
+interface CompareFlags extends PromptFlags, ModelFlags, GroupByFlags {
+  reference?: string;
   test: TTestKind;
   wai?: string;
   waiMode: string;
@@ -26,7 +28,7 @@ interface CompareFlags extends PromptFlags, ModelFlags {
 
 /** `psysim compare A B`: two datasets side by side with significance tests. */
 export function register(program: Command): void {
-  languageOption(
+  const command = languageOption(
     judgeRunOptions(
       program
         .command("compare")
@@ -34,7 +36,10 @@ export function register(program: Command): void {
           "Two dialogue datasets side by side: Table 1 per language, and mean, sd, n, a two-tailed t-test's p (Welch by default) and Cohen's d for every metric computed (session shape; WAI with --wai; topic entropy with --topics).",
         )
         .argument("<a>", "first dialogue JSONL (e.g. real sessions)")
-        .argument("<b>", "second dialogue JSONL (e.g. simulated sessions)")
+        .argument(
+          "[b]",
+          "second dialogue JSONL (e.g. simulated sessions); without it, --by compares the groups of <a>",
+        )
         .option("--wai <judge>", "also rate both with WAI-O-S using this judge model (Figure 4)")
         .option("--wai-mode <mode>", "per-item (paper, Figure 11) or batched", "per-item")
         .option(
@@ -50,10 +55,14 @@ export function register(program: Command): void {
         ),
     ),
     "en",
-  )
+  ).option(
+    "--json <file>",
+    "write the full result (input hashes, settings, per-session values, aggregates)",
+  );
+  groupByOptions(command)
     .option(
-      "--json <file>",
-      "write the full result (input hashes, settings, per-session values, aggregates)",
+      "--reference <value>",
+      "with one file and --by: the group the others are compared with (default the first: unset, plain, low, session 1)",
     )
     .option(
       "--plots <dir>",
@@ -61,16 +70,21 @@ export function register(program: Command): void {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim compare real.jsonl sim.jsonl\n  psysim compare real.jsonl sim.jsonl --wai openai:gpt-4o --topics openai:gpt-4o --json compare.json --plots plots/\n",
+      "\nExamples:\n  psysim compare real.jsonl sim.jsonl\n  psysim compare real.jsonl sim.jsonl --wai openai:gpt-4o --topics openai:gpt-4o --json compare.json --plots plots/\n  psysim compare sim.jsonl --by style --cards styled.jsonl --wai openai:gpt-4o   # each style against plain\n  psysim compare series.jsonl --by session_index --test paired --wai openai:gpt-4o   # session 1 against 2, 3, …\n",
     )
     .action(
-      runAction(async (a: string, b: string, flags: CompareFlags) => {
+      runAction(async (a: string, b: string | undefined, flags: CompareFlags) => {
         if (flags.waiMode !== "per-item" && flags.waiMode !== "batched")
           throw new UsageError(`--wai-mode expects per-item or batched, got "${flags.waiMode}"`);
+        const grouping = await readGrouping(flags);
+        if (b === undefined && !grouping)
+          throw new UsageError("compare needs two files, or one file and --by FIELD");
+        if (flags.reference !== undefined && (b !== undefined || !grouping))
+          throw new UsageError("--reference goes with one file and --by");
         const evaluation = await import("../../evaluation/index.js");
         const report = await import("../../report/index.js");
         const { openModelContext } = await import("../../app/model-context.js");
-        const names: [string, string] = [report.datasetName(a), report.datasetName(b)];
+        const names: [string, string] = [report.datasetName(a), report.datasetName(b ?? a)];
         if (names[0] === names[1]) [names[0], names[1]] = [`${names[0]} (A)`, `${names[1]} (B)`];
         const needsJudge = flags.wai !== undefined || flags.topics !== undefined;
         const context = needsJudge
@@ -90,28 +104,37 @@ export function register(program: Command): void {
           const topicsJudge = flags.topics ? await resolve(flags.topics) : undefined;
           await context?.preflight({ probe: flags.preflight });
           const progress = await progressBar("judge tasks (per dataset)");
-          const result = await evaluation
-            .compareDatasets([a, b], names, {
-              test: flags.test,
-              ...(waiJudge && {
-                wai: {
-                  ...common,
-                  judge: waiJudge,
-                  mode: flags.waiMode as "per-item" | "batched",
-                  onProgress: progress.onProgress,
-                },
-              }),
-              ...(topicsJudge && {
-                topics: {
-                  ...common,
-                  judge: topicsJudge,
-                  ...(flags.topicList && { topicsFile: flags.topicList }),
-                  onProgress: progress.onProgress,
-                },
-              }),
-            })
-            .finally(progress.stop);
+          const options = {
+            test: flags.test,
+            ...(waiJudge && {
+              wai: {
+                ...common,
+                judge: waiJudge,
+                mode: flags.waiMode as "per-item" | "batched",
+                onProgress: progress.onProgress,
+              },
+            }),
+            ...(topicsJudge && {
+              topics: {
+                ...common,
+                judge: topicsJudge,
+                ...(flags.topicList && { topicsFile: flags.topicList }),
+                onProgress: progress.onProgress,
+              },
+            }),
+            ...(grouping && { grouping }),
+          };
+          const result = await (
+            b === undefined
+              ? evaluation.compareWithinFile(a, {
+                  ...options,
+                  grouping: grouping!,
+                  ...(flags.reference !== undefined && { reference: flags.reference }),
+                })
+              : evaluation.compareDatasets([a, b], names, options)
+          ).finally(progress.stop);
           const { datasets, metrics } = result.aggregates;
+          const shown: [string, string] = [datasets[0].name, datasets[1].name];
           process.stdout.write(evaluation.formatStatsTable(datasets) + "\n\n");
           process.stdout.write(
             report.formatComparisonTable(
@@ -119,9 +142,21 @@ export function register(program: Command): void {
                 metric: m.unit === "round" ? `${m.metric} [n = rounds]` : m.metric,
                 comparison: m.comparison,
               })),
-              names,
+              shown,
             ) + "\n",
           );
+          for (const group of result.by_group ?? [])
+            process.stdout.write(
+              `\n${group.field}=${group.value}:\n` +
+                report.formatComparisonTable(
+                  group.aggregates.metrics.map((m) => ({
+                    metric: m.metric,
+                    comparison: m.comparison,
+                  })),
+                  [group.aggregates.datasets[0].name, group.aggregates.datasets[1].name],
+                ) +
+                "\n",
+            );
           process.stdout.write(await usageLine(result.usage));
           if (flags.json) report.writeJsonResult(flags.json, result);
           if (flags.plots) {
@@ -130,8 +165,8 @@ export function register(program: Command): void {
               await report.renderChart(
                 report.waiBoxplotSpec(
                   [
-                    { name: names[0], sessions: sessions.wai[0] },
-                    { name: names[1], sessions: sessions.wai[1] },
+                    { name: shown[0], sessions: sessions.wai[0] },
+                    { name: shown[1], sessions: sessions.wai[1] },
                   ],
                   flags.lang ?? "en",
                 ),
@@ -141,8 +176,8 @@ export function register(program: Command): void {
               await report.renderChart(
                 report.topicBarsSpec(
                   [
-                    { name: names[0], distribution: datasets[0].topics.distribution },
-                    { name: names[1], distribution: datasets[1].topics.distribution },
+                    { name: shown[0], distribution: datasets[0].topics.distribution },
+                    { name: shown[1], distribution: datasets[1].topics.distribution },
                   ],
                   flags.lang ?? "en",
                 ),
