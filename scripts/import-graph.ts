@@ -11,12 +11,16 @@ import ts from "typescript";
  * may import its own folder, any lower layer, and a folder of its own layer as long as no folder
  * cycle results. `app` reads psysim.yaml and the call cache for a command run; it sits below
  * the server and the CLI, which both use it, and above the library layers, which must not.
+ * `grounding` (retrieval of real counseling exchanges) sits with prompts, below `simulation`:
+ * the agents put what it retrieves into their prompts, and it needs only core (the word
+ * segmenter, shared with the metrics) and llm (embeddings), never a session.
  */
 export const LAYERS: Readonly<Record<string, number>> = {
   core: 0,
   llm: 1,
   config: 2,
   prompts: 2,
+  grounding: 2,
   simulation: 3,
   evaluation: 4,
   arena: 4,

@@ -6,6 +6,9 @@ import { inShard, parseShard } from "../core/shard.js";
 import type { ModelEntry } from "../llm/model-config.js";
 import { resolveModelSpec } from "../llm/model-spec.js";
 import { batchPriceOf } from "../llm/batch/batch-price.js";
+import { resolveEmbeddingModel } from "../llm/resolve-embedding-model.js";
+import { GroundingIndex } from "../grounding/grounding-index.js";
+import { GROUNDING_ROLES, type GroundingRole } from "../simulation/session-grounding.js";
 import { loadTemplate } from "../prompts/template.js";
 import {
   dialogueIdFor,
@@ -57,6 +60,10 @@ export interface SimulateFlags extends PromptFlags, ModelFlags {
   batch?: string;
   batchDir?: string;
   pollInterval?: number;
+  grounding?: string;
+  groundingK?: number;
+  groundingRole?: string;
+  groundingEmbeddings?: string;
 }
 
 /** `psysim simulate`: parse, check everything that can be checked before paying for a call, run, summarise. */
@@ -75,6 +82,26 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
   }
   const wave = waveFlags(flags);
   if (flags.dryRun) return printSimulationPlan(cards, flags);
+  const groundingRole = flags.groundingRole ?? "counselor";
+  if (!(GROUNDING_ROLES as readonly string[]).includes(groundingRole))
+    throw new UsageError(
+      `--grounding-role expects ${GROUNDING_ROLES.join(", ")}, got "${groundingRole}"`,
+    );
+  if (
+    flags.grounding === undefined &&
+    (flags.groundingK ?? flags.groundingRole ?? flags.groundingEmbeddings) !== undefined
+  )
+    throw new UsageError(
+      "--grounding-k, --grounding-role and --grounding-embeddings need --grounding <index>",
+    );
+  // Opened before any model: a bad index fails the run before a call is paid for.
+  const index = flags.grounding === undefined ? undefined : GroundingIndex.open(flags.grounding);
+  if (index && !index.embeddingModel && ![undefined, "none"].includes(flags.groundingEmbeddings)) {
+    index.close();
+    throw new UsageError(
+      `--grounding-embeddings: ${flags.grounding} holds no embeddings; rebuild it with psysim index build --embeddings <spec>`,
+    );
+  }
   let cache: { flush(): void } | undefined;
   const context = openModelContext({
     config: flags.config,
@@ -93,8 +120,19 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
     if (wave) settings.concurrency = flags.concurrency ?? WAVE_SESSIONS_DEFAULT;
     const client = await context.chatModel(settings.client);
     const counselor = await context.chatModel(settings.counselor);
-    // A batch-files runner is not a server: there is nothing to probe.
-    await context.preflight({ probe: flags.preflight && wave?.batch !== "files" });
+    const embeddingSpec = flags.groundingEmbeddings ?? index?.info.embedding_spec;
+    const embedding =
+      index?.embeddingModel && embeddingSpec !== undefined && embeddingSpec !== "none"
+        ? await resolveEmbeddingModel(
+            embeddingSpec,
+            context.config ? { config: context.config } : {},
+          )
+        : undefined;
+    await context.preflight({
+      // A batch-files runner is not a server: there is nothing to probe.
+      probe: flags.preflight && wave?.batch !== "files",
+      ...(embedding ? { embeddings: [embeddingSpec!] } : {}),
+    });
     assertWritable(flags.out);
     const bar = new ProgressBar(
       "sessions",
@@ -117,6 +155,16 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
           maxAttempts: settings.maxAttempts,
           exhaustedPolicy: settings.exhaustedPolicy,
           validator: settings.validator,
+          ...(index
+            ? {
+                grounding: {
+                  index,
+                  k: flags.groundingK ?? 3,
+                  role: groundingRole as GroundingRole,
+                  ...(embedding ? { embedding } : {}),
+                },
+              }
+            : {}),
         },
         { client, counselor },
         bar.follow,
@@ -143,6 +191,7 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
     }
   } finally {
     context.close();
+    index?.close();
   }
 }
 

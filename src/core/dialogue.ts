@@ -18,6 +18,17 @@ export const CandidateSchema = z.object({
   rejected: z.array(RejectedReplySchema).optional(),
 });
 
+/** What a turn's speaker saw beyond the dialogue itself. */
+export const TurnMetaSchema = z
+  .object({
+    /**
+     * Ids (`<dialogue id>#<turn>`) of the corpus exchanges put into this speaker's prompt as
+     * style examples (`simulate --grounding`), best first; empty when none matched.
+     */
+    grounding: z.array(z.string()).optional(),
+  })
+  .loose();
+
 export const TurnSchema = z.object({
   role: z.enum(SPEAKER_ROLES),
   content: z.string(),
@@ -26,6 +37,7 @@ export const TurnSchema = z.object({
   rejected: z.array(RejectedReplySchema).optional(),
   /** What σ's exhaustion policy did on this turn, when attempts ran out. */
   validation: z.enum(["accepted", "accepted_last_attempt", "truncated"]).optional(),
+  meta: TurnMetaSchema.optional(),
 });
 
 /**
@@ -87,6 +99,7 @@ export const DialogueSchema = z.object({
 });
 
 export type Turn = z.infer<typeof TurnSchema>;
+export type TurnMeta = z.infer<typeof TurnMetaSchema>;
 export type RejectedReply = z.infer<typeof RejectedReplySchema>;
 export type Candidate = z.infer<typeof CandidateSchema>;
 export type Dialogue = z.infer<typeof DialogueSchema>;

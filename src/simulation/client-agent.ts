@@ -51,10 +51,13 @@ export class ClientAgent {
     return CLIENT_GREETING[this.options.language];
   }
 
-  /** The client's own lines are `assistant`, the counselor's are `user`. */
-  messages(history: readonly Turn[]): ChatMessage[] {
+  /** The client's own lines are `assistant`, the counselor's are `user`; `addition` follows the system prompt (the grounding block). */
+  messages(history: readonly Turn[], addition?: string): ChatMessage[] {
     return [
-      { role: "system", content: this.systemPrompt },
+      {
+        role: "system",
+        content: addition ? `${this.systemPrompt}\n\n${addition}` : this.systemPrompt,
+      },
       ...history.map((t): ChatMessage => ({
         role: t.role === "client" ? "assistant" : "user",
         content: t.content,
@@ -65,10 +68,11 @@ export class ClientAgent {
   async speak(
     history: readonly Turn[],
     context: CallContext,
+    addition?: string,
   ): Promise<{ content: string; usage: Usage }> {
     const usage = emptyUsage();
     const attempts = this.options.maxAttempts ?? 3;
-    const messages = this.messages(history);
+    const messages = this.messages(history, addition);
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const content = (
         await callAgentModel(

@@ -72,15 +72,23 @@ export class CounselorAgent {
     this.name = options.name ?? "counselor";
   }
 
-  messages(history: readonly Turn[]): ChatMessage[] {
-    return (this.options.formatMessages ?? counselorMessages)(history, this.options.systemPrompt);
+  /** `addition` follows the system prompt for this call only (the grounding block). */
+  messages(history: readonly Turn[], addition?: string): ChatMessage[] {
+    const system = addition
+      ? [this.options.systemPrompt, addition].filter(Boolean).join("\n\n")
+      : this.options.systemPrompt;
+    return (this.options.formatMessages ?? counselorMessages)(history, system);
   }
 
-  async reply(history: readonly Turn[], context: CallContext): Promise<CounselorReply> {
+  async reply(
+    history: readonly Turn[],
+    context: CallContext,
+    addition?: string,
+  ): Promise<CounselorReply> {
     const { model, validator, maxAttempts, exhaustedPolicy, language } = this.options;
     const usage = emptyUsage();
     const rejected: RejectedReply[] = [];
-    const messages = this.messages(history);
+    const messages = this.messages(history, addition);
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const content = (
         await callAgentModel(

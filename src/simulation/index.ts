@@ -9,3 +9,4 @@ export { createBaselineChatModel, type BaselineHandler } from "../llm/providers/
 export * from "./crisis-lexicon.js";
 export * from "./session-memory.js";
 export * from "./support-resources.js";
+export * from "./session-grounding.js";

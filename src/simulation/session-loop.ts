@@ -1,4 +1,4 @@
-import type { ContextDrop, DialogueEnding, Turn } from "../core/dialogue.js";
+import type { ContextDrop, DialogueEnding, Turn, TurnMeta } from "../core/dialogue.js";
 import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
 import type { CallContext } from "./agent-call.js";
 import type { TerminationRule } from "./termination-rule.js";
@@ -6,7 +6,10 @@ import type { TerminationRule } from "./termination-rule.js";
 /** One client utterance, as the session loop needs it. */
 export interface ClientSide {
   greeting(): string;
-  speak(history: readonly Turn[], context: CallContext): Promise<{ content: string; usage: Usage }>;
+  speak(
+    history: readonly Turn[],
+    context: CallContext,
+  ): Promise<{ content: string; usage: Usage; meta?: TurnMeta }>;
 }
 
 /**
@@ -75,7 +78,11 @@ export async function runSession(setup: SessionSetup): Promise<SessionOutcome> {
       };
     if (turn >= setup.maxTurns) return { turns, endedBy: "max_turns", usage, contextDrops };
     const next = await setup.client.speak(turns, { ...context, turn: turn + 1 });
-    turns.push({ role: "client", content: next.content });
+    turns.push({
+      role: "client",
+      content: next.content,
+      ...(next.meta === undefined ? {} : { meta: next.meta }),
+    });
     spend("client", next.usage);
   }
 }

@@ -14,6 +14,7 @@ import { ClientAgent } from "./client-agent.js";
 import { CounselorAgent, type ExhaustedPolicy } from "./counselor-agent.js";
 import { ResponseValidator, type ValidatorSettings } from "./response-validator.js";
 import { runSession } from "./session-loop.js";
+import { SessionGrounding, type GroundingSettings } from "./session-grounding.js";
 import { DEFAULT_TERMINATION_PHRASES, TerminationRule } from "./termination-rule.js";
 import { followupPrompt, writeSessionMemory, type SessionMemory } from "./session-memory.js";
 import { streamDialogues } from "../core/read-records.js";
@@ -43,6 +44,8 @@ export interface SimulateOptions {
    * counselor and client models write after each session (src/simulation/session-memory.ts).
    */
   sessions?: number;
+  /** Style examples retrieved from a corpus of real exchanges each turn (docs/grounding.md). */
+  grounding?: GroundingSettings;
 }
 
 export interface SimulateModels {
@@ -270,18 +273,30 @@ async function simulateOne(
     exhaustedPolicy: settings.exhaustedPolicy,
     ...(settings.counselorSampling ? { sampling: settings.counselorSampling } : {}),
   });
+  const grounding = settings.grounding
+    ? new SessionGrounding(settings.grounding, card, language, settings.templates)
+    : undefined;
   const startedAt = new Date().toISOString();
   const outcome = await runSession({
     dialogueId,
-    client,
+    client: {
+      greeting: () => client.greeting(),
+      speak: async (history, context) => {
+        const examples = await grounding?.forRole("client", history);
+        const spoken = await client.speak(history, context, examples?.block);
+        return examples ? { ...spoken, meta: { grounding: examples.ids } } : spoken;
+      },
+    },
     counselor: async (history, context) => {
-      const reply = await counselor.reply(history, context);
+      const examples = await grounding?.forRole("counselor", history);
+      const reply = await counselor.reply(history, context, examples?.block);
       return {
         turn: {
           role: "counselor",
           content: reply.content,
           ...(reply.rejected.length > 0 ? { rejected: reply.rejected } : {}),
           ...(reply.validation !== "accepted" ? { validation: reply.validation } : {}),
+          ...(examples ? { meta: { grounding: examples.ids } } : {}),
         },
         usage: { counselor: reply.usage },
       };
@@ -312,6 +327,12 @@ async function simulateOne(
           followup_client: followup.client.ref,
           followup_counselor: followup.counselor.ref,
         }),
+        ...Object.fromEntries(
+          Object.entries(grounding?.templates ?? {}).map(([role, t]) => [
+            `grounding-${role}`,
+            promptRef(t),
+          ]),
+        ),
       },
       ...(series && {
         series_id: card.id,
@@ -319,6 +340,7 @@ async function simulateOne(
         sessions_planned: settings.sessions,
       }),
       ...(memory && { memory }),
+      ...(settings.grounding ? { grounding: groundingRecord(settings.grounding) } : {}),
       seed,
       run_seed: settings.seed,
       ...(settings.shard ? { shard: formatShard(settings.shard) } : {}),
@@ -343,4 +365,19 @@ function mergeUsage(a: UsageByRole, b: UsageByRole): UsageByRole {
   for (const part of [a, b])
     for (const [role, usage] of Object.entries(part)) addUsageByRole(out, role, usage);
   return out;
+}
+
+/** What a grounded dialogue records about its corpus, so an analysis can tell runs apart. */
+function groundingRecord(grounding: GroundingSettings): Record<string, unknown> {
+  const { info } = grounding.index;
+  return {
+    index: grounding.index.file,
+    source_sha256: info.source_sha256,
+    exchanges: Number(info.exchanges_zh ?? 0) + Number(info.exchanges_en ?? 0),
+    k: grounding.k,
+    role: grounding.role,
+    retrieval: grounding.embedding ? `bm25+${grounding.embedding.id} (reciprocal rank)` : "bm25",
+    // A corpus of baseline dialogues is a toy (the demo's), not real sessions.
+    ...(info.baseline === "true" ? { toy_corpus: true } : {}),
+  };
 }

@@ -51,6 +51,23 @@ export function register(program: Command): void {
     )
     .option("--exhausted-policy <policy>", "accept_last | truncate | fail (default accept_last)")
     .option(
+      "--grounding <index>",
+      "put the k most similar real exchanges into a prompt each turn, as style examples (psysim index build; docs/grounding.md)",
+    )
+    .option(
+      "--grounding-k <n>",
+      "exchanges retrieved a turn (default 3)",
+      parsePositiveInt("--grounding-k"),
+    )
+    .option(
+      "--grounding-role <role>",
+      "whose prompt gets the examples: counselor | client | both (default counselor)",
+    )
+    .option(
+      "--grounding-embeddings <spec|none>",
+      "embed each query with this model (default: the one the index was built with, if any); none: BM25 only",
+    )
+    .option(
       "--progress-interval <ms>",
       "progress line period without a TTY (default 5000)",
       parsePositiveInt("--progress-interval"),

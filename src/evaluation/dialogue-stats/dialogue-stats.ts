@@ -1,7 +1,7 @@
 import type { Dialogue } from "../../core/dialogue.js";
 import type { Language } from "../../core/language.js";
 import { mean, median, summarize, type Summary } from "../statistics/descriptive-stats.js";
-import { segmentWords } from "../text/word-segmenter.js";
+import { segmentWords } from "../../core/word-segmenter.js";
 
 /** The code units JavaScript's `\s` matches: whitespace is not counted as a character. */
 function isWhitespace(c: number): boolean {

@@ -8,7 +8,7 @@ import { T_TEST_NAMES, type TTestKind } from "../statistics/t-test.js";
 import { semanticConsistency } from "./semantic-consistency.js";
 import { randomCardMapping } from "./derangement.js";
 import { CARD_TEXT_RULE, clientText, roleCardContent } from "../text/session-text.js";
-import { TOKENIZERS, vocabulary } from "../text/word-segmenter.js";
+import { TOKENIZERS, vocabulary } from "../../core/word-segmenter.js";
 import { vocabularyOverlap } from "./vocabulary-overlap.js";
 
 export interface StopWordList {

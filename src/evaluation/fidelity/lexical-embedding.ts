@@ -1,6 +1,6 @@
 import { detectLanguage, type Language } from "../../core/language.js";
 import type { EmbeddingModel } from "../../llm/chat-model.js";
-import { segmentWords } from "../text/word-segmenter.js";
+import { segmentWords } from "../../core/word-segmenter.js";
 
 export const LEXICAL_BASELINE_ID = "lexical-baseline";
 

@@ -1,6 +1,6 @@
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
-import type { Language } from "../../core/language.js";
+import type { Language } from "./language.js";
 
 let jieba: Jieba | undefined;
 const englishWords = new Intl.Segmenter("en", { granularity: "word" });
