@@ -92,6 +92,7 @@ export class GroundingIndex {
   private readonly lengths: Uint32Array;
   private readonly norms = new Map<Language, Float64Array>();
   private readonly postingCache = new Map<string, Postings>();
+  private readonly documentFrequencies = new Map<Language, Map<string, number>>();
   /** Score accumulator by rowid, reused by every query (queries are synchronous, so never shared at once). */
   private readonly scores: Float64Array;
 
@@ -167,6 +168,24 @@ export class GroundingIndex {
     return norms;
   }
 
+  /**
+   * Every word's document frequency, read once per language (a few hundred thousand words
+   * load in well under a second): looking each query word up in SQLite cost more than the
+   * scoring itself.
+   */
+  private frequencies(language: Language): Map<string, number> {
+    let map = this.documentFrequencies.get(language);
+    if (!map) {
+      map = new Map();
+      for (const row of this.statement("SELECT term, df FROM postings WHERE language = ?").iterate(
+        language,
+      ) as Iterable<{ term: string; df: number }>)
+        map.set(row.term, row.df);
+      this.documentFrequencies.set(language, map);
+    }
+    return map;
+  }
+
   /** A word's posting list, from the cache or the file; read only for words a query keeps. */
   private postings(language: Language, word: string): Postings {
     const key = `${language}\u0000${word}`;
@@ -196,14 +215,13 @@ export class GroundingIndex {
    * (each counts once).
    */
   queryWords(text: string, language: Language): { word: string; df: number }[] {
-    const frequency = this.statement("SELECT df FROM postings WHERE language = ? AND term = ?");
-    const found = [...new Set(segmentWords(text, language))]
-      .map((word) => ({
-        word,
-        df: (frequency.get(language, word) as { df: number } | undefined)?.df ?? 0,
-      }))
-      .filter((w) => w.df > 0)
-      .sort((a, b) => a.df - b.df || (a.word < b.word ? -1 : 1));
+    const frequencies = this.frequencies(language);
+    const found: { word: string; df: number }[] = [];
+    for (const word of new Set(segmentWords(text, language))) {
+      const df = frequencies.get(word);
+      if (df !== undefined) found.push({ word, df });
+    }
+    found.sort((a, b) => a.df - b.df || (a.word < b.word ? -1 : 1));
     const out: typeof found = [];
     let read = 0;
     for (const w of found) {
