@@ -47,6 +47,7 @@ export interface SimulateFlags extends PromptFlags, ModelFlags {
   counselor?: string;
   concurrency?: number;
   maxTurns?: number;
+  onRisk?: "record" | "stop";
   limit?: number;
   sessions?: number;
   shard?: string;
@@ -145,6 +146,7 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
           cards,
           out: flags.out,
           maxTurns: settings.maxTurns,
+          ...(flags.onRisk !== undefined ? { onRisk: flags.onRisk } : {}),
           concurrency: settings.concurrency,
           limit: flags.limit,
           ...(flags.sessions !== undefined ? { sessions: flags.sessions } : {}),

@@ -48,7 +48,14 @@ export const TurnSchema = z.object({
 export const EXHAUSTED_POLICIES = ["accept_last", "truncate", "fail"] as const;
 export type ExhaustedPolicy = (typeof EXHAUSTED_POLICIES)[number];
 
-export const ENDINGS = ["termination_phrase", "max_turns", "client_exit", "error"] as const;
+export const ENDINGS = [
+  "termination_phrase",
+  "max_turns",
+  "client_exit",
+  "error",
+  /** `simulate --on-risk stop`: the counselor's reply to a client turn the crisis lexicon flagged ended the session. */
+  "client_risk",
+] as const;
 
 export const PromptRefSchema = z.object({ id: z.string(), sha256: z.string() });
 

@@ -13,7 +13,7 @@ import { loadTemplate, promptRef, type TemplateOptions } from "../prompts/templa
 import { ClientAgent } from "./client-agent.js";
 import { CounselorAgent, type ExhaustedPolicy } from "./counselor-agent.js";
 import { ResponseValidator, type ValidatorSettings } from "./response-validator.js";
-import { runSession } from "./session-loop.js";
+import { runSession, type OnRisk } from "./session-loop.js";
 import { SessionGrounding, type GroundingSettings } from "./session-grounding.js";
 import { DEFAULT_TERMINATION_PHRASES, TerminationRule } from "./termination-rule.js";
 import { followupPrompt, writeSessionMemory, type SessionMemory } from "./session-memory.js";
@@ -24,6 +24,8 @@ export interface SimulateOptions {
   /** JSONL file the dialogues are appended to; finished ids already there are skipped. */
   out: string;
   maxTurns?: number;
+  /** A client turn matching the crisis lexicon: `record` it in `meta.crisis_flags` (default) or also `stop` the session after the counselor's reply. */
+  onRisk?: OnRisk;
   concurrency?: number;
   /** Simulate only the first N cards (of this shard's part, with `shard`). */
   limit?: number;
@@ -72,6 +74,7 @@ export interface SimulateSummary {
 
 export const SIMULATION_DEFAULTS = {
   maxTurns: 50,
+  onRisk: "record" as OnRisk,
   concurrency: 16,
   seed: 0,
   maxAttempts: 5,
@@ -303,6 +306,7 @@ async function simulateOne(
     },
     termination,
     maxTurns: settings.maxTurns,
+    onRisk: settings.onRisk,
     seed,
     onUsage,
   });
@@ -355,6 +359,7 @@ async function simulateOne(
       finished_at: new Date().toISOString(),
       usage: mergeUsage(outcome.usage, memoryUsage),
       ...(outcome.contextDrops.length > 0 ? { context_dropped: outcome.contextDrops } : {}),
+      ...(outcome.crisisFlags.length > 0 ? { crisis_flags: outcome.crisisFlags } : {}),
       psysim_version: PSYSIM_VERSION,
     },
   };

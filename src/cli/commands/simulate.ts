@@ -1,8 +1,15 @@
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
+import { ON_RISK, type OnRisk } from "../../simulation/session-loop.js";
 import { dryRunOption, modelOptions, seedOption, shardOption } from "../common-options.js";
 import { parsePositiveInt, runAction } from "../run-action.js";
 import type { SimulateFlags } from "../run-simulate.js";
 import { promptSetOption } from "../prompt-flags.js";
+
+/** Checked by Commander before anything is read (a usage error, exit 2, like `--test`). */
+function parseOnRisk(value: string): OnRisk {
+  if ((ON_RISK as readonly string[]).includes(value)) return value as OnRisk;
+  throw new InvalidArgumentError(`--on-risk expects ${ON_RISK.join(" or ")}, got "${value}"`);
+}
 
 export function register(program: Command): void {
   const command = promptSetOption(
@@ -31,6 +38,11 @@ export function register(program: Command): void {
         "--max-turns <n>",
         "T: most turns per session (default 50)",
         parsePositiveInt("--max-turns"),
+      )
+      .option(
+        "--on-risk <action>",
+        "a client turn matching the crisis lexicon: record (in meta.crisis_flags, the default) | stop (also end the session after the counselor's reply, ended_by client_risk)",
+        parseOnRisk,
       )
       .option("--limit <n>", "simulate only the first N cards", parsePositiveInt("--limit"))
       .option(
