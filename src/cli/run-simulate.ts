@@ -27,20 +27,15 @@ import {
   RunEstimate,
 } from "../app/estimate-run.js";
 import { openModelContext } from "../app/model-context.js";
-import {
-  openWaveMode,
-  parseBatchBackend,
-  WAVE_SESSIONS_DEFAULT,
-  type WaveModeOptions,
-} from "../app/wave-mode.js";
-import type { WaveEvent } from "../llm/batch/wave-queue.js";
+import { openWaveMode, WAVE_SESSIONS_DEFAULT } from "../app/wave-mode.js";
+import { waveFlags, type WaveFlags } from "./wave-options.js";
 import { resolveRunSettings } from "../app/run-settings.js";
 import { ProgressBar, formatUsage } from "./progress.js";
 import type { ModelFlags } from "./common-options.js";
 import { templateOptions, type PromptFlags } from "./prompt-flags.js";
 
 /** `psysim simulate`'s options as commander parses them. */
-export interface SimulateFlags extends PromptFlags, ModelFlags {
+export interface SimulateFlags extends PromptFlags, ModelFlags, WaveFlags {
   cards: string;
   out: string;
   client?: string;
@@ -57,10 +52,6 @@ export interface SimulateFlags extends PromptFlags, ModelFlags {
   maxAttempts?: number;
   exhaustedPolicy?: "accept_last" | "truncate" | "fail";
   progressInterval?: number;
-  mode?: string;
-  batch?: string;
-  batchDir?: string;
-  pollInterval?: number;
   grounding?: string;
   groundingK?: number;
   groundingRole?: string;
@@ -81,7 +72,7 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
       `--exhausted-policy expects accept_last, truncate or fail, got "${flags.exhaustedPolicy}"`,
     );
   }
-  const wave = waveFlags(flags);
+  const wave = waveFlags(flags, flags.out);
   if (flags.dryRun) return printSimulationPlan(cards, flags);
   const groundingRole = flags.groundingRole ?? "counselor";
   if (!(GROUNDING_ROLES as readonly string[]).includes(groundingRole))
@@ -111,7 +102,6 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
       wave: openWaveMode({
         ...wave,
         commit: () => cache?.flush(),
-        onEvent: (event) => process.stderr.write(formatWaveEvent(event) + "\n"),
       }),
     }),
   });
@@ -195,33 +185,6 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
     context.close();
     index?.close();
   }
-}
-
-/** `--mode wave` and its flags, checked before anything runs; undefined in interactive mode. */
-function waveFlags(flags: SimulateFlags): Omit<WaveModeOptions, "commit"> | undefined {
-  const mode = flags.mode ?? "interactive";
-  if (mode !== "interactive" && mode !== "wave")
-    throw new UsageError(`--mode expects interactive or wave, got "${mode}"`);
-  if (mode === "interactive") {
-    if (flags.batch !== undefined || flags.batchDir !== undefined)
-      throw new UsageError("--batch and --batch-dir need --mode wave");
-    return undefined;
-  }
-  if (flags.cache === false)
-    throw new UsageError(
-      "--mode wave keeps every answer in the call cache so a rerun never pays twice; drop --no-cache",
-    );
-  return {
-    batch: parseBatchBackend(flags.batch ?? "openai"),
-    dir: flags.batchDir ?? `${flags.out}.batches`,
-    ...(flags.pollInterval === undefined ? {} : { pollMs: flags.pollInterval }),
-  };
-}
-
-function formatWaveEvent(event: WaveEvent): string {
-  if (event.type === "wave-start")
-    return `wave ${event.wave}: ${event.requests} requests in ${event.batches} batch${event.batches === 1 ? "" : "es"}${event.resumed ? ` (${event.resumed} resumed from an earlier run)` : ""}`;
-  return `wave ${event.wave} done: ${event.answered} answered, ${event.retried} into the next wave, ${event.failed} failed`;
 }
 
 /** `--dry-run`: the sessions this command would run and what they are expected to cost; no model is called. */

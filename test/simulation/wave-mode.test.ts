@@ -7,6 +7,7 @@ import { WaveStore } from "../../src/llm/batch/wave-store.js";
 import { OpenAIBatchRunner } from "../../src/llm/batch/openai-batch-runner.js";
 import { batchInputLine } from "../../src/llm/batch/batch-lines.js";
 import { counselingReplies } from "../fixtures/counseling-replies.js";
+import { arenaReply, sensibleJudge } from "../arena/fake-arena-replies.js";
 import { runCli } from "../fixtures/run-cli.js";
 import { tempDir } from "../helpers.js";
 import { essences, writeCards } from "./wave-fixtures.js";
@@ -267,3 +268,70 @@ describe("OpenAIBatchRunner after a kill between upload and batch creation", () 
     }
   });
 });
+
+describe("arena --mode wave", () => {
+  it("writes the battles and dialogues of an interactive arena, every call through batches", async () => {
+    const server = await startFakeOpenAIServer({
+      reply: (body) => arenaReply(body, sensibleJudge),
+      batch: { outcome: (i) => (i === 2 ? "expired" : "completed") },
+    });
+    try {
+      const dir = tempDir();
+      const model = (name: string) =>
+        `{ provider: openai-compatible, base_url: "${server.url}", model: ${name} }`;
+      const config = join(dir, "psysim.yaml");
+      writeFileSync(
+        config,
+        `models:\n  judge: ${model("judge")}\n  client: ${model("client")}\nsimulation: { client: client }\ncounselors:\n  warm: { model: ${model("warm")}, temperature: 0.95 }\n  flat: { model: ${model("flat")}, system_prompt: none }\n`,
+      );
+      const cards = join(dir, "cards.jsonl");
+      writeFileSync(
+        cards,
+        ["I cannot sleep.", "I argue with my father.", "I miss home."]
+          .map((c, i) => JSON.stringify({ id: `c${i}`, language: "en", chief_complaint: c }))
+          .join("\n") + "\n",
+      );
+      const args = (out: string, cache: string) => [
+        ...["arena", "--config", config, "--counselors", "warm,flat", "--cards", cards],
+        ...["--judge", "judge", "--out", out, "--max-turns", "3", "--both-orders"],
+        ...["--cache", join(dir, cache)],
+      ];
+      const chat = () => server.requests.filter((r) => r.path === "/v1/chat/completions").length;
+      const a = await runCli(args(join(dir, "a.jsonl"), "a.sqlite"));
+      assert.equal(a.code, 0, a.stderr);
+      const before = chat();
+      const b = await runCli([
+        ...args(join(dir, "b.jsonl"), "b.sqlite"),
+        ...["--mode", "wave", "--poll-interval", "1"],
+      ]);
+      assert.equal(b.code, 0, b.stderr);
+      assert.equal(chat(), before, "no interactive call in wave mode");
+      assert.match(b.stderr, /wave 1: \d+ requests in \d+ batch/);
+      for (const [x, y] of [
+        ["a.jsonl", "b.jsonl"],
+        ["a.dialogues.jsonl", "b.dialogues.jsonl"],
+      ] as const)
+        assert.deepEqual(stable(join(dir, y)), stable(join(dir, x)), y);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** Records without wall-clock stamps and spend, sorted: what the mode must not change. */
+function stable(file: string): string[] {
+  return readFileSync(file, "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((line) => {
+      const { ts: _ts, meta, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      const {
+        started_at: _s,
+        finished_at: _f,
+        usage: _u,
+        ...kept
+      } = (meta ?? {}) as Record<string, unknown>;
+      return JSON.stringify(meta ? { ...rest, meta: kept } : rest);
+    })
+    .sort();
+}

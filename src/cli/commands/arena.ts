@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import { PsysimError, UsageError } from "../../core/errors.js";
 import { modelOptions, shardOption, type ModelFlags } from "../common-options.js";
+import { waveFlags, waveOptions, type WaveFlags } from "../wave-options.js";
 import { parseShard } from "../../core/shard.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 
-interface ArenaFlags extends PromptFlags, ModelFlags {
+interface ArenaFlags extends PromptFlags, ModelFlags, WaveFlags {
   counselors: string;
   cards: string;
   judge: string;
@@ -84,7 +85,15 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
   if (cards.length === 0) throw new PsysimError("INPUT_INVALID", `${flags.cards}: no role cards`);
   const dialoguesOut = flags.dialoguesOut ?? defaultDialoguesOut(flags.out);
 
-  const context = openModelContext({ config: flags.config, cache: flags.cache });
+  const wave = waveFlags(flags, flags.out);
+  const { openWaveMode, WAVE_SESSIONS_DEFAULT } = await import("../../app/wave-mode.js");
+  let cache: { flush(): void } | undefined;
+  const context = openModelContext({
+    config: flags.config,
+    cache: flags.cache,
+    ...(wave && { wave: openWaveMode({ ...wave, commit: () => cache?.flush() }) }),
+  });
+  cache = context.cache;
   try {
     const config = context.config;
     const registry = arena.parseCounselorRegistry(
@@ -104,7 +113,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
     const settings = resolveRunSettings(config, {
       client: flags.client,
       maxTurns: numbers.maxTurns,
-      concurrency: numbers.concurrency,
+      concurrency: numbers.concurrency ?? (wave ? WAVE_SESSIONS_DEFAULT : undefined),
       seed: numbers.seed,
       language: flags.language as "zh" | "en" | undefined,
     });
@@ -112,7 +121,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
     const resolvedJudge = await context.chatModel(flags.judge);
     // The product's baseline has no supervisor role of its own; the arena adds its rule-based one.
     const judge = resolvedJudge.isBaseline ? arena.baselineSupervisorModel() : resolvedJudge;
-    await context.preflight({ probe: flags.preflight });
+    await context.preflight({ probe: flags.preflight && wave?.batch !== "files" });
     assertWritable(flags.out);
     assertWritable(dialoguesOut);
 
@@ -229,7 +238,7 @@ export function register(program: Command): void {
       "supervisor calls per judgement before it is recorded as unparsed (default 2)",
     )
     .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)");
-  modelOptions(shardOption(command, "sessions"))
+  waveOptions(modelOptions(shardOption(command, "sessions")))
     .addHelpText(
       "after",
       `

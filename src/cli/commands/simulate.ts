@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { ON_RISK, type OnRisk } from "../../simulation/session-loop.js";
 import { dryRunOption, modelOptions, seedOption, shardOption } from "../common-options.js";
+import { waveOptions } from "../wave-options.js";
 import { parsePositiveInt, runAction } from "../run-action.js";
 import type { SimulateFlags } from "../run-simulate.js";
 import { promptSetOption } from "../prompt-flags.js";
@@ -83,27 +84,12 @@ export function register(program: Command): void {
       "--progress-interval <ms>",
       "progress line period without a TTY (default 5000)",
       parsePositiveInt("--progress-interval"),
-    )
-    .option(
-      "--mode <mode>",
-      "interactive (calls as sessions need them) | wave (every live session advances one step a wave; each wave goes out as batches; --concurrency is then sessions per wave, default 10000)",
-    )
-    .option(
-      "--batch <backend>",
-      "wave mode: openai (Batch API: upload, create, poll, download) | files (write <batch-dir>/wave-*.input.jsonl, wait for the matching .output.jsonl from vLLM run_batch or another runner); default openai",
-    )
-    .option(
-      "--batch-dir <dir>",
-      "wave mode: the batches, their ids and results (default <out>.batches); a rerun resumes them",
-    )
-    .option(
-      "--poll-interval <ms>",
-      "wave mode: first wait between batch polls (default 5000 for openai, 1000 for files), growing to 60 s",
-      parsePositiveInt("--poll-interval"),
     );
   dryRunOption(
-    modelOptions(
-      seedOption(shardOption(command, "cards"), "seed for every random choice (default 0)"),
+    waveOptions(
+      modelOptions(
+        seedOption(shardOption(command, "cards"), "seed for every random choice (default 0)"),
+      ),
     ),
   )
     .addHelpText(
