@@ -30,6 +30,8 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
   writeFileSync(out("psysim.yaml"), DEMO_CONFIG);
   for (const name of [
     "dialogues.jsonl",
+    "styled.jsonl",
+    "series.jsonl",
     "battles.jsonl",
     "battles.dialogues.jsonl",
     "cache.sqlite",
@@ -122,6 +124,90 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
       ],
     },
     {
+      title:
+        "client styles and resistance levels (docs/clients.md) spread over the pool, balanced and seeded",
+      argv: [
+        "cards",
+        "assign",
+        out("cards.jsonl"),
+        "--styles",
+        "plain,upset,verbose,reserved,tangent,pleasing",
+        "--resistance",
+        "low,high",
+        "--seed",
+        "1",
+        "--out",
+        out("styled-cards.jsonl"),
+      ],
+    },
+    {
+      title: `simulate the styled pool with ${who}`,
+      argv: [
+        "simulate",
+        "--cards",
+        out("styled-cards.jsonl"),
+        "--out",
+        out("styled.jsonl"),
+        "--client",
+        model,
+        "--counselor",
+        model,
+        ...(flags.local ? ["--max-turns", "8", "--limit", "6"] : []),
+        ...cache,
+      ],
+    },
+    {
+      title: "the effect per style: client utterance length, turns, share of questions answered",
+      argv: [
+        "stats",
+        out("styled.jsonl"),
+        "--by",
+        "style",
+        "--cards",
+        out("styled-cards.jsonl"),
+        "--json",
+        out("stats-by-style.json"),
+      ],
+    },
+    {
+      title: `a two-session series for 4 cards: session 2 starts from a memory of session 1 (${flags.local ? "written by the local model" : "rule-based baseline memory, not an LLM"})`,
+      argv: [
+        "simulate",
+        "--cards",
+        out("cards.jsonl"),
+        "--out",
+        out("series.jsonl"),
+        "--sessions",
+        "2",
+        "--limit",
+        "4",
+        "--client",
+        model,
+        "--counselor",
+        model,
+        ...(flags.local ? ["--max-turns", "8"] : []),
+        ...cache,
+      ],
+    },
+    {
+      title: "WAI-O-S per session of the series (baseline judge, not an LLM)",
+      argv: [
+        "eval",
+        "wai",
+        "--dialogues",
+        out("series.jsonl"),
+        "--judge",
+        "baseline",
+        "--rounds",
+        "1",
+        "--by",
+        "session_index",
+        "--json",
+        out("wai-by-session.json"),
+        ...cache,
+      ],
+    },
+    {
       title: "SFT export for LLaMA-Factory (§5.1)",
       argv: ["export", out("dialogues.jsonl"), "--format", "llamafactory", "--out", out("sft")],
     },
@@ -171,6 +257,7 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
         "--cards",
         out("cards.jsonl"),
         ...[out("stats.json"), out("fidelity.json"), out("topics.json"), out("wai.json")],
+        ...[out("stats-by-style.json"), out("wai-by-session.json")],
         out("ratings.json"),
         "--out",
         out("report.html"),
@@ -190,6 +277,6 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
       );
   }
   process.stdout.write(
-    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, topics.json, sft/, battles.jsonl, ratings.json, plots/); open report.html in a browser.\n`,
+    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, topics.json, styled.jsonl, stats-by-style.json, series.jsonl, wai-by-session.json, sft/, battles.jsonl, ratings.json, plots/); open report.html in a browser.\n`,
   );
 }

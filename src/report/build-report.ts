@@ -37,6 +37,7 @@ import type { ReportTable } from "./table-one.js";
 import { tableOne } from "./table-one.js";
 import { topicBarsSpec } from "./topic-bars.js";
 import { waiBoxplotSpec } from "./wai-boxplots.js";
+import { clientEffectsSection } from "./client-effects-section.js";
 
 export interface BuildReportOptions {
   inputs: ReportInputs;
@@ -593,6 +594,7 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
   await fidelitySection(b);
   await topicsSection(b);
   await waiSection(b);
+  clientEffectsSection(b);
   sideBySideSection(b);
   await ratingsSections(b);
   agreementSection(b);

@@ -36,6 +36,20 @@ describe("psysim demo", () => {
       "sft/psysim_train.jsonl",
     ])
       assert.ok(existsSync(join(dir, file)), file);
+    // One styled pool and a two-session series, and the report's per-group section.
+    const series = await readDialogues(join(dir, "series.jsonl"));
+    assert.deepEqual(series.map((d) => d.meta.session_index).sort(), [1, 1, 1, 1, 2, 2, 2, 2]);
+    assert.ok(series.every((d) => d.meta.session_index === 1 || d.meta["memory"]));
+    const byStyle = JSON.parse(readFileSync(join(dir, "stats-by-style.json"), "utf8"));
+    assert.equal(byStyle.aggregates.length, 6);
+    const bySession = JSON.parse(readFileSync(join(dir, "wai-by-session.json"), "utf8"));
+    assert.deepEqual(
+      bySession.by_group.map((g: { value: string }) => g.value),
+      ["1", "2"],
+    );
+    const report = readFileSync(join(dir, "report.html"), "utf8");
+    assert.match(report, /id="client-effects"/);
+    assert.match(report, /session_index=2/);
     const fidelity = JSON.parse(readFileSync(join(dir, "fidelity.json"), "utf8")) as object;
     assert.doesNotMatch(
       JSON.stringify(fidelity),
