@@ -117,3 +117,17 @@ export type PromptRef = z.infer<typeof PromptRefSchema>;
 export function counselorTurnCount(turns: readonly Pick<Turn, "role">[]): number {
   return turns.filter((t) => t.role === "counselor").length;
 }
+
+/** Fields psysim filled in on import rather than read from the source: `meta.inferred`. */
+export function inferredFields(dialogue: Pick<Dialogue, "meta">): readonly string[] {
+  const inferred = dialogue.meta["inferred"];
+  return Array.isArray(inferred) ? inferred.filter((f): f is string => typeof f === "string") : [];
+}
+
+/** How a session ended, as stats and the report show it: an inferred ending says so. */
+export function endingLabel(dialogue: Pick<Dialogue, "ended_by" | "meta">): string {
+  if (dialogue.ended_by === undefined) return "unknown";
+  return inferredFields(dialogue).includes("ended_by")
+    ? `${dialogue.ended_by} (inferred)`
+    : dialogue.ended_by;
+}

@@ -7,6 +7,7 @@ export * from "./dialogue.js";
 export * from "./battle.js";
 export * from "./jsonl.js";
 export * from "./record-files.js";
+export * from "./input-paths.js";
 export * from "./read-records.js";
 export * from "./hash.js";
 export * from "./random.js";

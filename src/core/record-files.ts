@@ -16,10 +16,31 @@ export async function readRecordValues(
   const ext = extname(file).toLowerCase();
   if (ext === ".yaml" || ext === ".yml") return readYamlSequence(file);
   const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
-  if (text.trimStart().startsWith("[")) return readJsonArray(file, text);
+  if (text.trimStart().startsWith("[") && !isJsonlOfArrays(text)) return readJsonArray(file, text);
   const out: NumberedValue[] = [];
   for await (const item of readJsonl(file, options)) out.push(item);
   return out;
+}
+
+/**
+ * A file that opens with `[` is one JSON array, unless it is JSON Lines whose records are
+ * arrays (one session of messages a line): then its first line is a whole JSON value and
+ * the text as a whole is not one.
+ */
+function isJsonlOfArrays(text: string): boolean {
+  const firstLine = text.trimStart().split("\n", 1)[0]!;
+  if (firstLine.trim() === "[") return false;
+  try {
+    JSON.parse(firstLine);
+  } catch {
+    return false;
+  }
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function readJsonArray(file: string, text: string): NumberedValue[] {

@@ -86,7 +86,9 @@ async function evaluateFiles(
     for (const ds of dialogues) results.push(await evaluateWai(ds, options.wai));
     results.forEach((r, i) => (sides[i]!.wai = r.sessions));
     settings["wai"] = results[0]!.settings;
-    usage["wai-judge"] = results.reduce((u, r) => addUsage(u, r.usage), emptyUsage());
+    // A rule-based judge spends no tokens; counting its calls as model usage would mislead.
+    if (!options.wai.judge.isBaseline)
+      usage["wai-judge"] = results.reduce((u, r) => addUsage(u, r.usage), emptyUsage());
   }
   if (options.topics) {
     const { topicsFile, ...rest } = options.topics;
@@ -100,7 +102,8 @@ async function evaluateFiles(
       ...results[0]!.settings,
       languages: results.map((r) => r.settings["languages"]),
     };
-    usage["topics-judge"] = results.reduce((u, r) => addUsage(u, r.usage), emptyUsage());
+    if (!options.topics.judge.isBaseline)
+      usage["topics-judge"] = results.reduce((u, r) => addUsage(u, r.usage), emptyUsage());
     const list = topics ?? defaultTopics();
     const rounds = rest.rounds ?? TOPIC_DEFAULTS.rounds;
     topicAggregatesOf = (sessions) => topicAggregates(sessions, list, rounds);

@@ -1,4 +1,4 @@
-import type { Dialogue } from "../core/dialogue.js";
+import { endingLabel, type Dialogue } from "../core/dialogue.js";
 import type { Language } from "../core/language.js";
 import { turnCount } from "../evaluation/dialogue-stats/dialogue-stats.js";
 
@@ -45,7 +45,7 @@ export function browserDataset(
         id: d.id,
         card: d.role_card_id ?? null,
         lang: d.language,
-        ended: d.ended_by ?? "unknown",
+        ended: endingLabel(d),
         turns: turnCount(d),
         rej: rejected,
         m: metrics.get(d.id) ?? {},

@@ -23,7 +23,8 @@ export function mainLanguage(sessions: readonly { language: Language }[]): Langu
   return zh > sessions.length - zh ? "zh" : "en";
 }
 
-function judgeLabel(settings: Record<string, unknown>): string {
+/** The judge as outputs name it: a rule-based baseline always says it is not an LLM. */
+export function judgeLabel(settings: Record<string, unknown>): string {
   return `${String(settings["judge"])}${settings["judge_baseline"] ? " (rule-based baseline, not an LLM)" : ""}`;
 }
 

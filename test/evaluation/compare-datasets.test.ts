@@ -158,4 +158,22 @@ describe("compareDatasets", () => {
     assert.equal(bad.code, 2, "a bad option value is a usage error");
     assert.match(bad.stderr, /--test expects welch, student, paired, got "mann-whitney"/);
   });
+
+  it("names rule-based judges as not an LLM and reports no token counts for them", async () => {
+    const r = await runCli([
+      "compare",
+      a,
+      b,
+      "--wai",
+      "baseline",
+      "--topics",
+      "baseline",
+      "--rounds",
+      "1",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^WAI judge: baseline \(rule-based baseline, not an LLM\)$/m);
+    assert.match(r.stdout, /^topic judge: baseline \(rule-based baseline, not an LLM\)$/m);
+    assert.doesNotMatch(r.stdout, /usage:|tok/);
+  });
 });

@@ -157,6 +157,15 @@ export function register(program: Command): void {
                 ) +
                 "\n",
             );
+          for (const [what, settings] of [
+            ["WAI judge", result.settings["wai"]],
+            ["topic judge", result.settings["topics"]],
+          ] as const) {
+            if (settings)
+              process.stdout.write(
+                `${what}: ${report.judgeLabel(settings as Record<string, unknown>)}\n`,
+              );
+          }
           process.stdout.write(await usageLine(result.usage));
           if (flags.json) report.writeJsonResult(flags.json, result);
           if (flags.plots) {

@@ -1,12 +1,23 @@
 import { basename } from "node:path";
-import type { Dialogue, SpeakerRole } from "../../core/dialogue.js";
+import { ENDINGS, type Dialogue, type SpeakerRole } from "../../core/dialogue.js";
+import { expandInputPaths } from "../../core/input-paths.js";
 import type { NumberedValue } from "../../core/jsonl.js";
 import { detectLanguage, LANGUAGES, type Language } from "../../core/language.js";
 import { readRecordValues } from "../../core/record-files.js";
 import { schemaTag } from "../../core/schema.js";
+import type { TerminationRule } from "../../simulation/termination-rule.js";
+import { inferEnding } from "./infer-ending.js";
 
 export const IMPORT_FORMATS = ["sharegpt", "openai", "pairs"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/**
+ * Where session ids come from: `record` (the record's `id`, else `<prefix>-<n>` counting
+ * records from 1) or `filename` (the file's base name, for one session a file, as in the
+ * paper's released `dialogue/0.json`; `<name>-<n>` when a file holds several).
+ */
+export const ID_SOURCES = ["record", "filename"] as const;
+export type IdSource = (typeof ID_SOURCES)[number];
 
 /** A record that was skipped, and why: reported, never silently fixed. */
 export interface ImportProblem {
@@ -22,11 +33,21 @@ export interface ImportOptions {
   language?: Language;
   /** Prefix of generated ids for records without one; default the file's base name. */
   idPrefix?: string;
+  /** Where ids come from; default `record`. */
+  idFrom?: IdSource;
+  /** Infer `ended_by` with g on the last counselor turn (marked in `meta.inferred`); default true. */
+  inferEnding?: boolean;
 }
 
 export interface ImportResult {
   dialogues: Dialogue[];
   problems: ImportProblem[];
+}
+
+/** Ids already taken and g per language, shared by every file of one import. */
+export interface ImportState {
+  seen: Set<string>;
+  rules: Map<Language, TerminationRule>;
 }
 
 type Role = SpeakerRole | "system";
@@ -118,11 +139,13 @@ function toDialogue(
   const recordLanguage = LANGUAGES.find((l) => l === record["language"]);
   const language =
     options.language ?? recordLanguage ?? detectLanguage(turns.map((t) => t.content).join("\n"));
+  const ending = ENDINGS.find((e) => e === record["ended_by"]);
   return {
     schema: schemaTag("dialogue"),
     id,
     language,
     turns,
+    ...(ending && { ended_by: ending }),
     meta: { source, ...(system.length > 0 && { system }) },
   };
 }
@@ -133,6 +156,7 @@ export function importRecords(
   format: ImportFormat,
   file: string,
   options: ImportOptions = {},
+  state: ImportState = { seen: new Set(), rules: new Map() },
 ): ImportResult {
   // A pairs file that is one JSON array of messages is a single session.
   const records =
@@ -140,25 +164,36 @@ export function importRecords(
     values.length > 0 &&
     values.every((v) => !Array.isArray(v.value)) &&
     values.some((v) => typeof v.value === "object" && v.value !== null && "role" in v.value)
-      ? [{ value: values.map((v) => v.value), line: values[0]!.line }]
+      ? [{ value: values.map((v) => v.value), line: 1 }]
       : values;
-  const prefix = options.idPrefix ?? basename(file).replace(/\.(jsonl|json|ya?ml)$/i, "");
+  const name = basename(file).replace(/\.(jsonl|json|ya?ml)$/i, "");
+  const prefix = options.idPrefix ?? name;
   const dialogues: Dialogue[] = [];
   const problems: ImportProblem[] = [];
-  const seen = new Set<string>();
   records.forEach(({ value, line }, i) => {
     const ownId =
       typeof value === "object" && value !== null && !Array.isArray(value)
         ? (value as Record<string, unknown>)["id"]
         : undefined;
     const id =
-      typeof ownId === "string" || typeof ownId === "number" ? String(ownId) : `${prefix}-${i + 1}`;
+      options.idFrom === "filename"
+        ? records.length === 1
+          ? name
+          : `${name}-${i + 1}`
+        : typeof ownId === "string" || typeof ownId === "number"
+          ? String(ownId)
+          : `${prefix}-${i + 1}`;
     try {
-      if (seen.has(id)) throw new Skip(`duplicate id "${id}"`);
-      dialogues.push(
-        toDialogue(value, format, id, { file: basename(file), format, line }, options),
+      if (state.seen.has(id)) throw new Skip(`duplicate id "${id}"`);
+      const dialogue = toDialogue(
+        value,
+        format,
+        id,
+        { file: basename(file), format, line },
+        options,
       );
-      seen.add(id);
+      dialogues.push(options.inferEnding === false ? dialogue : inferEnding(dialogue, state.rules));
+      state.seen.add(id);
     } catch (error) {
       if (!(error instanceof Skip)) throw error;
       problems.push({ file, line, record: i + 1, reason: error.message });
@@ -167,11 +202,23 @@ export function importRecords(
   return { dialogues, problems };
 }
 
-/** `psysim import`: reads ShareGPT, OpenAI chat or plain message arrays (JSONL, a JSON array or YAML). */
+/**
+ * `psysim import`: reads ShareGPT, OpenAI chat or plain message arrays (JSONL, a JSON
+ * array or YAML) from files, folders and globs, in name order with numbers as numbers.
+ * Ids must be unique across all of them.
+ */
 export async function importDialogues(
-  file: string,
+  inputs: string | readonly string[],
   format: ImportFormat,
   options: ImportOptions = {},
-): Promise<ImportResult> {
-  return importRecords(await readRecordValues(file), format, file, options);
+): Promise<ImportResult & { files: string[] }> {
+  const files = expandInputPaths(typeof inputs === "string" ? [inputs] : inputs);
+  const state: ImportState = { seen: new Set(), rules: new Map() };
+  const result: ImportResult & { files: string[] } = { dialogues: [], problems: [], files };
+  for (const file of files) {
+    const part = importRecords(await readRecordValues(file), format, file, options, state);
+    result.dialogues.push(...part.dialogues);
+    result.problems.push(...part.problems);
+  }
+  return result;
 }

@@ -1,4 +1,4 @@
-import type { Dialogue } from "../../core/dialogue.js";
+import { endingLabel, type Dialogue } from "../../core/dialogue.js";
 import type { Language } from "../../core/language.js";
 import { mean, median, summarize, type Summary } from "../statistics/descriptive-stats.js";
 import { segmentWords } from "../../core/word-segmenter.js";
@@ -84,7 +84,7 @@ export function sessionStats(dialogue: Dialogue): SessionStats {
     counselor_utterances: 0,
     client_length: 0,
     counselor_length: 0,
-    ended_by: dialogue.ended_by ?? "unknown",
+    ended_by: endingLabel(dialogue),
   };
   for (const t of dialogue.turns) {
     const length = utteranceLength(t.content, dialogue.language);

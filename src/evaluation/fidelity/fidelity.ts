@@ -84,9 +84,16 @@ function cardsFor(
       missing.length > 1
         ? ` (and ${missing.length - 1} more session${missing.length > 2 ? "s" : ""})`
         : "";
+    // Imported sessions were not simulated from a card file: the fix is to attach cards on import.
+    const imported = first.meta["source"] !== undefined;
+    const fix = imported
+      ? first.role_card_id === undefined
+        ? "these sessions were imported: attach their cards with `psysim import --card-id` or `--card-map` (docs/import.md)"
+        : "check the --card-id template or --card-map used on import against the card ids (docs/import.md)"
+      : "pass the card file the sessions were simulated from";
     throw new PsysimError(
       "INPUT_INVALID",
-      `${sources?.dialogues ?? "dialogues"}: session "${first.id}" ${what}, which is not in ${sources?.cards ?? "the cards"}${more}; pass the card file the sessions were simulated from`,
+      `${sources?.dialogues ?? "dialogues"}: session "${first.id}" ${what}, which is not in ${sources?.cards ?? "the cards"}${more}; ${fix}`,
     );
   }
   return dialogues.map((d) => byId.get(d.role_card_id!)!);
