@@ -186,6 +186,13 @@ export class GroundingIndex {
     return map;
   }
 
+  /** Whether every exchange holding the word is in `rows`. */
+  private postingsWithin(language: Language, word: string, rows: ReadonlySet<number>): boolean {
+    const { docs } = this.postings(language, word);
+    for (let i = 0; i < docs.length; i++) if (!rows.has(docs[i]!)) return false;
+    return true;
+  }
+
   /** A word's posting list, from the cache or the file; read only for words a query keeps. */
   private postings(language: Language, word: string): Postings {
     const key = `${language}\u0000${word}`;
@@ -214,7 +221,11 @@ export class GroundingIndex {
    * and MAX_QUERY_POSTINGS, with their document frequencies. A word's count in the query is not used
    * (each counts once).
    */
-  queryWords(text: string, language: Language): { word: string; df: number }[] {
+  queryWords(
+    text: string,
+    language: Language,
+    skip?: ReadonlySet<number>,
+  ): { word: string; df: number }[] {
     const frequencies = this.frequencies(language);
     const found: { word: string; df: number }[] = [];
     for (const word of new Set(segmentWords(text, language))) {
@@ -226,6 +237,9 @@ export class GroundingIndex {
     let read = 0;
     for (const w of found) {
       if (out.length === MAX_QUERY_TERMS) break;
+      // A word found only in left-out exchanges (the session's own card) cannot match: it
+      // must not take a rare word's place.
+      if (skip && w.df <= skip.size && this.postingsWithin(language, w.word, skip)) continue;
       if (out.length > 0 && read + w.df > MAX_QUERY_POSTINGS) break;
       out.push(w);
       read += w.df;
@@ -244,7 +258,7 @@ export class GroundingIndex {
     const skip = this.excludedRows(query.exclude);
     const scores = this.scores;
     const touched: number[] = [];
-    for (const { word, df } of this.queryWords(query.text, language)) {
+    for (const { word, df } of this.queryWords(query.text, language, skip)) {
       // bm25Term with the per-exchange part precomputed: the loop runs once per posting.
       const weight = bm25Idf(total, df) * (BM25.k1 + 1);
       const { docs, tfs } = this.postings(language, word);

@@ -25,6 +25,15 @@ describe("psysim demo", () => {
     assert.equal(dialogues.length, 20);
     assert.ok(dialogues.every((d) => d.meta.baseline === true && d.meta.client === "baseline"));
     assert.deepEqual(new Set(dialogues.map((d) => d.language)), new Set(["zh", "en"]));
+    // Grounding on the demo's own toy corpus: ids recorded, the corpus labelled a toy, and a
+    // session never retrieves its own card's exchanges.
+    const grounded = await readDialogues(join(dir, "grounded.dialogues.jsonl"));
+    assert.equal(grounded.length, 4);
+    for (const d of grounded) {
+      assert.equal((d.meta.grounding as { toy_corpus?: boolean }).toy_corpus, true);
+      const ids = d.turns.filter((t) => t.role === "counselor").flatMap((t) => t.meta!.grounding!);
+      assert.ok(ids.length > 0 && ids.every((id) => !id.startsWith(`${d.id}#`)));
+    }
     const battles = await readBattles(join(dir, "battles.jsonl"));
     assert.ok(battles.length > 0 && battles.every((b) => b.judge.includes("baseline")));
     for (const file of [
