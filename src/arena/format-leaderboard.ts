@@ -24,15 +24,16 @@ export function formatLeaderboard(board: Leaderboard, title = "Leaderboard"): st
       : `mean ${bt.centre.rating}`;
   const lines: string[] = [
     `${title}: ${board.battles} battles${board.unparsed ? ` (${board.unparsed} unparsed, not rated)` : ""}; judges: ${board.judges.join(", ")}`,
-    `Bradley–Terry (ties ½), ${Math.round(bt.coverage * 100)}% bootstrap intervals from ${bt.rounds} rounds (seed ${bt.seed}); centred on ${centre}. Elo: online, K=${board.elo.k}, ${board.elo.order === "time" ? `time order (ts${board.elo.timeInversions > 0 ? `; ${board.elo.timeInversions} battles were out of order in the input` : ""})` : "file order"}.`,
+    `Bradley–Terry (ties ½), ${Math.round(bt.coverage * 100)}% bootstrap intervals from ${bt.rounds} rounds (seed ${bt.seed}); centred on ${centre}. Elo: online, K=${board.elo.k}, ${board.elo.order === "time" ? `time order (ts${board.elo.timeInversions > 0 ? `; ${board.elo.timeInversions} battles were out of order in the input` : ""})` : "file order"}; its intervals replay each bootstrap draw in that order.`,
     pad([
-      ["rank", "model", "rating", "interval", "elo", "battles"],
+      ["rank", "model", "rating", "interval", "elo", "elo interval", "battles"],
       ...board.rows.map((r) => [
         String(r.rank),
         r.model,
         fixed(r.rating),
         `[${fixed(r.lower)}, ${fixed(r.upper)}]`,
         fixed(r.elo),
+        `[${fixed(r.eloLower)}, ${fixed(r.eloUpper)}]`,
         String(r.battles),
       ]),
     ]),

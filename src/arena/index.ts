@@ -4,6 +4,7 @@ export * from "./pairwise-data.js";
 export * from "./strongly-connected.js";
 export * from "./bradley-terry.js";
 export * from "./bootstrap.js";
+export * from "./elo-bootstrap.js";
 export * from "./battle-matrix.js";
 export * from "./upvotes.js";
 export * from "./judge-bias.js";

@@ -4,6 +4,7 @@ import { battleMatrix, type BattleMatrix } from "./battle-matrix.js";
 import { bootstrapBradleyTerry, type RatedModel } from "./bootstrap.js";
 import type { RatingCentre } from "./bradley-terry.js";
 import { computeElo, ELO_DEFAULTS, inTimeOrder, type EloOrder } from "./elo.js";
+import { bootstrapElo, ELO_BOOTSTRAP_STREAM } from "./elo-bootstrap.js";
 import { judgeBias, type JudgeBias } from "./judge-bias.js";
 import { upvoteTable, type UpvoteRow } from "./upvotes.js";
 
@@ -19,6 +20,9 @@ export interface LeaderboardOptions {
 export interface LeaderboardRow extends RatedModel {
   /** Online Elo (K=4) over the battles in `elo.order`, reported beside the Bradley–Terry rating. */
   elo: number;
+  /** Bootstrap interval of `elo` (same rounds and coverage as Bradley–Terry; see `bootstrapElo`). */
+  eloLower: number;
+  eloUpper: number;
 }
 
 export interface Leaderboard {
@@ -43,6 +47,9 @@ export interface Leaderboard {
     order: EloOrder;
     /** Adjacent battles in the input whose `ts` goes backwards (0 when already in time order). */
     timeInversions: number;
+    /** Bootstrap rounds of the Elo intervals, drawn from `deriveSeed(seed, seedStream)`. */
+    rounds: number;
+    seedStream: string;
   };
   matrix: BattleMatrix;
   upvotes: UpvoteRow[];
@@ -68,12 +75,23 @@ export function buildLeaderboard(
     ...(options.pseudoTies !== undefined ? { pseudoTies: options.pseudoTies } : {}),
   });
   const order = options.eloOrder ?? "time";
-  const elo = computeElo(order === "time" ? inTimeOrder(battles) : battles);
+  const ordered = order === "time" ? inTimeOrder(battles) : battles;
+  const elo = computeElo(ordered);
+  const eloIntervals = bootstrapElo(ordered, {
+    rounds: options.rounds,
+    seed: options.seed,
+    coverage: result.coverage,
+  });
   return {
     battles: battles.length,
     unparsed: result.unparsed,
     judges: [...new Set(battles.map((b) => b.judge))].sort(),
-    rows: result.models.map((row) => ({ ...row, elo: elo.get(row.model)! })),
+    rows: result.models.map((row) => ({
+      ...row,
+      elo: elo.get(row.model)!,
+      eloLower: eloIntervals.get(row.model)!.lower,
+      eloUpper: eloIntervals.get(row.model)!.upper,
+    })),
     bradleyTerry: {
       centre: result.point.centre,
       rounds: result.rounds,
@@ -85,7 +103,13 @@ export function buildLeaderboard(
       roundsWithPseudoTies: result.roundsWithPseudoTies,
       roundsNotConverged: result.roundsNotConverged,
     },
-    elo: { ...ELO_DEFAULTS, order, timeInversions: timeInversions(battles) },
+    elo: {
+      ...ELO_DEFAULTS,
+      order,
+      timeInversions: timeInversions(battles),
+      rounds: options.rounds,
+      seedStream: ELO_BOOTSTRAP_STREAM,
+    },
     matrix: battleMatrix(
       battles,
       result.models.map((m) => m.model).concat(unratedModels(battles, result.models)),

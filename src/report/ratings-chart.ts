@@ -10,8 +10,8 @@ export function boardLabel(name: string, board: Leaderboard): string {
 
 /**
  * Figure 6: each counselor's Bradley–Terry rating with its bootstrap interval and its Elo
- * rating, best at the top; one panel per leaderboard (judge), so LLM judges and humans
- * sit side by side. Elo carries an interval only when the leaderboard has one.
+ * rating, each with its bootstrap interval, best at the top; one panel per leaderboard
+ * (judge), so LLM judges and humans sit side by side.
  */
 export function ratingsChartSpec(
   boards: Record<string, Leaderboard>,
@@ -23,7 +23,6 @@ export function ratingsChartSpec(
   const rounds = entries[0]?.[1].bradleyTerry.rounds ?? 0;
   const values = entries.flatMap(([name, board]) =>
     board.rows.flatMap((r) => {
-      const row = r as typeof r & { elo_lower?: number; elo_upper?: number };
       const judge = text.judge(boardLabel(name, board));
       return [
         {
@@ -41,8 +40,9 @@ export function ratingsChartSpec(
           method: methods[1],
           order: r.rating,
           rating: r.elo,
-          lower: row.elo_lower ?? null,
-          upper: row.elo_upper ?? null,
+          // Leaderboards saved before Elo had intervals show Elo as a point.
+          lower: r.eloLower ?? null,
+          upper: r.eloUpper ?? null,
         },
       ];
     }),

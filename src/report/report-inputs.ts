@@ -13,6 +13,7 @@ import { fileRef, type InputFileRef } from "../evaluation/evaluation-result.js";
 import type { FidelityResult } from "../evaluation/fidelity/fidelity-report.js";
 import type { TopicsResult } from "../evaluation/topics/topics-report.js";
 import type { WaiResult } from "../evaluation/wai/wai-report.js";
+import type { CompareResult } from "../evaluation/compare-datasets.js";
 import { datasetName } from "./evaluation-summaries.js";
 
 export interface NamedFile {
@@ -41,6 +42,7 @@ export type LoadedEvaluation =
   | { kind: "fidelity"; ref: InputFileRef; result: FidelityResult }
   | { kind: "topics"; ref: InputFileRef; result: TopicsResult }
   | { kind: "wai"; ref: InputFileRef; result: WaiResult }
+  | { kind: "compare"; ref: InputFileRef; result: CompareResult }
   | { kind: "ratings"; ref: InputFileRef; result: RatingsResult }
   | { kind: "judge-agreement"; ref: InputFileRef; result: JudgeAgreementJson };
 
@@ -83,7 +85,7 @@ export function parseDatasetArgs(values: readonly string[]): NamedFile[] {
   return named;
 }
 
-const EVALUATION_KINDS = ["stats", "fidelity", "topics", "wai"] as const;
+const EVALUATION_KINDS = ["stats", "fidelity", "topics", "wai", "compare"] as const;
 
 /** Reads one evaluation JSON and says which psysim command wrote it. */
 export function readEvaluationFile(file: string): LoadedEvaluation {

@@ -28,13 +28,23 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, "\\u2029");
 }
 
+/**
+ * A table that also reads on a phone: each body cell carries its column's header in
+ * `data-label`, and below 700 px a table of four columns or more is stacked (report.css):
+ * one block per row, its first cell as the heading, each value beside its column's name,
+ * instead of a box that scrolls sideways.
+ */
 export function htmlTable(table: ReportTable, caption?: string): string {
-  const cell = (tag: string, value: string, k: number) =>
-    `<${tag}${table.numeric[k] ? ' class="num"' : ""}>${escapeHtml(value)}</${tag}>`;
-  return `<div class="table-scroll"><table>${caption ? `<caption class="note">${escapeHtml(caption)}</caption>` : ""}<thead><tr>${table.head
+  const cell = (tag: string, value: string, k: number, label?: string) =>
+    `<${tag}${table.numeric[k] ? ' class="num"' : ""}${label ? ` data-label="${escapeHtml(label)}"` : ""}>${escapeHtml(value)}</${tag}>`;
+  const stack = table.head.length >= 4 ? ' class="stack"' : "";
+  return `<div class="table-scroll"><table${stack}>${caption ? `<caption class="note">${escapeHtml(caption)}</caption>` : ""}<thead><tr>${table.head
     .map((h, k) => cell("th", h, k))
     .join("")}</tr></thead><tbody>${table.rows
-    .map((row) => `<tr>${row.map((v, k) => cell(k === 0 ? "th" : "td", v, k)).join("")}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${row.map((v, k) => (k === 0 ? cell("th", v, k) : cell("td", v, k, table.head[k]))).join("")}</tr>`,
+    )
     .join("")}</tbody></table></div>`;
 }
 
@@ -83,6 +93,8 @@ export function pageHtml(parts: {
   lead: string;
   sections: readonly PageSection[];
   data: unknown;
+  /** Parsed by the page after the list is shown: it comes after the script, so the parser reaches it last. */
+  dialogues?: unknown;
   text: ReportText;
 }): string {
   const css = readFileSync(STATIC_DIR + "report.css", "utf8");
@@ -107,6 +119,7 @@ ${parts.sections.map((s) => `<section id="${s.id}"><h2>${escapeHtml(s.title)}</h
 </main>
 <script type="application/json" id="psysim-data">${scriptJson(parts.data)}</script>
 <script>${script}</script>
+<script type="application/json" id="psysim-dialogues">${scriptJson(parts.dialogues ?? [])}</script>
 </body>
 </html>
 `;

@@ -1,4 +1,5 @@
 import type { InputFileRef } from "../evaluation/evaluation-result.js";
+import { T_TEST_NAMES, T_TESTS } from "../evaluation/statistics/t-test.js";
 import type { LoadedEvaluation } from "./report-inputs.js";
 
 /** How a figure or table was made: its settings, the hashed inputs, and the command to redo it. */
@@ -75,6 +76,33 @@ export function recomputeCommand(evaluation: LoadedEvaluation): string {
         input(inputs, "dialogues"),
         ...judgeFlags(settings),
         ...(evaluation.kind === "wai" ? ["--mode", String(settings["mode"])] : []),
+        "--json",
+        json,
+      ]);
+    }
+    case "compare": {
+      const { inputs, settings } = evaluation.result;
+      const test = T_TESTS.find((t) => T_TEST_NAMES[t] === settings["test"]) ?? "welch";
+      const judge = (key: string, flag: string) => {
+        const s = settings[key] as Record<string, unknown> | undefined;
+        return s ? [flag, String(s["judge"])] : [];
+      };
+      const wai = settings["wai"] as Record<string, unknown> | undefined;
+      const topics = settings["topics"] as Record<string, unknown> | undefined;
+      const shared = wai ?? topics;
+      return commandLine([
+        "compare",
+        input(inputs, "dialogues-a"),
+        input(inputs, "dialogues-b"),
+        "--test",
+        test,
+        ...judge("wai", "--wai"),
+        ...(wai ? ["--wai-mode", String(wai["mode"])] : []),
+        ...judge("topics", "--topics"),
+        ...(inputs.some((r) => r.role === "topics")
+          ? ["--topic-list", input(inputs, "topics")]
+          : []),
+        ...(shared ? ["--rounds", String(shared["rounds"]), "--seed", String(shared["seed"])] : []),
         "--json",
         json,
       ]);

@@ -101,6 +101,18 @@ const EN = {
   noSharedCard: "These two datasets share no role card (role_card_id).",
   minPlaceholder: "min",
   maxPlaceholder: "max",
+  comparison: "Dataset comparison",
+  comparisonOf: "{a} vs {b}",
+  comparisonNote:
+    "Each row: both datasets' mean ± sd (n), the two-tailed test named in the header and Cohen's d (first minus second). Utterance lengths are compared within one language.",
+  roundsUnit: "n = rounds",
+  notCompared: "Languages only one dataset has, not compared: {languages}.",
+  pairing: "Pairing: {pairing}.",
+  ratingsTable: "Ratings (rank from non-overlapping intervals)",
+  rank: "rank",
+  btRating: "Bradley–Terry",
+  eloRating: "Elo",
+  interval95: "95% interval",
 } as const;
 
 export type ReportText = { [K in keyof typeof EN]: string };
@@ -204,6 +216,18 @@ const ZH: ReportText = {
   noSharedCard: "这两个数据集没有共同的角色卡（role_card_id）。",
   minPlaceholder: "最小",
   maxPlaceholder: "最大",
+  comparison: "数据集比较",
+  comparisonOf: "{a} 与 {b}",
+  comparisonNote:
+    "每行给出两个数据集的均值 ± 标准差（n）、表头所示的双尾检验 p 值和 Cohen's d（前者减后者）。发言长度只在同一种语言内比较。",
+  roundsUnit: "n 为轮数",
+  notCompared: "只有一个数据集包含的语言，未比较：{languages}。",
+  pairing: "配对：{pairing}。",
+  ratingsTable: "评分（按区间是否重叠排名）",
+  rank: "排名",
+  btRating: "Bradley–Terry",
+  eloRating: "Elo",
+  interval95: "95% 区间",
 };
 
 export function reportText(language: Language): ReportText {

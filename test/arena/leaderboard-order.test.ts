@@ -66,6 +66,8 @@ describe("Elo order and judge groups", () => {
       initial: 1000,
       order: "time",
       timeInversions: 2,
+      rounds: 0,
+      seedStream: "elo-bootstrap",
     });
     // The time-ordered sequence is the hand-worked one in elo.test.ts (A 1003.954…, B 998.046…, C 998.000…).
     assert.ok(

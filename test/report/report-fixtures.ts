@@ -144,6 +144,16 @@ export async function writeReportFixture(dir: string): Promise<ReportFixture> {
       "--no-cache",
     ]);
   }
+  await run("compare.json", [
+    "compare",
+    real,
+    sim,
+    "--wai",
+    "baseline",
+    "--rounds",
+    "1",
+    "--no-cache",
+  ]);
   const agreement = join(dir, "agreement.json");
   writeFileSync(
     agreement,

@@ -132,6 +132,7 @@ describe("psysim report", () => {
           "figure-2",
           "figure-3",
           "figure-4",
+          "comparison",
           "figure-5",
           "figure-6",
           "figure-14",
@@ -151,6 +152,55 @@ describe("psysim report", () => {
         await page.screenshot({ path: `${SHOTS}/report-desktop-${lang}.png`, fullPage: true });
         await page.close();
       }
+    });
+
+    it("shows a compare result as a table with the test used, p and d, and its judge labelled", async () => {
+      const { page } = await open("en", 1280);
+      const head = await page.$$eval("#comparison > .table-scroll thead th", (th) =>
+        th.map((x) => x.textContent),
+      );
+      assert.deepEqual(head, [
+        "metric",
+        "real mean ± sd (n)",
+        "sim mean ± sd (n)",
+        "p (Welch)",
+        "Cohen's d",
+      ]);
+      const rows = await page.$$eval("#comparison > .table-scroll tbody tr", (tr) =>
+        tr.map((x) => x.firstElementChild?.textContent),
+      );
+      assert.deepEqual(rows.slice(0, 2), [
+        "turns per session",
+        "client utterance length, zh (characters, per session mean)",
+      ]);
+      assert.ok(rows.includes("WAI all items"));
+      const text = await page.$eval("#comparison", (s) => s.textContent ?? "");
+      assert.match(text, /WAI-O-S · judge: baseline rule-based baseline, not an LLM/);
+      assert.match(
+        text,
+        /psysim compare .*real\.jsonl .*sim\.jsonl --test welch --wai baseline --wai-mode per-item --rounds 1 --seed 1 --json/,
+      );
+      await page.close();
+    });
+
+    it("lists Bradley–Terry and Elo with their intervals under Figure 6", async () => {
+      const { page } = await open("en", 1280);
+      // The first table directly under the section (provenance tables sit inside <details>).
+      const [head, cells] = await page.$eval("#figure-6 > .table-scroll", (box) => [
+        [...box.querySelectorAll("thead th")].map((x) => x.textContent ?? ""),
+        [...(box.querySelector("tbody tr")?.children ?? [])].map((x) => x.textContent ?? ""),
+      ]);
+      assert.deepEqual(head, [
+        "counselor",
+        "rank",
+        "Bradley–Terry",
+        "95% interval",
+        "Elo",
+        "95% interval",
+        "battles",
+      ]);
+      assert.match(cells[5]!, /^\[\d+\.\d, \d+\.\d\]$/);
+      await page.close();
     });
 
     it("puts Table 1 side by side per dataset and language, lengths in characters for zh and words for en", async () => {

@@ -67,8 +67,8 @@
   if (!browser) return;
   var sessions = [];
   data.datasets.forEach(function (d, di) {
-    d.sessions.forEach(function (s) {
-      sessions.push({ di: di, s: s, text: null });
+    d.sessions.forEach(function (s, i) {
+      sessions.push({ di: di, i: i, s: s });
     });
   });
   var form = byId("browser-filters");
@@ -86,19 +86,77 @@
   };
   var state = { rows: sessions, page: 0, selected: null };
 
-  // Lower-cased text of a whole session, built on the first search and kept.
-  function sessionText(row) {
-    if (row.text === null)
-      row.text = (
-        row.s.id +
-        "\n" +
-        row.s.d
-          .map(function (t) {
-            return t[1];
-          })
-          .join("\n")
-      ).toLowerCase();
-    return row.text;
+  // The dialogues' text follows this script in the page, so the list is on screen before the
+  // parser has read it; anything that needs a turn waits for the end of parsing.
+  var parsed = document.readyState !== "loading";
+  var waiting = [];
+  function whenParsed(f) {
+    if (parsed) f();
+    else waiting.push(f);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    parsed = true;
+    waiting.splice(0).forEach(function (f) {
+      f();
+    });
+  });
+  var dialogues = null;
+  function turnsOf(row) {
+    if (dialogues === null) dialogues = JSON.parse(byId("psysim-dialogues").textContent);
+    return dialogues[row.di][row.i];
+  }
+
+  // Search index: every session's lower-cased text in one string, sessions separated by
+  // U+0000, with each session's start. One native indexOf scan per query, jumping to the next
+  // session after a hit, instead of one call per session; built once, when the page is idle.
+  var corpus = null;
+  var starts = null;
+  function buildIndex() {
+    if (corpus !== null) return;
+    var started = performance.now();
+    var parts = new Array(sessions.length);
+    starts = new Int32Array(sessions.length + 1);
+    var at = 0;
+    for (var k = 0; k < sessions.length; k++) {
+      var turns = turnsOf(sessions[k]);
+      var text = sessions[k].s.id;
+      for (var j = 0; j < turns.length; j++) text += "\n" + turns[j][1];
+      // Lower-cased one session at a time: a few letters lower-case to two code units, which
+      // would shift offsets computed on the whole string.
+      text = text.toLowerCase();
+      parts[k] = text;
+      starts[k] = at;
+      at += text.length + 1;
+    }
+    starts[sessions.length] = at;
+    corpus = parts.join("\u0000");
+    browser.setAttribute("data-index-ms", (performance.now() - started).toFixed(1));
+  }
+  function sessionAt(pos) {
+    var lo = 0,
+      hi = sessions.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+  var lastQuery = null;
+  var lastHits = null;
+  function searchHits(query) {
+    if (query === lastQuery) return lastHits;
+    buildIndex();
+    var hits = new Uint8Array(sessions.length);
+    var pos = corpus.indexOf(query);
+    while (pos !== -1) {
+      var k = sessionAt(pos);
+      hits[k] = 1;
+      pos = corpus.indexOf(query, starts[k + 1]);
+    }
+    lastQuery = query;
+    lastHits = hits;
+    return hits;
   }
 
   function apply() {
@@ -115,7 +173,12 @@
       metricMax: number(fields.metricMax),
       search: fields.search.value.trim().toLowerCase(),
     };
-    state.rows = sessions.filter(function (row) {
+    if (f.search !== "" && !parsed) {
+      whenParsed(apply);
+      return;
+    }
+    var hits = f.search === "" ? null : searchHits(f.search);
+    state.rows = sessions.filter(function (row, k) {
       var s = row.s;
       if (f.dataset !== "" && String(row.di) !== f.dataset) return false;
       if (f.language !== "" && s.lang !== f.language) return false;
@@ -129,7 +192,7 @@
         if (f.metricMin !== null && v < f.metricMin) return false;
         if (f.metricMax !== null && v > f.metricMax) return false;
       }
-      if (f.search !== "" && sessionText(row).indexOf(f.search) < 0) return false;
+      if (hits !== null && hits[k] === 0) return false;
       return true;
     });
     state.page = 0;
@@ -179,9 +242,9 @@
     byId("page-next").disabled = state.page >= pages - 1;
   }
 
-  function dialogueList(session, limit) {
+  function dialogueList(turns) {
     var list = el("ol", { className: "dialogue" });
-    session.d.slice(0, limit || session.d.length).forEach(function (turn) {
+    turns.forEach(function (turn) {
       var item = el("li", { className: turn[0] }, [
         el("span", { className: "who", text: turn[0] === "client" ? ui.client : ui.counselor }),
         el("span", { className: "text", text: turn[1] }),
@@ -214,6 +277,11 @@
   }
 
   function showSession(row) {
+    whenParsed(function () {
+      drawSession(row);
+    });
+  }
+  function drawSession(row) {
     var s = row.s;
     var view = byId("session-view");
     view.replaceChildren(
@@ -231,7 +299,7 @@
       ]),
       el("div", { className: "pair" }, [
         cardBlock(s),
-        el("section", null, [el("h4", { text: ui.dialogue }), dialogueList(s)]),
+        el("section", null, [el("h4", { text: ui.dialogue }), dialogueList(turnsOf(row))]),
       ]),
     );
     view.hidden = false;
@@ -244,7 +312,8 @@
     compareCard = byId("c-card");
   function firstOnCard(di, card) {
     var list = data.datasets[di].sessions;
-    for (var i = 0; i < list.length; i++) if (list[i].card === card) return list[i];
+    for (var i = 0; i < list.length; i++)
+      if (list[i].card === card) return { di: di, i: i, s: list[i] };
     return null;
   }
   function sharedCards() {
@@ -276,6 +345,9 @@
     showCompare();
   }
   function showCompare() {
+    whenParsed(drawCompare);
+  }
+  function drawCompare() {
     var view = byId("compare-view");
     var card = compareCard.value;
     if (!card) {
@@ -283,14 +355,14 @@
       return;
     }
     var columns = [Number(compareA.value), Number(compareB.value)].map(function (di) {
-      var s = firstOnCard(di, card);
+      var row = firstOnCard(di, card);
       return el("section", null, [
-        el("h4", { text: data.datasets[di].name + " · " + s.id }),
-        dialogueList(s),
+        el("h4", { text: data.datasets[di].name + " · " + row.s.id }),
+        dialogueList(turnsOf(row)),
       ]);
     });
     var first = firstOnCard(Number(compareA.value), card);
-    view.replaceChildren(cardBlock(first), el("div", { className: "pair" }, columns));
+    view.replaceChildren(cardBlock(first.s), el("div", { className: "pair" }, columns));
   }
 
   form.addEventListener("submit", function (e) {
@@ -319,4 +391,12 @@
   }
   apply();
   browser.setAttribute("data-ready", "true");
+  browser.setAttribute("data-ready-ms", performance.now().toFixed(1));
+  // Build the search index once the page is parsed and idle, so the first search is as quick as the next.
+  whenParsed(function () {
+    (window.requestIdleCallback || setTimeout)(function () {
+      buildIndex();
+      browser.setAttribute("data-index-ready", "true");
+    });
+  });
 })();
