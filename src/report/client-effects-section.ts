@@ -6,6 +6,7 @@ import type { Summary } from "../evaluation/statistics/descriptive-stats.js";
 import type { LoadedEvaluation } from "./report-inputs.js";
 import { escapeHtml, htmlTable } from "./report-page.js";
 import type { ReportTable } from "./table-one.js";
+import { chartText } from "./chart-text.js";
 
 /** What the section needs of the report being built (the builder's own shape, whatever file it lives in). */
 export interface SectionHost {
@@ -18,7 +19,7 @@ const TEXT = {
   en: {
     title: "Client manner and follow-up sessions, by group",
     intro:
-      "From `stats --by` and `eval wai --by` results (docs/clients.md): how the clients of each group talk, and the working alliance per group. The answered share counts counselor questions (? or ？) followed by a client turn that does not decline, change the subject or answer without substance.",
+      "From stats --by and eval wai --by results (docs/clients.md): how the clients of each group talk, and the working alliance per group. The answered share counts counselor questions (? or ？) followed by a client turn that does not decline, change the subject or answer without substance.",
     group: "group",
     sessions: "sessions",
     turns: "avg. turns",
@@ -31,7 +32,7 @@ const TEXT = {
   zh: {
     title: "来访者风格与后续会谈（分组）",
     intro:
-      "来自 `stats --by` 与 `eval wai --by` 的结果（docs/clients.md）：各组来访者怎样说话，以及各组的工作同盟。回答比例：咨询师的提问（含 ? 或 ？）之后，来访者那一轮没有拒答、岔开话题或敷衍，即算回答。",
+      "来自 stats --by 与 eval wai --by 的结果（docs/clients.md）：各组来访者怎样说话，以及各组的工作同盟。回答比例：咨询师的提问（含 ? 或 ？）之后，来访者那一轮没有拒答、岔开话题或敷衍，即算回答。",
     group: "分组",
     sessions: "会谈数",
     turns: "平均轮数",
@@ -85,7 +86,12 @@ export function clientEffectsSection(host: SectionHost): void {
   for (const e of evaluations) {
     if (e.kind !== "wai" || !e.result.by_group) continue;
     const table: ReportTable = {
-      head: [t.group, t.sessions, ...WAI_FACTORS, t.wai],
+      head: [
+        t.group,
+        t.sessions,
+        ...WAI_FACTORS.map((f) => chartText(host.options.language).waiFactors[f]),
+        t.wai,
+      ],
       rows: e.result.by_group.map((g) => [
         `${g.field}=${g.value}`,
         String(g.sessions),

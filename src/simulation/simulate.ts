@@ -344,6 +344,13 @@ async function simulateOne(
         sessions_planned: settings.sessions,
       }),
       ...(memory && { memory }),
+      // The card's manner as played, so a dialogue file alone says which rules its client had.
+      ...((card.style || card.resistance_level) && {
+        client_manner: {
+          ...(card.style && { style: card.style }),
+          ...(card.resistance_level && { resistance_level: card.resistance_level }),
+        },
+      }),
       ...(settings.grounding ? { grounding: groundingRecord(settings.grounding) } : {}),
       seed,
       run_seed: settings.seed,
