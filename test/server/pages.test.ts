@@ -372,6 +372,7 @@ describe(
     it("admin pages: admin, error lookup, leaderboard with Figures 6 and 14", async () => {
       platform.store.importBattles(llmBattles());
       const context = await profile("admin");
+      // The failure and the human votes the annotator test above left (tests in a describe run in order).
       const errorId = platform.store.listGenerationErrors(1)[0]!.id;
       for (const f of [
         await everyWay(context, "admin", "/admin", { blinded: false }),

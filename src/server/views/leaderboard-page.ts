@@ -2,6 +2,7 @@ import { html } from "hono/html";
 import type { Agreement } from "../../arena/agreement.js";
 import type { Leaderboard } from "../../arena/leaderboard.js";
 import type { ItemAgreements, RaterPairAgreement } from "../item-agreement.js";
+import { chartText } from "../../report/chart-text.js";
 import { layout, type Markup, type PageContext } from "./layout.js";
 import type { LeaderboardFigures, PageFigure } from "./leaderboard-charts.js";
 
@@ -94,9 +95,15 @@ function figure(f: PageFigure | null | undefined): Markup | string {
 }
 
 /** Wide tables scroll inside their box on a phone; the page itself never scrolls sideways. */
-function board(kind: string, b: Leaderboard, s: (typeof L)["zh"], chart?: PageFigure): Markup {
+function board(
+  kind: string,
+  b: Leaderboard,
+  s: (typeof L)["zh"],
+  title: string,
+  chart?: PageFigure,
+): Markup {
   return html`<section class="card-box" id="board-${kind}">
-  <h2>${s.judge}: ${kind} (${b.battles} ${s.battleCount})</h2>
+  <h2>${title} (${b.battles} ${s.battleCount})</h2>
   <div class="table-scroll" tabindex="0" role="region" aria-label="${kind}: ${s.rating} (${s.tableScroll})"><table class="list num"><thead><tr><th>${s.model}</th><th>${s.rank}</th><th>${s.rating}</th><th>${s.interval}</th><th>${s.elo}</th><th>${s.battles}</th></tr></thead><tbody>
   ${b.rows.map((r) => html`<tr><td>${r.model}</td><td>${r.rank}</td><td>${fixed(r.rating)}</td><td class="interval">[${fixed(r.lower)}, ${fixed(r.upper)}]</td><td>${fixed(r.elo)}</td><td>${r.battles}</td></tr>`)}
   </tbody></table></div>
@@ -116,6 +123,11 @@ function board(kind: string, b: Leaderboard, s: (typeof L)["zh"], chart?: PageFi
 
 export function leaderboardPage(page: PageContext, view: LeaderboardView): Markup {
   const s = L[page.lang];
+  // The words the figures use for a kind of judge ("评判者：人工"), so headings and charts agree.
+  const judgeTitle = (kind: string) => {
+    const words = chartText(page.lang).judge(kind);
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  };
   return layout(
     page,
     s.title,
@@ -123,7 +135,7 @@ export function leaderboardPage(page: PageContext, view: LeaderboardView): Marku
 <p class="muted">${s.intro}</p>
 ${view.boards.length === 0 ? html`<p class="muted">${s.noBattles}</p>` : ""}
 ${view.figures.ratings ? html`<section class="card-box" id="figure-ratings"><h2>${s.ratingsFigure}</h2>${figure(view.figures.ratings)}</section>` : ""}
-${view.boards.map((b) => (b.board ? board(b.kind, b.board, s, view.figures.matrices.get(b.kind)) : html`<section class="card-box"><h2>${s.judge}: ${b.kind}</h2><p class="muted">${b.problem ?? ""}</p></section>`))}
+${view.boards.map((b) => (b.board ? board(b.kind, b.board, s, judgeTitle(b.kind), view.figures.matrices.get(b.kind)) : html`<section class="card-box"><h2>${judgeTitle(b.kind)}</h2><p class="muted">${b.problem ?? ""}</p></section>`))}
 <section class="card-box" id="agreement">
   <h2>${s.agreement}</h2>
   <h3>${s.judgeVsHuman}</h3>
