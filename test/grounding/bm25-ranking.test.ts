@@ -70,6 +70,25 @@ describe("grounding retrieval: BM25", () => {
     index.close();
   });
 
+  it("does not spend the query's word budget on words only the left-out dialogue has", async () => {
+    // 40 words found only in the card's own dialogue, then one it shares with another.
+    const own = Array.from(
+      { length: 40 },
+      (_, i) => `rare${String.fromCharCode(97 + (i % 26))}${i}`,
+    );
+    const index = await indexOf([
+      exchange("card-1", "en", own.join(" "), "Go on"),
+      exchange("other", "en", "My sleep is poor", "Since when"),
+      exchange("third", "en", "Work again", "Tell me"),
+    ]);
+    const text = `${own.join(" ")} sleep`;
+    assert.deepEqual(
+      index.search({ text, language: "en", k: 3, exclude: "card-1" }).map((h) => h.id),
+      ["other#1"],
+    );
+    index.close();
+  });
+
   it("segments Chinese with jieba before ranking", async () => {
     const index = await indexOf([
       exchange("a", "zh", "我和妈妈经常吵架", "吵架的时候你有什么感受？"),
