@@ -23,6 +23,10 @@ export interface ChartText {
   judge: (name: string) => string;
   battlesTitle: string;
   battlesLegend: string;
+  stagesTitle: string;
+  stagesAxis: string;
+  stagesShare: string;
+  stages: { exploration: string; insight: string; action: string };
 }
 
 const EN: ChartText = {
@@ -49,6 +53,10 @@ const EN: ChartText = {
   judge: (name) => `judge: ${name}`,
   battlesTitle: "Battles between each pair of counselors",
   battlesLegend: "battles",
+  stagesTitle: "Hill's stages through the session",
+  stagesAxis: "part of the session (counselor turns)",
+  stagesShare: "share of counselor turns",
+  stages: { exploration: "exploration", insight: "insight", action: "action" },
 };
 
 /** `ratings --by judge` keys that are words rather than model names. */
@@ -82,6 +90,10 @@ const ZH: ChartText = {
   judge: (name) => `评判者：${ZH_JUDGE_KINDS[name] ?? name}`,
   battlesTitle: "每对咨询师之间的对战次数",
   battlesLegend: "对战次数",
+  stagesTitle: "Hill 助人阶段在会谈中的分布",
+  stagesAxis: "会谈进程（按咨询师发言）",
+  stagesShare: "咨询师发言占比",
+  stages: { exploration: "探索", insight: "领悟", action: "行动" },
 };
 
 export function chartText(language: Language): ChartText {

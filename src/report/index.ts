@@ -23,3 +23,4 @@ export {
 export { tableOne, type ReportTable } from "./table-one.js";
 export * from "./build-report.js";
 export * from "./write-report.js";
+export * from "./stage-shares-chart.js";

@@ -8,6 +8,7 @@ import {
   battleMatrixChartSpec,
   fidelityHistogramSpec,
   ratingsChartSpec,
+  stageSharesSpec,
   topicBarsSpec,
   waiBoxplotSpec,
 } from "../../src/report/index.js";
@@ -120,6 +121,22 @@ export function everyFigure(language: Language): { name: string; spec: TopLevelS
           { name: "RealPsyDial", sessions: wai(5.5, 2.5) },
           { name: "SimPsyDial", sessions: wai(6.0, 1.0) },
         ],
+        language,
+      ),
+    },
+    {
+      name: "stages-by-tenth",
+      spec: stageSharesSpec(
+        COUNSELORS.slice(0, 3).map((name, k) => ({
+          name,
+          share_by_tenth: Array.from({ length: 10 }, (_, t) => {
+            // Sessions under ten counselor turns leave some tenths empty.
+            if (k === 2 && t % 3 === 1) return null;
+            const action = Math.min(1, (t / 10) * (0.6 + 0.2 * k));
+            const insight = Math.min(1 - action, 0.3);
+            return { exploration: 1 - action - insight, insight, action };
+          }),
+        })),
         language,
       ),
     },

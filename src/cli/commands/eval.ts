@@ -301,7 +301,10 @@ export function register(program: Command): void {
 
   judgeRunOptions(
     jsonOption(
-      shardOption(evaluate.command("stages"), "sessions")
+      languageOption(
+        shardOption(evaluate.command("stages"), "sessions"),
+        "the language most sessions are in",
+      )
         .description(
           "Hill's stages (exploration, insight, action) per counselor turn, and per session: stage share by tenth, progression (Kendall's tau-b), first action turn, skips.",
         )
@@ -310,7 +313,8 @@ export function register(program: Command): void {
           "--judge <spec>",
           "stage judge: a model spec or name from psysim.yaml (LLM, labels stage and helping skills), or baseline (keyword rules, not an LLM)",
           "baseline",
-        ),
+        )
+        .option("--plots <dir>", "write the stage share by tenth per counselor as SVG and PNG"),
       "write the full result (input hashes, settings, every turn's label, per-session measures, per-counselor aggregates)",
     ),
     { default: 1, help: "independent rounds per session; a turn's stage is the majority" },
@@ -320,7 +324,7 @@ export function register(program: Command): void {
       "\nExamples:\n  psysim eval stages --dialogues sim.jsonl\n  psysim eval stages --dialogues sim.jsonl --judge openai:gpt-4o --json stages.json\n",
     )
     .action(
-      runAction(async (flags: Omit<JudgeFlags, "lang"> & { shard?: string }) => {
+      runAction(async (flags: JudgeFlags & { shard?: string }) => {
         const { stagesReport, formatStagesSummary, resolveJudge } =
           await import("../../evaluation/index.js");
         const { writeJsonResult } = await import("../../report/index.js");
@@ -349,6 +353,20 @@ export function register(program: Command): void {
             formatStagesSummary(result) + "\n" + (await usageLine(result.usage)),
           );
           if (flags.json) writeJsonResult(flags.json, result);
+          if (flags.plots) {
+            const { renderChart, stageSharesSpec, mainLanguage } =
+              await import("../../report/index.js");
+            await renderChart(
+              stageSharesSpec(
+                result.aggregates.map((c) => ({
+                  name: c.counselor,
+                  share_by_tenth: c.share_by_tenth,
+                })),
+                flags.lang ?? mainLanguage(result.sessions),
+              ),
+              join(flags.plots, "stages"),
+            );
+          }
         } finally {
           context?.close();
         }

@@ -130,7 +130,19 @@ describe("psysim eval stages", () => {
     const dir = tempDir();
     const file = writeJsonlFile(dir, "sim.jsonl", [zh, en]);
     const out = join(dir, "stages.json");
-    const r = await runCli(["eval", "stages", "--dialogues", file, "--json", out]);
+    const r = await runCli([
+      "eval",
+      "stages",
+      "--dialogues",
+      file,
+      "--json",
+      out,
+      "--plots",
+      join(dir, "plots"),
+    ]);
+    // The figure (its text placement is checked in Chromium by test/report/figures.test.ts).
+    assert.match(readFileSync(join(dir, "plots", "stages.svg"), "utf8"), /<svg[\s\S]*qwen/);
+    assert.ok(readFileSync(join(dir, "plots", "stages.png")).length > 1000);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /judge: baseline \(not an LLM\)/);
     assert.match(
