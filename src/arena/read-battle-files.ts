@@ -3,9 +3,13 @@ import { parseBattle } from "../core/read-records.js";
 import { parseAll, readRecordValues } from "../core/record-files.js";
 import type { Battle } from "../core/battle.js";
 
-/** Reads battles from JSONL (or a JSON/YAML list), reporting every bad record as `file:line: field: reason`. */
+/**
+ * Reads battles from JSONL (or a JSON/YAML list), reporting every bad record as
+ * `file:line: field: reason`; an empty file or a repeated battle id is refused, since a
+ * battle counted twice moves every rating.
+ */
 export async function readBattleFile(file: string): Promise<Battle[]> {
-  const values = await readRecordValues(file);
+  const values = await readRecordValues(file, { nonEmpty: true, uniqueIds: true });
   return parseAll(file, values, (value, line) => {
     const battle = parseBattle(value, file, line);
     if (battle.model_a === battle.model_b)

@@ -164,8 +164,8 @@ export async function runArena(
   for (const s of sessions)
     for (const name of s.pair) for (const l of languages) pair(name).systemPrompt(l);
 
-  const battlesFile = new JsonlAppender(options.out);
-  const dialoguesFile = new JsonlAppender(options.dialoguesOut);
+  const battlesFile = new JsonlAppender(options.out, { kind: "battle" });
+  const dialoguesFile = new JsonlAppender(options.dialoguesOut, { kind: "dialogue" });
   try {
     const recorded = await readArenaProgress(options.out, options.dialoguesOut);
     const todo = sessions.filter((s) => !recorded.finished.has(s.id));

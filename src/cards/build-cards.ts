@@ -68,7 +68,7 @@ export async function buildCards(options: BuildCardsOptions): Promise<BuildCards
     templates.get(language) ??
     templates.set(language, loadCardBuilderTemplate(language, options.templateDir)).get(language)!;
   options.onProgress?.({ type: "start", total: todo.length });
-  const out = new JsonlAppender(options.out);
+  const out = new JsonlAppender(options.out, { kind: "rolecard" });
   try {
     // A fatal failure (out of quota, no key, breaker open) stops taking posts; the ones in
     // flight finish and are kept. Any other failure is reported against its post.
@@ -118,7 +118,7 @@ async function existingIds(file: string): Promise<Set<string>> {
   const ids = new Set<string>();
   if (!existsSync(file)) return ids;
   // Opening the appender first cuts a torn last line left by a crash, so every line parses.
-  new JsonlAppender(file).close();
+  new JsonlAppender(file, { kind: "rolecard" }).close();
   for await (const { value } of readJsonl(file)) {
     const id = (value as { id?: unknown } | null)?.id;
     if (typeof id === "string") ids.add(id);

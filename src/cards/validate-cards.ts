@@ -3,6 +3,7 @@ import { InputLineError } from "../core/errors.js";
 import type { NumberedValue } from "../core/jsonl.js";
 import { parseRoleCard } from "../core/read-records.js";
 import { readRecordValues } from "../core/record-files.js";
+import { noRecords } from "../core/jsonl.js";
 import { roleCardSchemaFor, type RoleCard } from "../core/role-card.js";
 import { summarisePool, type PoolSummary } from "./pool-summary.js";
 
@@ -17,6 +18,7 @@ export type CardValidation =
  */
 export async function validateCardsFile(file: string): Promise<CardValidation> {
   const { values, problems } = await readCardValues(file);
+  if (values.length === 0 && problems.length === 0) throw noRecords(file);
   const cards: RoleCard[] = [];
   const firstLineOfId = new Map<string, number>();
   for (const { value, line } of values) {

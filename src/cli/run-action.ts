@@ -1,4 +1,4 @@
-import { CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { PsysimError, UsageError } from "../core/errors.js";
 
 /** Exit status of a command line that cannot be run as given (bad flag, missing argument). */
@@ -59,17 +59,42 @@ export function reportFailure(error: unknown): void {
   process.exitCode = exitCode;
 }
 
-/** Wraps a command's action so every failure is one `psysim:` line with the right exit status. */
+/**
+ * Wraps a command's action so every failure is one `psysim:` line with the right exit
+ * status. Before the action runs, its outputs are checked against its inputs (none may be
+ * the same file) and each output is locked for this process (one writer per output).
+ */
 export function runAction<A extends unknown[]>(
   action: (...args: A) => Promise<void>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
-      await action(...args);
+      const command = args[args.length - 1];
+      if (command instanceof Command) await guarded(command, () => action(...args));
+      else await action(...args);
     } catch (error) {
       reportFailure(error);
     }
   };
+}
+
+async function guarded(command: Command, action: () => Promise<void>): Promise<void> {
+  const { commandPaths } = await import("./output-roles.js");
+  const { withInputsProtected } = await import("../core/output-guard.js");
+  const { OutputLock } = await import("../core/output-lock.js");
+  const paths = commandPaths(command);
+  await withInputsProtected(paths.inputs, paths.outputs, async () => {
+    const locks: import("../core/output-lock.js").OutputLock[] = [];
+    try {
+      for (const output of paths.locked) {
+        const lock = OutputLock.acquire(output.path, paths.name);
+        if (lock) locks.push(lock);
+      }
+      await action();
+    } finally {
+      for (const lock of locks) lock.release();
+    }
+  });
 }
 
 /** Parses a positive integer option with a message naming the flag. */

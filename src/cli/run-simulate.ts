@@ -61,7 +61,6 @@ export interface SimulateFlags extends PromptFlags, ModelFlags, WaveFlags {
 /** `psysim simulate`: parse, check everything that can be checked before paying for a call, run, summarise. */
 export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
   const cards = await readRoleCards(flags.cards);
-  if (cards.length === 0) throw new PsysimError("INPUT_INVALID", `${flags.cards}: no role cards`);
   if (flags.language !== undefined && flags.language !== "zh" && flags.language !== "en")
     throw new UsageError(`--language expects zh or en, got "${flags.language}"`);
   if (

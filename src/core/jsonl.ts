@@ -1,20 +1,21 @@
 import {
-  createReadStream,
   existsSync,
   openSync,
   closeSync,
   fstatSync,
   readSync,
   ftruncateSync,
-  writeSync,
   renameSync,
   writeFileSync,
   mkdirSync,
   unlinkSync,
 } from "node:fs";
 import { dirname } from "node:path";
-import { createInterface } from "node:readline";
 import { InputLineError, PsysimError } from "./errors.js";
+import { readLines } from "./input-file.js";
+import { writeFully } from "./write-fully.js";
+import { assertNotAnInput, assertOwnKind } from "./output-guard.js";
+import type { RecordKind } from "./schema.js";
 
 export interface NumberedValue {
   value: unknown;
@@ -24,22 +25,31 @@ export interface NumberedValue {
 export interface ReadJsonlOptions {
   /** Report a line that is not JSON here and go on, instead of stopping at it (for listing every problem). */
   onInvalidLine?: (problem: InputLineError) => void;
+  /**
+   * Refuse a file with no records (`file: no records`): a command that reads nothing would
+   * write an empty result that looks finished. Off for readers that report emptiness themselves.
+   */
+  nonEmpty?: boolean;
+  /** Refuse a record whose `id` an earlier line already used (`file:line: id: duplicate id`). */
+  uniqueIds?: boolean;
 }
 
-/** Streams a JSON Lines file, one parsed value at a time; blank lines are skipped, bad JSON reported as `file:line`. */
+/** The line for an input with no records, the same from every reader. */
+export function noRecords(file: string): PsysimError {
+  return new PsysimError("INPUT_INVALID", `${file}: no records (the file is empty)`);
+}
+
+/**
+ * Streams a JSON Lines file, one parsed value at a time; blank lines are skipped, bad JSON,
+ * bad UTF-8 and records over MAX_RECORD_BYTES are reported as `file:line`.
+ */
 export async function* readJsonl(
   file: string,
   options: ReadJsonlOptions = {},
 ): AsyncGenerator<NumberedValue> {
-  if (!existsSync(file)) throw new PsysimError("NOT_FOUND", `${file}: no such file`);
-  const lines = createInterface({
-    input: createReadStream(file, { encoding: "utf8" }),
-    crlfDelay: Infinity,
-  });
-  let line = 0;
-  for await (const raw of lines) {
-    line += 1;
-    const text = line === 1 ? raw.replace(/^\uFEFF/, "") : raw;
+  const ids = options.uniqueIds ? new Map<string, number>() : undefined;
+  let records = 0;
+  for await (const { text, line } of readLines(file)) {
     if (text.trim() === "") continue;
     let value: unknown;
     try {
@@ -55,8 +65,26 @@ export async function* readJsonl(
       options.onInvalidLine(problem);
       continue;
     }
+    if (ids) checkUniqueId(ids, value, file, line);
+    records += 1;
     yield { value, line };
   }
+  if (options.nonEmpty && records === 0) throw noRecords(file);
+}
+
+/** Remembers each record's `id` and refuses one seen before, naming the first line. */
+export function checkUniqueId(
+  seen: Map<string, number>,
+  value: unknown,
+  file: string,
+  line: number,
+): void {
+  const id = (value as { id?: unknown } | null)?.id;
+  if (typeof id !== "string") return;
+  const first = seen.get(id);
+  if (first !== undefined)
+    throw new InputLineError(file, line, "id", `duplicate id "${id}" (first on line ${first})`);
+  seen.set(id, line);
 }
 
 /** Reads and validates every record of a JSONL file. */
@@ -89,14 +117,19 @@ export function ensureParentDir(file: string): void {
 /**
  * Appends whole records to a JSONL file. Each record is one `write` of one full line, so a
  * crash leaves at most a torn last line; opening repairs that by cutting it off, so the
- * file never holds a partial record.
+ * file never holds a partial record. With `kind`, an existing file must be psysim's own
+ * JSONL of that kind, checked before the repair touches it.
  */
 export class JsonlAppender {
   readonly file: string;
   private fd: number;
+  /** Records this appender has written completely. */
+  private written = 0;
 
-  constructor(file: string) {
+  constructor(file: string, options: { kind?: RecordKind } = {}) {
     this.file = file;
+    assertNotAnInput(file);
+    if (options.kind) assertOwnKind(file, options.kind);
     ensureParentDir(file);
     try {
       this.fd = openSync(file, "a+");
@@ -129,8 +162,31 @@ export class JsonlAppender {
     ftruncateSync(this.fd, 0);
   }
 
+  /**
+   * Writes one record and returns only once every byte of it is on the file. A failed or
+   * short write (a full disk, a quota) cuts the partial line off again and stops the run
+   * with one line: a caller counts a record as finished only after this returns.
+   */
   append(record: unknown): void {
-    writeSync(this.fd, JSON.stringify(record) + "\n");
+    const bytes = Buffer.from(JSON.stringify(record) + "\n");
+    const before = fstatSync(this.fd).size;
+    try {
+      writeFully(this.fd, bytes);
+    } catch (error) {
+      try {
+        ftruncateSync(this.fd, before);
+      } catch {
+        // The device refuses even that; the next open cuts the torn line instead.
+      }
+      const code = (error as NodeJS.ErrnoException).code ?? "write failed";
+      const why = code === "ENOSPC" ? "no space left on the device, ENOSPC" : code;
+      throw new PsysimError(
+        "OUTPUT_UNWRITABLE",
+        `${this.file}: cannot write a record (${why}); the ${this.written} written before it are kept, free space and rerun the same command to resume`,
+        { cause: error },
+      );
+    }
+    this.written += 1;
   }
 
   close(): void {
@@ -140,6 +196,7 @@ export class JsonlAppender {
 
 /** Writes a whole file via a temporary file and rename, so readers see the old or the new file, never half of one. */
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  assertNotAnInput(file);
   ensureParentDir(file);
   const tmp = `${file}.tmp-${process.pid}`;
   try {
@@ -158,7 +215,13 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   }
 }
 
-export function writeJsonlAtomic(file: string, records: Iterable<unknown>): void {
+/** Replaces a JSONL file whole; with `kind`, an existing file must be psysim's own JSONL of that kind. */
+export function writeJsonlAtomic(
+  file: string,
+  records: Iterable<unknown>,
+  kind?: RecordKind,
+): void {
+  if (kind) assertOwnKind(file, kind);
   let text = "";
   for (const record of records) text += JSON.stringify(record) + "\n";
   writeFileAtomic(file, text);
@@ -166,6 +229,7 @@ export function writeJsonlAtomic(file: string, records: Iterable<unknown>): void
 
 /** Checks up front that an output path can be written, before any paid work starts. */
 export function assertWritable(file: string): void {
+  assertNotAnInput(file);
   ensureParentDir(file);
   let fd: number;
   try {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, unlinkSync } from "node:fs";
 import { ensureParentDir, readJsonl } from "./jsonl.js";
 import { InputLineError, PsysimError } from "./errors.js";
 import { parseBattle, parseDialogue } from "./read-records.js";
@@ -6,6 +6,8 @@ import { canonicalJson } from "./hash.js";
 import type { Dialogue } from "./dialogue.js";
 import type { Battle } from "./battle.js";
 import { shardOfId } from "./shard.js";
+import { assertOutputsApart } from "./output-guard.js";
+import { writeFully } from "./write-fully.js";
 
 export interface MergeShardsOptions {
   /** Shard outputs: all dialogues (simulate, arena's dialogue file) or all battles (arena). */
@@ -61,7 +63,11 @@ function firstDifference(a: string, b: string): string {
 export async function mergeShards(options: MergeShardsOptions): Promise<MergeShardsSummary> {
   if (options.inputs.length === 0)
     throw new PsysimError("INPUT_INVALID", "merge: name the shard files to combine");
-  refuseOutputOnInput(options.out, options.inputs);
+  // An output that is one of the inputs would be truncated before it is read.
+  assertOutputsApart(
+    options.inputs.map((path) => ({ flag: "input", path })),
+    [{ flag: "--out", path: options.out }],
+  );
   ensureParentDir(options.out);
   const tmp = `${options.out}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w");
@@ -174,37 +180,12 @@ function checkBattle(value: unknown, file: string, line: number): RecordIdentity
 }
 
 function writeAll(fd: number, text: string, out: string): void {
-  const bytes = Buffer.from(text, "utf8");
-  let done = 0;
   try {
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    writeFully(fd, text);
   } catch (error) {
     throw new PsysimError(
       "OUTPUT_UNWRITABLE",
       `${out}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was merged`,
     );
-  }
-}
-
-/** An output that is one of the inputs would be truncated before it is read. */
-function refuseOutputOnInput(out: string, inputs: readonly string[]): void {
-  let target: string;
-  try {
-    target = realpathSync(out);
-  } catch {
-    return; // The output does not exist yet, so it cannot be an input.
-  }
-  for (const input of inputs) {
-    let source: string;
-    try {
-      source = realpathSync(input);
-    } catch {
-      continue; // A missing input is reported when it is read.
-    }
-    if (source === target)
-      throw new PsysimError(
-        "INPUT_INVALID",
-        `--out ${out} is the input ${input}: merging would overwrite it; choose another output`,
-      );
   }
 }

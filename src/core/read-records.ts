@@ -1,5 +1,5 @@
 import { InputFileError, InputLineError } from "./errors.js";
-import { readJsonl } from "./jsonl.js";
+import { noRecords, readJsonl } from "./jsonl.js";
 import { parseAll, readRecordValues } from "./record-files.js";
 import { normaliseRoleCard, roleCardSchemaFor, type RoleCard } from "./role-card.js";
 import { parseRecord } from "./schema.js";
@@ -44,6 +44,7 @@ export async function readRoleCards(file: string): Promise<RoleCard[]> {
     else seen.set(card.id, line);
   });
   if (duplicates.length > 0) throw new InputFileError(file, duplicates);
+  if (cards.length === 0) throw noRecords(file);
   return cards;
 }
 
@@ -55,9 +56,13 @@ export function parseBattle(value: unknown, file: string, line: number): Battle 
   return parseRecord(BattleSchema, "battle", value, file, line);
 }
 
+/** What every record reader refuses besides bad records: an empty file and a repeated id. */
+const RECORD_RULES = { nonEmpty: true, uniqueIds: true } as const;
+
 /** Streams validated dialogues; the first bad line stops the stream with `file:line: field: reason`. */
 export async function* streamDialogues(file: string): AsyncGenerator<Dialogue> {
-  for await (const { value, line } of readJsonl(file)) yield parseDialogue(value, file, line);
+  for await (const { value, line } of readJsonl(file, RECORD_RULES))
+    yield parseDialogue(value, file, line);
 }
 
 export async function readDialogues(file: string): Promise<Dialogue[]> {
@@ -67,7 +72,8 @@ export async function readDialogues(file: string): Promise<Dialogue[]> {
 }
 
 export async function* streamBattles(file: string): AsyncGenerator<Battle> {
-  for await (const { value, line } of readJsonl(file)) yield parseBattle(value, file, line);
+  for await (const { value, line } of readJsonl(file, RECORD_RULES))
+    yield parseBattle(value, file, line);
 }
 
 export async function readBattles(file: string): Promise<Battle[]> {

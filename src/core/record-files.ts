@@ -1,8 +1,15 @@
-import { readFileSync, existsSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { extname } from "node:path";
 import { parseDocument, LineCounter } from "yaml";
-import { InputFileError, InputLineError, PsysimError } from "./errors.js";
-import { readJsonl, type NumberedValue, type ReadJsonlOptions } from "./jsonl.js";
+import { InputFileError, InputLineError } from "./errors.js";
+import { assertReadableFile, decodeUtf8, MAX_RECORD_BYTES, recordTooLarge } from "./input-file.js";
+import {
+  checkUniqueId,
+  noRecords,
+  readJsonl,
+  type NumberedValue,
+  type ReadJsonlOptions,
+} from "./jsonl.js";
 
 /**
  * Reads records from JSONL (one per line), a JSON array, or a YAML sequence, each with
@@ -12,14 +19,57 @@ export async function readRecordValues(
   file: string,
   options: ReadJsonlOptions = {},
 ): Promise<NumberedValue[]> {
-  if (!existsSync(file)) throw new PsysimError("NOT_FOUND", `${file}: no such file`);
+  assertReadableFile(file);
   const ext = extname(file).toLowerCase();
-  if (ext === ".yaml" || ext === ".yml") return readYamlSequence(file);
-  const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
-  if (text.trimStart().startsWith("[") && !isJsonlOfArrays(text)) return readJsonArray(file, text);
-  const out: NumberedValue[] = [];
-  for await (const item of readJsonl(file, options)) out.push(item);
-  return out;
+  let values: NumberedValue[];
+  let text: string;
+  if (ext === ".yaml" || ext === ".yml") values = readYamlSequence(file, readWholeText(file));
+  else if (firstNonSpaceByte(file) === 0x5b && !isJsonlOfArrays((text = readWholeText(file))))
+    values = readJsonArray(file, text);
+  else {
+    // JSONL is streamed, so a giant line is refused before it is held whole.
+    values = [];
+    for await (const item of readJsonl(file, options)) values.push(item);
+    return values;
+  }
+  for (const { value, line } of values)
+    if (JSON.stringify(value)?.length > MAX_RECORD_BYTES) throw recordTooLarge(file, line);
+  const ids = options.uniqueIds ? new Map<string, number>() : undefined;
+  if (ids) for (const { value, line } of values) checkUniqueId(ids, value, file, line);
+  if (options.nonEmpty && values.length === 0) throw noRecords(file);
+  return values;
+}
+
+/** Whether the file opens a JSON array, looking only at its first bytes. */
+function firstNonSpaceByte(file: string): number | undefined {
+  const fd = openSync(file, "r");
+  try {
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const text = head.subarray(0, n);
+    let i = text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf ? 3 : 0;
+    while (i < n && (text[i] === 0x20 || text[i] === 0x0a || text[i] === 0x0d || text[i] === 0x09))
+      i++;
+    return i < n ? text[i] : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A whole JSON or YAML document as text; bad UTF-8 is reported on the line it sits on. */
+function readWholeText(file: string): string {
+  const bytes = readFileSync(file);
+  try {
+    return decodeUtf8(file, 1, bytes).replace(/^\uFEFF/, "");
+  } catch (error) {
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      decodeUtf8(file, line, bytes.subarray(start, end < 0 ? bytes.length : end));
+      if (end < 0) throw error;
+      start = end + 1;
+    }
+  }
 }
 
 /**
@@ -84,9 +134,9 @@ function arrayElementLines(text: string): number[] {
   return lines;
 }
 
-function readYamlSequence(file: string): NumberedValue[] {
+function readYamlSequence(file: string, text: string): NumberedValue[] {
   const counter = new LineCounter();
-  const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: counter });
+  const doc = parseDocument(text, { lineCounter: counter });
   if (doc.errors.length > 0) {
     const error = doc.errors[0]!;
     const line = error.linePos?.[0]?.line ?? 1;

@@ -1,4 +1,4 @@
-import { readJsonl } from "../core/jsonl.js";
+import { noRecords, readJsonl } from "../core/jsonl.js";
 import { PsysimError } from "../core/errors.js";
 
 export type ExportInputKind = "dialogues" | "battles";
@@ -18,5 +18,5 @@ export async function detectExportInput(file: string): Promise<ExportInputKind> 
       `${file}:${line}: ${tag ? `schema: this is a ${tag} record` : "expected a dialogue (with turns) or an arena battle (with response_a)"}; export reads dialogues or battles`,
     );
   }
-  throw new PsysimError("INPUT_INVALID", `${file}: empty; nothing to export`);
+  throw noRecords(file);
 }

@@ -6,10 +6,11 @@ import {
   renameSync,
   rmSync,
   unlinkSync,
-  writeSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { PsysimError } from "../core/errors.js";
+import { assertNotAnInput } from "../core/output-guard.js";
+import { writeFully } from "../core/write-fully.js";
 
 function unwritable(path: string, error: unknown): PsysimError {
   return new PsysimError(
@@ -52,7 +53,7 @@ export class ExportStaging {
         this.open.set(name, fd);
         this.written.add(name);
       }
-      writeSync(fd, JSON.stringify(record) + "\n");
+      writeFully(fd, JSON.stringify(record) + "\n");
     } catch (error) {
       throw unwritable(path, error);
     }
@@ -63,7 +64,7 @@ export class ExportStaging {
     try {
       const fd = openSync(path, "w");
       try {
-        writeSync(fd, content);
+        writeFully(fd, content);
       } finally {
         closeSync(fd);
       }
@@ -81,6 +82,8 @@ export class ExportStaging {
   /** Moves the files into the output folder and deletes `stale` names there that this export did not write. */
   commit(stale: readonly string[] = []): void {
     this.closeAll();
+    // A file this export would replace or delete may be one of its inputs (`export sft/a.jsonl --out sft/`).
+    for (const name of [...this.written, ...stale]) assertNotAnInput(join(this.dir, name));
     try {
       if (!existsSync(this.dir)) {
         mkdirSync(dirname(this.dir), { recursive: true });

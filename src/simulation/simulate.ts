@@ -112,7 +112,7 @@ export async function simulate(
     out: options.out,
   };
   // Open (and repair) the output before reading it, so a torn last line is not counted as finished.
-  const output = new JsonlAppender(options.out);
+  const output = new JsonlAppender(options.out, { kind: "dialogue" });
   try {
     const done = await readRecordIds(options.out);
     const part = options.cards.filter((card) => inShard(card.id, options.shard));

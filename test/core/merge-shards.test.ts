@@ -117,8 +117,8 @@ describe("psysim merge", () => {
 
     const before = readFileSync(a, "utf8");
     const onInput = await runCli(["merge", a, "--out", a]);
-    assert.equal(onInput.code, 1);
-    assert.match(onInput.stderr, /--out .*a\.jsonl is the input/);
+    assert.equal(onInput.code, 2);
+    assert.match(onInput.stderr, /--out .*a\.jsonl: is the input/);
     assert.equal(readFileSync(a, "utf8"), before);
   });
 

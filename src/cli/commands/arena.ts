@@ -82,7 +82,6 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
       `--counselors needs at least two different names, got "${flags.counselors}"`,
     );
   const cards = await readRoleCards(flags.cards);
-  if (cards.length === 0) throw new PsysimError("INPUT_INVALID", `${flags.cards}: no role cards`);
   const dialoguesOut = flags.dialoguesOut ?? defaultDialoguesOut(flags.out);
 
   const wave = waveFlags(flags, flags.out);

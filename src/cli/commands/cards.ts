@@ -177,7 +177,11 @@ export function register(program: Command): void {
             const { readRoleCards } = await import("../../core/read-records.js");
             const { writeJsonlAtomic } = await import("../../core/jsonl.js");
             const { assignManner } = await import("../../cards/index.js");
-            writeJsonlAtomic(flags.out, assignManner(await readRoleCards(flags.out), manner));
+            writeJsonlAtomic(
+              flags.out,
+              assignManner(await readRoleCards(flags.out), manner),
+              "rolecard",
+            );
           }
           for (const failure of summary.failed) process.stderr.write(failure.message + "\n");
           const usage = formatUsage({ "card-builder": summary.usage });
@@ -223,7 +227,7 @@ export function register(program: Command): void {
         const { writeJsonlAtomic } = await import("../../core/jsonl.js");
         const { assignManner } = await import("../../cards/index.js");
         const assigned = assignManner(await readRoleCards(file), manner);
-        writeJsonlAtomic(flags.out, assigned);
+        writeJsonlAtomic(flags.out, assigned, "rolecard");
         const counts = (field: "style" | "resistance_level", values: readonly string[]) =>
           values.map((v) => `${v} ${assigned.filter((c) => c[field] === v).length}`).join(", ");
         process.stdout.write(
@@ -275,12 +279,13 @@ export function register(program: Command): void {
           writeJsonlAtomic(
             flags.out,
             cards.map((c) => byId.get(c.id)!),
+            "rolecard",
           );
           written.push(formatPoolSummary(flags.out, summarisePool(cards)));
         }
         if (flags.trainOut && flags.testOut) {
-          writeJsonlAtomic(flags.trainOut, split.train);
-          writeJsonlAtomic(flags.testOut, split.test);
+          writeJsonlAtomic(flags.trainOut, split.train, "rolecard");
+          writeJsonlAtomic(flags.testOut, split.test, "rolecard");
           written.push(
             formatPoolSummary(flags.trainOut, summarisePool(split.train)),
             formatPoolSummary(flags.testOut, summarisePool(split.test)),

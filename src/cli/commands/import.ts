@@ -117,7 +117,7 @@ export function register(program: Command): void {
           process.stderr.write(
             `${flags.cardMap}: ${attached.unused.length === 1 ? "1 entry names a session" : `${attached.unused.length} entries name sessions`} that were not imported (first: "${attached.unused[0]}")\n`,
           );
-        writeJsonlAtomic(flags.out, attached.dialogues);
+        writeJsonlAtomic(flags.out, attached.dialogues, "dialogue");
         const inferred = attached.dialogues.filter((d) =>
           inferredFields(d).includes("ended_by"),
         ).length;

@@ -56,7 +56,7 @@ async function runJudgeAgreement(flags: AgreementFlags): Promise<void> {
     });
     await context.preflight({ probe: flags.preflight });
     if (flags.out) assertWritable(flags.out);
-    const out = flags.out ? new JsonlAppender(flags.out) : undefined;
+    const out = flags.out ? new JsonlAppender(flags.out, { kind: "battle" }) : undefined;
     let result: import("../../arena/index.js").JudgeAgreementResult;
     try {
       result = await arena.judgeAgreement({

@@ -216,7 +216,13 @@ export async function importDialogues(
   const state: ImportState = { seen: new Set(), rules: new Map() };
   const result: ImportResult & { files: string[] } = { dialogues: [], problems: [], files };
   for (const file of files) {
-    const part = importRecords(await readRecordValues(file), format, file, options, state);
+    const part = importRecords(
+      await readRecordValues(file, { nonEmpty: true }),
+      format,
+      file,
+      options,
+      state,
+    );
     result.dialogues.push(...part.dialogues);
     result.problems.push(...part.problems);
   }

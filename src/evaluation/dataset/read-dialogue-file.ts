@@ -22,10 +22,13 @@ function wrongKind(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Reads a dialogue file, naming the file kind when it is not dialogues at all. */
+/**
+ * Reads a dialogue file, naming the file kind when it is not dialogues at all. An empty
+ * file and a repeated id are refused: either would make every figure computed from it wrong.
+ */
 export async function readDialogueFile(file: string): Promise<Dialogue[]> {
   const out: Dialogue[] = [];
-  for await (const { value, line } of readJsonl(file)) {
+  for await (const { value, line } of readJsonl(file, { nonEmpty: true, uniqueIds: true })) {
     const kind = wrongKind(value);
     if (kind) throw new InputLineError(file, line, "", kind);
     out.push(parseDialogue(value, file, line));
@@ -36,7 +39,8 @@ export async function readDialogueFile(file: string): Promise<Dialogue[]> {
 /**
  * The dialogues a judge run rates: all of the file, or with `shard` (`eval --shard k/n`)
  * those whose card id hashes to that part, the same split as `simulate --shard`. A judge run
- * over nothing would write an empty result that looks like a finished one, so it fails.
+ * over nothing would write an empty result that looks like a finished one, so it fails (an
+ * empty file already fails in readDialogueFile).
  */
 export async function readDialoguesToJudge(file: string, shard?: Shard): Promise<Dialogue[]> {
   const all = await readDialogueFile(file);
@@ -44,9 +48,7 @@ export async function readDialoguesToJudge(file: string, shard?: Shard): Promise
   if (dialogues.length === 0)
     throw new PsysimError(
       "INPUT_INVALID",
-      shard && all.length > 0
-        ? `${file}: none of its ${all.length} sessions falls in shard ${formatShard(shard)}; use fewer shards`
-        : `${file}: no sessions to evaluate`,
+      `${file}: none of its ${all.length} sessions falls in shard ${formatShard(shard!)}; use fewer shards`,
     );
   return dialogues;
 }

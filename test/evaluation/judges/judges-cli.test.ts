@@ -318,7 +318,7 @@ describe("judge commands on bad input", () => {
       "baseline",
       "--no-cache",
     ]);
-    assert.deepEqual([r.code, r.stderr], [1, `psysim: ${empty}: no sessions to evaluate\n`]);
+    assert.deepEqual([r.code, r.stderr], [1, `psysim: ${empty}: no records (the file is empty)\n`]);
     const chats = writeJsonlFile(dir, "chats.jsonl", [
       { messages: [{ role: "user", content: "hi" }] },
     ]);

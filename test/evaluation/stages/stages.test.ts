@@ -181,7 +181,7 @@ describe("psysim eval stages", () => {
   it("reports an empty file", async () => {
     const dir = tempDir();
     const file = writeJsonlFile(dir, "empty.jsonl", []);
-    await assert.rejects(stagesReport(file), /no sessions to evaluate/);
+    await assert.rejects(stagesReport(file), /no records \(the file is empty\)/);
   });
 });
 

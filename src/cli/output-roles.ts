@@ -1,0 +1,56 @@
+import type { Command } from "commander";
+import type { NamedPath } from "../core/output-guard.js";
+
+/**
+ * Options whose value is written. Everything else a command is given (arguments, --cards,
+ * --dialogues, --config, --dataset NAME=FILE, …) is an input when it names an existing file.
+ * The first group holds one writer each (a lock); the call cache and the annotation
+ * database are SQLite files made for several processes at once, so they are only kept off
+ * the inputs.
+ */
+const LOCKED_OUTPUTS = ["out", "outDir", "json", "trainOut", "testOut", "dialoguesOut"];
+const SHARED_OUTPUTS = ["plots", "figures", "cache", "db"];
+
+export interface CommandPaths {
+  inputs: NamedPath[];
+  outputs: NamedPath[];
+  /** The outputs that take a lock. */
+  locked: NamedPath[];
+  /** The command as typed, without options: `eval wai`. */
+  name: string;
+}
+
+/** Reads a parsed command's inputs and outputs from its arguments and option values. */
+export function commandPaths(command: Command): CommandPaths {
+  const inputs: NamedPath[] = [];
+  const outputs: NamedPath[] = [];
+  const locked: NamedPath[] = [];
+  const argNames = command.registeredArguments.map((a) => `<${a.name()}>`);
+  command.processedArgs.forEach((value, i) =>
+    strings(value).forEach((path) => inputs.push({ flag: argNames[i] ?? "argument", path })),
+  );
+  for (const [key, value] of Object.entries(command.opts())) {
+    const flag = command.options.find((o) => o.attributeName() === key)?.long ?? `--${key}`;
+    for (const path of strings(value)) {
+      if (LOCKED_OUTPUTS.includes(key)) {
+        outputs.push({ flag, path });
+        locked.push({ flag, path });
+      } else if (SHARED_OUTPUTS.includes(key)) outputs.push({ flag, path });
+      else {
+        inputs.push({ flag, path });
+        // `--dataset name=file` names its file after the `=`.
+        const eq = path.indexOf("=");
+        if (eq > 0) inputs.push({ flag, path: path.slice(eq + 1) });
+      }
+    }
+  }
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return { inputs, outputs, locked, name: names.join(" ") };
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === "string") return value === "" ? [] : [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
+  return [];
+}
