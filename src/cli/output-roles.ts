@@ -9,7 +9,7 @@ import type { NamedPath } from "../core/output-guard.js";
  * the inputs.
  */
 const LOCKED_OUTPUTS = ["out", "outDir", "json", "trainOut", "testOut", "dialoguesOut"];
-const SHARED_OUTPUTS = ["plots", "figures", "cache", "db"];
+const SHARED_OUTPUTS = ["plots", "figures", "cache", "db", "batchDir"];
 
 export interface CommandPaths {
   inputs: NamedPath[];
