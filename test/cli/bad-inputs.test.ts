@@ -20,8 +20,8 @@ interface Command {
   argv: (input: string, out: string) => string[];
   /** What this command does with a repeated id when it differs from refusing the file. */
   duplicates?: "skipped" | RegExp;
-  /** Commands for which an empty input is not an error (a shard with no cards). */
-  emptyAllowed?: boolean;
+  /** Bad inputs this command accepts on purpose: an empty shard (merge), a folder of files (import). */
+  accepts?: string[];
   /** A checker that lists every problem line by line, then one `psysim:` summary line. */
   lists?: boolean;
   /** Whether `out` is a folder (export) rather than a file. */
@@ -176,7 +176,7 @@ const COMMANDS: Command[] = [
     name: "merge",
     reads: "dialogues",
     writes: true,
-    emptyAllowed: true,
+    accepts: ["an empty file"],
     duplicates: /:2: id: "[^"]+" is also in .*:1/,
     argv: (i, o) => ["merge", i, "--out", o],
   },
@@ -247,6 +247,7 @@ const COMMANDS: Command[] = [
   {
     name: "import",
     reads: "outside",
+    accepts: ["a folder"],
     writes: true,
     duplicates: "skipped",
     argv: (i, o) => ["import", i, "--from", "openai", "--out", o],
@@ -394,7 +395,7 @@ describe("bad inputs through every command", () => {
   for (const bad of BAD_INPUTS)
     it(`refuses ${bad.name} with one line, leaving it unchanged`, async () => {
       for (const command of COMMANDS) {
-        if (bad.name === "an empty file" && command.emptyAllowed) continue;
+        if (command.accepts?.includes(bad.name)) continue;
         const input = join(dir, `in-${++n}.jsonl`);
         bad.make(firstRecord(command.reads), input);
         const before = snapshot(input);
