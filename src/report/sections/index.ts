@@ -1,6 +1,6 @@
 // The report's sections in page order. A new section is one file here: a function that
 // reads `b.options.inputs`, adds nothing when its inputs are absent, and calls `b.add`.
-import { clientEffectsSection } from "../client-effects-section.js";
+import { clientEffectsSection } from "./client-effects-section.js";
 import type { ReportBuilder } from "../report-builder.js";
 import { agreementSection } from "./agreement-section.js";
 import { browserSection } from "./browser-section.js";

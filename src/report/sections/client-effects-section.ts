@@ -1,12 +1,12 @@
-import type { Language } from "../core/language.js";
-import { LENGTH_UNITS } from "../evaluation/dialogue-stats/dialogue-stats.js";
-import type { StatsDataset } from "../evaluation/dialogue-stats/stats-report.js";
-import { WAI_FACTORS } from "../evaluation/wai/wai-items.js";
-import type { Summary } from "../evaluation/statistics/descriptive-stats.js";
-import type { LoadedEvaluation } from "./report-inputs.js";
-import { escapeHtml, htmlTable } from "./report-page.js";
-import type { ReportTable } from "./table-one.js";
-import { chartText } from "./chart-text.js";
+import type { Language } from "../../core/language.js";
+import { LENGTH_UNITS } from "../../evaluation/dialogue-stats/dialogue-stats.js";
+import type { StatsDataset } from "../../evaluation/dialogue-stats/stats-report.js";
+import { WAI_FACTORS } from "../../evaluation/wai/wai-items.js";
+import type { Summary } from "../../evaluation/statistics/descriptive-stats.js";
+import type { LoadedEvaluation } from "../report-inputs.js";
+import { escapeHtml, htmlTable } from "../report-page.js";
+import type { ReportTable } from "../table-one.js";
+import { chartText } from "../chart-text.js";
 
 /** What the section needs of the report being built (the builder's own shape, whatever file it lives in). */
 export interface SectionHost {
