@@ -1,6 +1,8 @@
 import type { Language } from "../core/language.js";
 import { approximateTokens } from "../export/token-estimate.js";
-import type { ModelConfig } from "../llm/model-config.js";
+import type { ModelConfig, ModelEntry } from "../llm/model-config.js";
+import { resolveModelSpec } from "../llm/model-spec.js";
+import { batchPriceOf } from "../llm/batch/batch-price.js";
 import type { Price } from "../llm/usage-meter.js";
 
 /**
@@ -46,6 +48,19 @@ export function priceOf(config: ModelConfig): Price | undefined {
   if (config.provider === "baseline" || config.provider === "llama-cpp")
     return { prompt_per_million: 0, completion_per_million: 0 };
   return config.price;
+}
+
+/** A chat model spec as the estimate names and prices it (resolved against psysim.yaml's `models:`). */
+export function estimatedModel(
+  spec: ModelEntry,
+  models?: Parameters<typeof resolveModelSpec>[1],
+): EstimatedModel {
+  const resolved = resolveModelSpec(spec, models);
+  return {
+    id: resolved.id,
+    price: priceOf(resolved.config),
+    batchPrice: batchPriceOf(resolved.config),
+  };
 }
 
 /** Adds up expected calls and tokens by model. */
@@ -186,6 +201,18 @@ export function addMemoryCalls(
 
 /** Tokens of a prompt text, by psysim's approximation (1 per Han character, 1.3 per English word). */
 export const estimateTokens = approximateTokens;
+
+/**
+ * What every `--dry-run` prints: what is planned, the table, and how it was estimated,
+ * with the reminder that nothing was called.
+ */
+export function formatPlan(planned: string, models: ModelEstimate[], method: string): string {
+  return [
+    `dry run: ${planned}; no model was called`,
+    formatEstimate(models),
+    `estimate: ${method}; method and accuracy in docs/models.md`,
+  ].join("\n");
+}
 
 /** The dry run's table: one line per model, "unknown price" where there is none. */
 export function formatEstimate(models: ModelEstimate[]): string {

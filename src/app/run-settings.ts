@@ -61,6 +61,48 @@ export function resolveRunSettings(
   };
 }
 
+/** What `eval` and `compare` flags may set; undefined means "not given". */
+export interface EvaluationSettingsFlags {
+  judge?: string | undefined;
+  embeddings?: string | undefined;
+  rounds?: number | undefined;
+  maxAttempts?: number | undefined;
+  concurrency?: number | undefined;
+  seed?: number | undefined;
+  batchSize?: number | undefined;
+}
+
+/** An evaluation's settings; a key left undefined keeps the evaluation's own default. */
+export interface EvaluationSettings {
+  judge?: string;
+  embeddings?: string;
+  rounds?: number;
+  maxAttempts?: number;
+  concurrency?: number;
+  seed?: number;
+  batchSize?: number;
+}
+
+/**
+ * The same rule for `psysim eval` and `compare`: a flag wins over `evaluation:` in
+ * psysim.yaml, which wins over the evaluation's defaults.
+ */
+export function resolveEvaluationSettings(
+  config: Pick<PsysimConfig, "evaluation"> | undefined,
+  flags: EvaluationSettingsFlags = {},
+): EvaluationSettings {
+  const ev = config?.evaluation ?? {};
+  return {
+    ...given("judge", flags.judge ?? ev.judge),
+    ...given("embeddings", flags.embeddings ?? ev.embeddings),
+    ...given("rounds", flags.rounds ?? ev.rounds),
+    ...given("maxAttempts", flags.maxAttempts ?? ev.max_attempts),
+    ...given("concurrency", flags.concurrency ?? ev.concurrency),
+    ...given("seed", flags.seed ?? ev.seed),
+    ...given("batchSize", flags.batchSize ?? ev.batch_size),
+  };
+}
+
 /** `{ key: value }`, or nothing when the value is undefined (exactOptionalPropertyTypes). */
 function given<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);

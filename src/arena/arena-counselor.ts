@@ -15,24 +15,31 @@ export interface ArenaCounselor {
   transcript?: TranscriptFormat;
 }
 
-/** Binds a registry entry to its resolved model; the three-stage prompt is the simulation's Figure 9 template. */
-export function arenaCounselor(
+/** A registry entry's system prompt per session language (none, its own file, or Figure 9's template). */
+export function counselorSystemPrompt(
   entry: CounselorEntry,
-  model: ChatModel,
   templates: TemplateOptions = {},
-): ArenaCounselor {
+): ArenaCounselor["systemPrompt"] {
   const prompt = entry.systemPrompt;
-  const systemPrompt = (language: Language): { text: string; ref: PromptRef } | undefined => {
+  return (language) => {
     if (prompt.kind === "none") return undefined;
     if (prompt.kind === "file")
       return { text: prompt.text, ref: { id: `file@${prompt.path}`, sha256: sha256(prompt.text) } };
     const template = loadTemplate("counselor", language, templates);
     return { text: template.text, ref: promptRef(template) };
   };
+}
+
+/** Binds a registry entry to its resolved model; the three-stage prompt is the simulation's Figure 9 template. */
+export function arenaCounselor(
+  entry: CounselorEntry,
+  model: ChatModel,
+  templates: TemplateOptions = {},
+): ArenaCounselor {
   return {
     name: entry.name,
     model,
-    systemPrompt,
+    systemPrompt: counselorSystemPrompt(entry, templates),
     ...(Object.keys(entry.sampling).length > 0 ? { sampling: entry.sampling } : {}),
     ...(entry.transcript ? { transcript: entry.transcript } : {}),
   };

@@ -123,6 +123,16 @@ function assertReproduces(
     );
 }
 
+/** The sessions a run with these options schedules, after `--shard` (`--dry-run` plans the same). */
+export function scheduleArena(
+  options: Pick<ArenaOptions, "cards" | "counselors" | "seed" | "sessionsPerPair" | "shard">,
+) {
+  return schedulePairs(options.counselors, options.cards, {
+    seed: options.seed ?? ARENA_DEFAULTS.seed,
+    ...(options.sessionsPerPair !== undefined ? { sessionsPerPair: options.sessionsPerPair } : {}),
+  }).filter((session) => inShard(session.card.id, options.shard));
+}
+
 /**
  * Runs the arena (Algorithm 2) over a balanced schedule of counselor pairs. Each session's
  * battles and then its dialogue are appended only when the session is complete. A session
@@ -143,10 +153,7 @@ export async function runArena(
       `unknown counselor ${missing.join(", ")}: add it under counselors: in psysim.yaml or name a model spec`,
     );
   const pair = (name: string): ArenaCounselor => models.counselors.get(name)!;
-  const sessions = schedulePairs(options.counselors, options.cards, {
-    seed: settings.seed,
-    ...(options.sessionsPerPair !== undefined ? { sessionsPerPair: options.sessionsPerPair } : {}),
-  }).filter((session) => inShard(session.card.id, options.shard));
+  const sessions = scheduleArena(options);
   const languages = [...new Set(sessions.map((s) => options.language ?? s.card.language))];
   // Load every template before the first call, so a broken override costs nothing.
   const clientTemplates = new Map(

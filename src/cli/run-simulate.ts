@@ -3,9 +3,6 @@ import { assertWritable, readRecordIds } from "../core/jsonl.js";
 import { readRoleCards } from "../core/read-records.js";
 import type { RoleCard } from "../core/role-card.js";
 import { inShard, parseShard } from "../core/shard.js";
-import type { ModelEntry } from "../llm/model-config.js";
-import { resolveModelSpec } from "../llm/model-spec.js";
-import { batchPriceOf } from "../llm/batch/batch-price.js";
 import { resolveEmbeddingModel } from "../llm/resolve-embedding-model.js";
 import { GroundingIndex } from "../grounding/grounding-index.js";
 import { GROUNDING_ROLES, type GroundingRole } from "../simulation/session-grounding.js";
@@ -21,9 +18,9 @@ import {
   addSession,
   ESTIMATE_ASSUMPTIONS,
   expectedTurns,
+  estimatedModel,
   estimateTokens,
-  formatEstimate,
-  priceOf,
+  formatPlan,
   RunEstimate,
 } from "../app/estimate-run.js";
 import { openModelContext } from "../app/model-context.js";
@@ -202,16 +199,8 @@ async function printSimulationPlan(cards: RoleCard[], flags: SimulateFlags): Pro
         ({ card, k }) => !done.has(dialogueIdFor(card, k)),
       ),
     );
-    const model = (spec: ModelEntry) => {
-      const resolved = resolveModelSpec(spec, context.config?.models);
-      return {
-        id: resolved.id,
-        price: priceOf(resolved.config),
-        batchPrice: batchPriceOf(resolved.config),
-      };
-    };
-    const client = model(settings.client);
-    const counselor = model(settings.counselor);
+    const client = estimatedModel(settings.client, context.config?.models);
+    const counselor = estimatedModel(settings.counselor, context.config?.models);
     const templates = templateOptions(flags);
     const maxTurns = settings.maxTurns ?? SIMULATION_DEFAULTS.maxTurns;
     const estimate = new RunEstimate();
@@ -243,11 +232,11 @@ async function printSimulationPlan(cards: RoleCard[], flags: SimulateFlags): Pro
     }
     const finished = wanted.length * sessions - todo.length;
     process.stdout.write(
-      [
-        `dry run: ${todo.length} session${todo.length === 1 ? "" : "s"} planned${sessions > 1 ? ` (${sessions} per card; ${todo.filter((t) => t.k > 1).length * 2} memory calls)` : ""} (${finished} already finished in ${flags.out}); no model was called`,
-        formatEstimate(estimate.models()),
-        `estimate: ${expectedTurns(maxTurns)} counselor turns a session (max_turns ${maxTurns}), σ retry rate ${ESTIMATE_ASSUMPTIONS.retryRate}; method and accuracy in docs/models.md`,
-      ].join("\n") + "\n",
+      formatPlan(
+        `${todo.length} session${todo.length === 1 ? "" : "s"} planned${sessions > 1 ? ` (${sessions} per card; ${todo.filter((t) => t.k > 1).length * 2} memory calls)` : ""} (${finished} already finished in ${flags.out})`,
+        estimate.models(),
+        `${expectedTurns(maxTurns)} counselor turns a session (max_turns ${maxTurns}), σ retry rate ${ESTIMATE_ASSUMPTIONS.retryRate}`,
+      ) + "\n",
     );
   } finally {
     context.close();

@@ -30,6 +30,23 @@ export const SimulationConfigSchema = z.strictObject({
   validator: ValidatorConfigSchema.optional(),
 });
 
+/**
+ * `psysim eval` and `compare` settings; a flag wins over each key. Unset keys keep the
+ * evaluations' defaults (rounds 3, max_attempts 3, concurrency 8, seed 1, batch_size 32,
+ * embeddings lexical-baseline).
+ */
+export const EvaluationConfigSchema = z.strictObject({
+  /** Judge of `eval topics` and `eval wai`: a model spec or a name under `models:`. */
+  judge: z.string().min(1).optional(),
+  /** Embedding model of `eval fidelity` (Eq. 2): a spec, `lexical-baseline` or `none`. */
+  embeddings: z.string().min(1).optional(),
+  rounds: z.int().min(1).optional(),
+  max_attempts: z.int().min(1).optional(),
+  concurrency: z.int().min(1).optional(),
+  seed: z.int().optional(),
+  batch_size: z.int().min(1).optional(),
+});
+
 export const CacheConfigSchema = z.strictObject({
   /** SQLite file of finished model calls; relative to the config file's folder; default `.psysim/cache.sqlite` in the working directory. */
   path: z.string().min(1).optional(),
@@ -37,8 +54,8 @@ export const CacheConfigSchema = z.strictObject({
 });
 
 /**
- * psysim.yaml. `models`, `simulation` and `cache` are checked here; `counselors`,
- * `arena`, `serve` and `evaluation` are kept as written for their own modules to check.
+ * psysim.yaml. `models`, `simulation`, `evaluation` and `cache` are checked here;
+ * `counselors`, `arena` and `serve` are kept as written for their own modules to check.
  */
 export const PsysimConfigSchema = z.strictObject({
   models: z.record(ModelName, ModelEntrySchema).default({}),
@@ -47,7 +64,7 @@ export const PsysimConfigSchema = z.strictObject({
   counselors: z.unknown().optional(),
   arena: z.unknown().optional(),
   serve: z.unknown().optional(),
-  evaluation: z.unknown().optional(),
+  evaluation: EvaluationConfigSchema.default({}),
 });
 export type PsysimConfig = z.infer<typeof PsysimConfigSchema>;
 

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { resolveRunSettings } from "../../src/app/run-settings.js";
+import { resolveEvaluationSettings, resolveRunSettings } from "../../src/app/run-settings.js";
 
 describe("Run settings: one rule for flags, psysim.yaml and defaults", () => {
   const config = {
@@ -54,5 +54,20 @@ describe("Run settings: one rule for flags, psysim.yaml and defaults", () => {
       maxTurns: 8,
       validator: {},
     });
+  });
+
+  it("resolves eval's settings by the same rule: flag, then evaluation:, then the evaluation's default", () => {
+    const evaluation = {
+      evaluation: { judge: "gpt4o", rounds: 2, concurrency: 16, seed: 4, batch_size: 8 },
+    };
+    assert.deepEqual(resolveEvaluationSettings(evaluation, { rounds: 5, embeddings: "none" }), {
+      judge: "gpt4o",
+      embeddings: "none",
+      rounds: 5,
+      concurrency: 16,
+      seed: 4,
+      batchSize: 8,
+    });
+    assert.deepEqual(resolveEvaluationSettings(undefined, {}), {});
   });
 });

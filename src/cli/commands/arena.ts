@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { PsysimError, UsageError } from "../../core/errors.js";
-import { modelOptions, shardOption, type ModelFlags } from "../common-options.js";
+import { dryRunOption, modelOptions, shardOption, type ModelFlags } from "../common-options.js";
 import { waveFlags, waveOptions, type WaveFlags } from "../wave-options.js";
 import { parseShard } from "../../core/shard.js";
 import { parseInteger, parsePositiveInt, runAction } from "../run-action.js";
@@ -23,6 +23,7 @@ interface ArenaFlags extends PromptFlags, ModelFlags, WaveFlags {
   judgeAttempts?: string;
   progressInterval?: string;
   shard?: string;
+  dryRun?: boolean;
 }
 
 /** `battles.jsonl` → `battles.dialogues.jsonl`. */
@@ -87,10 +88,11 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
   const wave = waveFlags(flags, flags.out);
   const { openWaveMode, WAVE_SESSIONS_DEFAULT } = await import("../../app/wave-mode.js");
   let cache: { flush(): void } | undefined;
+  // A dry run opens neither the call cache nor a wave's batch state.
   const context = openModelContext({
     config: flags.config,
-    cache: flags.cache,
-    ...(wave && { wave: openWaveMode({ ...wave, commit: () => cache?.flush() }) }),
+    cache: flags.dryRun ? false : flags.cache,
+    ...(wave && !flags.dryRun && { wave: openWaveMode({ ...wave, commit: () => cache?.flush() }) }),
   });
   cache = context.cache;
   try {
@@ -101,14 +103,6 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
       config?.source.dir ?? process.cwd(),
     );
     const templates = templateOptions(flags);
-    const counselors = new Map<string, import("../../arena/index.js").ArenaCounselor>();
-    for (const name of new Set(names)) {
-      const entry = registry.get(name) ?? arena.adHocCounselor(name);
-      counselors.set(
-        name,
-        arena.arenaCounselor(entry, await context.chatModel(entry.model), templates),
-      );
-    }
     const settings = resolveRunSettings(config, {
       client: flags.client,
       maxTurns: numbers.maxTurns,
@@ -116,6 +110,36 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
       seed: numbers.seed,
       language: flags.language as "zh" | "en" | undefined,
     });
+    const entries = new Map(
+      [...new Set(names)].map((name) => [name, registry.get(name) ?? arena.adHocCounselor(name)]),
+    );
+    if (flags.dryRun) {
+      const { printArenaPlan } = await import("../arena-plan.js");
+      return await printArenaPlan({
+        cards,
+        counselors: entries,
+        names,
+        client: settings.client,
+        judge: flags.judge,
+        out: flags.out,
+        dialoguesOut,
+        prompt: Number(flags.prompt) as 1 | 2,
+        bothOrders: flags.bothOrders ?? false,
+        ...(numbers.sessionsPerPair !== undefined && { sessionsPerPair: numbers.sessionsPerPair }),
+        ...(settings.seed !== undefined && { seed: settings.seed }),
+        ...(settings.maxTurns !== undefined && { maxTurns: settings.maxTurns }),
+        ...(settings.language !== undefined && { language: settings.language }),
+        ...(flags.shard !== undefined && { shard: parseShard(flags.shard) }),
+        templates,
+        config,
+      });
+    }
+    const counselors = new Map<string, import("../../arena/index.js").ArenaCounselor>();
+    for (const [name, entry] of entries)
+      counselors.set(
+        name,
+        arena.arenaCounselor(entry, await context.chatModel(entry.model), templates),
+      );
     const client = await context.chatModel(settings.client);
     const resolvedJudge = await context.chatModel(flags.judge);
     // The product's baseline has no supervisor role of its own; the arena adds its rule-based one.
@@ -237,7 +261,7 @@ export function register(program: Command): void {
       "supervisor calls per judgement before it is recorded as unparsed (default 2)",
     )
     .option("--progress-interval <ms>", "progress line period without a TTY (default 5000)");
-  waveOptions(modelOptions(shardOption(command, "sessions")))
+  dryRunOption(waveOptions(modelOptions(shardOption(command, "sessions"))))
     .addHelpText(
       "after",
       `

@@ -3,24 +3,26 @@ import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
 import { languageOption } from "../chart-language.js";
-import type { ModelFlags } from "../common-options.js";
 import { runAction } from "../run-action.js";
-import { judgeRunOptions, parseTTest, progressBar, usageLine } from "./eval.js";
+import {
+  judgeRunOptions,
+  judgeRunSettings,
+  parseTTest,
+  progressBar,
+  usageLine,
+  type JudgeRunFlags,
+} from "./eval.js";
 import type { TTestKind } from "../../evaluation/statistics/t-test.js";
-import { templateOptions, type PromptFlags } from "../prompt-flags.js";
+import { templateOptions } from "../prompt-flags.js";
 import { groupByOptions, readGrouping, type GroupByFlags } from "../group-by-option.js";
 
-interface CompareFlags extends PromptFlags, ModelFlags, GroupByFlags {
+interface CompareFlags extends JudgeRunFlags, GroupByFlags {
   reference?: string;
   test: TTestKind;
   wai?: string;
   waiMode: string;
   topics?: string;
   topicList?: string;
-  rounds: number;
-  maxAttempts: number;
-  concurrency: number;
-  seed: number;
   json?: string;
   plots?: string;
   lang?: Language;
@@ -91,13 +93,9 @@ export function register(program: Command): void {
           ? openModelContext({ config: flags.config, cache: flags.cache })
           : undefined;
         try {
-          const common = {
-            rounds: flags.rounds,
-            maxAttempts: flags.maxAttempts,
-            concurrency: flags.concurrency,
-            seed: flags.seed,
-            templates: templateOptions(flags),
-          };
+          const common = needsJudge
+            ? (await judgeRunSettings(context!.config, flags)).run
+            : { templates: templateOptions(flags) };
           const resolve = (spec: string) =>
             evaluation.resolveJudge(spec, (s) => context!.chatModel(s));
           const waiJudge = flags.wai ? await resolve(flags.wai) : undefined;

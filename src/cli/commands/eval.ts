@@ -4,6 +4,7 @@ import { UsageError } from "../../core/errors.js";
 import type { Language } from "../../core/language.js";
 import { languageOption } from "../chart-language.js";
 import {
+  dryRunOption,
   jsonOption,
   modelOptions,
   seedOption,
@@ -28,34 +29,40 @@ interface CommonFlags {
 interface FidelityFlags extends CommonFlags, GroupByFlags {
   cards: string;
   test: TTestKind;
-  embeddings: string;
-  seed: number;
-  batchSize: number;
+  embeddings?: string;
+  seed?: number;
+  batchSize?: number;
   stopWords?: string;
   config?: string;
   preflight: boolean;
 }
 
-interface JudgeFlags extends CommonFlags, PromptFlags, ModelFlags, GroupByFlags {
-  judge: string;
-  rounds: number;
-  maxAttempts: number;
-  concurrency: number;
-  seed: number;
+/** How judge calls run; undefined: psysim.yaml's `evaluation:`, else the evaluation's default. */
+export interface JudgeRunFlags extends PromptFlags, ModelFlags {
+  rounds?: number;
+  maxAttempts?: number;
+  concurrency?: number;
+  seed?: number;
+}
+
+interface JudgeFlags extends CommonFlags, JudgeRunFlags, GroupByFlags {
+  judge?: string;
 }
 
 /** Options every LLM-judged evaluation shares. */
 function judgeOptions(command: Command): Command {
-  return judgeRunOptions(
-    command
-      .requiredOption("--dialogues <file>", "dialogue JSONL")
-      .requiredOption(
-        "--judge <spec>",
-        "judge model: a spec (openai:gpt-4o, openai-compatible:<model>@http://host/v1, …), a name from psysim.yaml, or baseline (rule-based, offline)",
-      ),
-  ).option(
-    "--json <file>",
-    "write the full result (input hashes, settings, every rating, aggregates)",
+  return dryRunOption(
+    judgeRunOptions(
+      command
+        .requiredOption("--dialogues <file>", "dialogue JSONL")
+        .option(
+          "--judge <spec>",
+          "judge model: a spec (openai:gpt-4o, openai-compatible:<model>@http://host/v1, …), a name from psysim.yaml, or baseline (rule-based, offline); required unless psysim.yaml sets evaluation.judge",
+        ),
+    ).option(
+      "--json <file>",
+      "write the full result (input hashes, settings, every rating, aggregates)",
+    ),
   );
 }
 
@@ -73,16 +80,49 @@ export function judgeRunOptions(
   },
 ): Command {
   const withRounds = promptSetOption(command)
-    .option("--rounds <n>", rounds.help, parsePositiveInt("--rounds"), rounds.default)
+    .option(
+      "--rounds <n>",
+      `${rounds.help} (default evaluation.rounds in psysim.yaml, else ${rounds.default})`,
+      parsePositiveInt("--rounds"),
+    )
     .option(
       "--max-attempts <n>",
-      "calls per rating before it is recorded as missing",
+      "calls per rating before it is recorded as missing (default evaluation.max_attempts, else 3)",
       parsePositiveInt("--max-attempts"),
-      3,
     )
-    .option("--concurrency <n>", "judge calls in flight", parsePositiveInt("--concurrency"), 8)
+    .option(
+      "--concurrency <n>",
+      "judge calls in flight (default evaluation.concurrency, else 8)",
+      parsePositiveInt("--concurrency"),
+    )
     .option("--prompts <dir>", "folder of template overrides (<name>.<zh|en>.txt)");
-  return modelOptions(seedOption(withRounds, "seed for the judge's sampling", 1));
+  return modelOptions(
+    seedOption(withRounds, "seed for the judge's sampling (default evaluation.seed, else 1)"),
+  );
+}
+
+/** The judge run's settings from the flags and psysim.yaml's `evaluation:` (flags win). */
+export async function judgeRunSettings(
+  config: Parameters<typeof import("../../app/run-settings.js").resolveEvaluationSettings>[0],
+  flags: JudgeRunFlags & { judge?: string | undefined },
+) {
+  const { resolveEvaluationSettings } = await import("../../app/run-settings.js");
+  const settings = resolveEvaluationSettings(config, flags);
+  const run = {
+    ...(settings.rounds !== undefined && { rounds: settings.rounds }),
+    ...(settings.maxAttempts !== undefined && { maxAttempts: settings.maxAttempts }),
+    ...(settings.concurrency !== undefined && { concurrency: settings.concurrency }),
+    ...(settings.seed !== undefined && { seed: settings.seed }),
+    templates: templateOptions(flags),
+  };
+  return { judge: settings.judge, run };
+}
+
+/** The judge a command was given, or one line saying how to give it. */
+export function requireJudge(judge: string | undefined): string {
+  if (judge === undefined)
+    throw new UsageError("--judge is required (or set evaluation.judge in psysim.yaml)");
+  return judge;
 }
 
 /**
@@ -116,6 +156,86 @@ export function parseTTest(value: string): TTestKind {
   throw new InvalidArgumentError(`--test expects ${T_TESTS.join(", ")}, got "${value}"`);
 }
 
+type LoadedConfig = import("../../config/index.js").LoadedConfig | undefined;
+
+/** `eval topics|wai --dry-run`: the judge calls the dialogues would take, and their cost. */
+async function printJudgePlan(
+  kind: "topics" | "wai",
+  flags: JudgeFlags & { topics?: string; mode?: "per-item" | "batched"; shard?: string },
+  spec: string,
+  run: { rounds?: number; templates?: import("../../prompts/template.js").TemplateOptions },
+  config: LoadedConfig,
+): Promise<void> {
+  const { readDialoguesToJudge, readTopicList } = await import("../../evaluation/index.js");
+  const { RunEstimate, estimatedModel, formatPlan } = await import("../../app/estimate-run.js");
+  const { addTopicsEstimate, addWaiEstimate, JUDGE_ESTIMATE_ASSUMPTIONS } =
+    await import("../../app/estimate-evaluation.js");
+  const dialogues = await readDialoguesToJudge(flags.dialogues, shardOf(flags).shard);
+  const judge = estimatedModel(spec, config?.models);
+  const estimate = new RunEstimate();
+  const a = JUDGE_ESTIMATE_ASSUMPTIONS;
+  let reply: number;
+  if (kind === "topics") {
+    const topics = flags.topics ? await readTopicList(flags.topics) : undefined;
+    addTopicsEstimate(estimate, judge, dialogues, { ...run, ...(topics && { topics }) });
+    reply = a.topicsReplyTokens;
+  } else {
+    addWaiEstimate(estimate, judge, dialogues, { ...run, ...(flags.mode && { mode: flags.mode }) });
+    reply = flags.mode === "batched" ? a.waiBatchedReplyTokens : a.waiItemReplyTokens;
+  }
+  const rounds = run.rounds ?? 3;
+  process.stdout.write(
+    formatPlan(
+      `${dialogues.length} session${dialogues.length === 1 ? "" : "s"} to ${kind === "wai" ? "rate" : "label"}, ${rounds} round${rounds === 1 ? "" : "s"}`,
+      estimate.models(),
+      `prompts rendered from the dialogues; answers of ${reply} tokens assumed; re-asks of unparsed answers not counted`,
+    ) + "\n",
+  );
+}
+
+/** `eval fidelity --dry-run`: the embedding requests Eq. 2 would make (none for the offline choices). */
+async function printFidelityPlan(
+  flags: FidelityFlags,
+  spec: string,
+  batchSize: number,
+  config: LoadedConfig,
+): Promise<void> {
+  const { readDialogueFile, fidelityEmbeddingTexts, LEXICAL_BASELINE_ID } =
+    await import("../../evaluation/index.js");
+  const { readRoleCards } = await import("../../core/read-records.js");
+  const { resolveEmbeddingSpec } = await import("../../llm/resolve-embedding-model.js");
+  const { RunEstimate, priceOf, formatPlan } = await import("../../app/estimate-run.js");
+  const { addEmbeddingEstimate } = await import("../../app/estimate-evaluation.js");
+  const dialogues = await readDialogueFile(flags.dialogues);
+  const planned = `${dialogues.length} session${dialogues.length === 1 ? "" : "s"} to compare with their cards`;
+  if (spec === "none" || spec === LEXICAL_BASELINE_ID) {
+    process.stdout.write(
+      `dry run: ${planned}; no model was called\nno model calls: ${spec === "none" ? "Eq. 1 only" : "lexical-baseline runs offline (not a neural embedding)"}\n`,
+    );
+    return;
+  }
+  const cards = await readRoleCards(flags.cards);
+  const texts = fidelityEmbeddingTexts(dialogues, cards, {
+    dialogues: flags.dialogues,
+    cards: flags.cards,
+  });
+  const resolved = resolveEmbeddingSpec(spec, config?.models);
+  const estimate = new RunEstimate();
+  addEmbeddingEstimate(
+    estimate,
+    { id: resolved.id, price: priceOf(resolved.config) },
+    texts,
+    batchSize,
+  );
+  process.stdout.write(
+    formatPlan(
+      `${planned}, ${texts.length} texts to embed`,
+      estimate.models(),
+      `the texts' own tokens, ${batchSize} texts a request`,
+    ) + "\n",
+  );
+}
+
 /** `psysim eval fidelity|topics|wai`: the paper's §4 metrics; `eval stages`: Hill's stages. */
 export function register(program: Command): void {
   const evaluate = program
@@ -132,23 +252,30 @@ export function register(program: Command): void {
     .requiredOption("--cards <file>", "the role cards the sessions were simulated from")
     .option(
       "--embeddings <model>",
-      "embedding model for Eq. 2: a spec such as openai-compatible:http://127.0.0.1:8000/v1 (model BAAI/bge-m3 by default), lexical-baseline (offline, not a neural embedding) or none",
-      "lexical-baseline",
+      "embedding model for Eq. 2: a spec such as openai-compatible:http://127.0.0.1:8000/v1 (model BAAI/bge-m3 by default), lexical-baseline (offline, not a neural embedding) or none (default evaluation.embeddings in psysim.yaml, else lexical-baseline)",
     );
-  seedOption(fidelity, "seed of the random-mapping derangement", 1)
+  seedOption(fidelity, "seed of the random-mapping derangement (default evaluation.seed, else 1)")
     .option(
       "--test <test>",
       "t-test, true vs random mapping: paired (the same sessions measured twice) | welch | student",
       parseTTest,
       "paired",
     )
-    .option("--batch-size <n>", "texts per embedding request", parsePositiveInt("--batch-size"), 32)
+    .option(
+      "--batch-size <n>",
+      "texts per embedding request (default evaluation.batch_size, else 32)",
+      parsePositiveInt("--batch-size"),
+    )
     .option(
       "--stop-words <file>",
       "words to leave out of Eq. 1, one per line (recorded in the output)",
     )
-    .option("--config <file>", "psysim.yaml, for embedding models named there")
+    .option(
+      "--config <file>",
+      "psysim.yaml (default: ./psysim.yaml when present), for evaluation: settings and embedding models named there",
+    )
     .option("--no-preflight", "skip the GET /models request made before the first embedding call");
+  dryRunOption(fidelity);
   jsonOption(
     fidelity,
     "write the full result (input hashes, settings, per-session values, aggregates)",
@@ -159,7 +286,7 @@ export function register(program: Command): void {
       "\nExamples:\n  psysim eval fidelity --dialogues sim.jsonl --cards cards.jsonl --embeddings openai-compatible:http://127.0.0.1:8000/v1\n  psysim eval fidelity --dialogues sim.jsonl --cards cards.jsonl --embeddings none --json fidelity.json --plots plots/\n  psysim eval fidelity --dialogues sim.jsonl --cards styled.jsonl --by style\n",
     )
     .action(
-      runAction(async (flags: FidelityFlags) => {
+      runAction(async (flags: FidelityFlags & { dryRun?: boolean }) => {
         // Checked first: a bad --by costs no embedding call.
         const grouping = await readGrouping({ by: flags.by, cards: flags.cards });
         const { fidelityReport, embeddingModelFor } = await import("../../evaluation/index.js");
@@ -170,30 +297,27 @@ export function register(program: Command): void {
           writeFidelityCharts,
           writeJsonResult,
         } = await import("../../report/index.js");
-        const { loadConfig } = await import("../../config/index.js");
-        const config = flags.config ? loadConfig(flags.config) : undefined;
-        const embedding = await embeddingModelFor(flags.embeddings, {
-          batchSize: flags.batchSize,
-          ...(config && { config }),
+        const { openModelContext } = await import("../../app/model-context.js");
+        const { resolveEvaluationSettings } = await import("../../app/run-settings.js");
+        // Embeddings are not cached: the context is for psysim.yaml and preflight only.
+        const context = openModelContext({ config: flags.config, cache: false });
+        const settings = resolveEvaluationSettings(context.config, flags);
+        const spec = settings.embeddings ?? "lexical-baseline";
+        const batchSize = settings.batchSize ?? 32;
+        if (flags.dryRun) return printFidelityPlan(flags, spec, batchSize, context.config);
+        const embedding = await embeddingModelFor(spec, {
+          batchSize,
+          ...(context.config && { config: context.config }),
         });
-        if (embedding && !embedding.isBaseline) {
-          const { preflightModels } = await import("../../llm/preflight.js");
-          const { resolveEmbeddingSpec } = await import("../../llm/resolve-embedding-model.js");
-          const { id, config: model } = resolveEmbeddingSpec(flags.embeddings, config?.models);
-          await preflightModels(
-            [{ id, config: model, ...(config && { baseDir: config.source.dir }) }],
-            {
-              probe: flags.preflight,
-            },
-          );
-        }
+        if (embedding && !embedding.isBaseline)
+          await context.preflight({ probe: flags.preflight, embeddings: [spec] });
         const progress = await progressBar("texts embedded");
         const result = await fidelityReport({
           dialogues: flags.dialogues,
           cards: flags.cards,
-          seed: flags.seed,
+          seed: settings.seed ?? 1,
           test: flags.test,
-          batchSize: flags.batchSize,
+          batchSize,
           ...(embedding && { embedding }),
           ...(flags.stopWords && { stopWords: flags.stopWords }),
           ...(grouping && { by: grouping.by }),
@@ -242,7 +366,7 @@ export function register(program: Command): void {
       "\nExamples:\n  psysim eval topics --dialogues sim.jsonl --judge openai:gpt-4o --json topics.json --plots plots/\n  psysim eval topics --dialogues sim.jsonl --judge baseline   # offline, rule-based\n  psysim eval topics --dialogues sim.jsonl --judge baseline --by style --cards styled.jsonl\n",
     )
     .action(
-      runAction(async (flags: JudgeFlags & { topics?: string }) => {
+      runAction(async (flags: JudgeFlags & { topics?: string; dryRun?: boolean }) => {
         const shard = shardOf(flags);
         const grouping = await readGrouping(flags);
         const { topicsReport, resolveJudge } = await import("../../evaluation/index.js");
@@ -256,18 +380,21 @@ export function register(program: Command): void {
           writeJsonResult,
         } = await import("../../report/index.js");
         const { openModelContext } = await import("../../app/model-context.js");
-        const context = openModelContext({ config: flags.config, cache: flags.cache });
+        const context = openModelContext({
+          config: flags.config,
+          cache: flags.dryRun ? false : flags.cache,
+        });
         try {
-          const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
+          const settings = await judgeRunSettings(context.config, flags);
+          const spec = requireJudge(settings.judge);
+          if (flags.dryRun)
+            return await printJudgePlan("topics", flags, spec, settings.run, context.config);
+          const judge = await resolveJudge(spec, (s) => context.chatModel(s));
           await context.preflight({ probe: flags.preflight });
           const progress = await progressBar("session-rounds labelled");
           const result = await topicsReport(flags.dialogues, {
             judge,
-            rounds: flags.rounds,
-            maxAttempts: flags.maxAttempts,
-            concurrency: flags.concurrency,
-            seed: flags.seed,
-            templates: templateOptions(flags),
+            ...settings.run,
             ...(flags.topics && { topicsFile: flags.topics }),
             ...shard,
             ...(grouping && { grouping }),
@@ -336,17 +463,15 @@ export function register(program: Command): void {
             : openModelContext({ config: flags.config, cache: flags.cache });
         try {
           const judge =
-            context && (await resolveJudge(flags.judge, (spec) => context.chatModel(spec)));
+            context && (await resolveJudge(flags.judge!, (spec) => context.chatModel(spec)));
           await context?.preflight({ probe: flags.preflight });
+          // The LLM judge's rounds, attempts, concurrency and seed follow evaluation: too.
+          const { run } = await judgeRunSettings(context?.config, flags);
           const progress = await progressBar("session-rounds labelled");
           const result = await stagesReport(flags.dialogues, {
             ...(judge && { judge }),
             ...shardOf(flags),
-            rounds: flags.rounds,
-            maxAttempts: flags.maxAttempts,
-            concurrency: flags.concurrency,
-            seed: flags.seed,
-            templates: templateOptions(flags),
+            ...run,
             onProgress: progress.onProgress,
           }).finally(progress.stop);
           process.stdout.write(
@@ -393,7 +518,7 @@ export function register(program: Command): void {
       "\nExamples:\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --json wai.json --plots plots/\n  psysim eval wai --dialogues sim.jsonl --judge vllm-qwen --mode batched --rounds 3\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --by style --cards styled.jsonl\n  psysim eval wai --dialogues series.jsonl --judge openai:gpt-4o --by session_index\n",
     )
     .action(
-      runAction(async (flags: JudgeFlags & { mode: string }) => {
+      runAction(async (flags: JudgeFlags & { mode: "per-item" | "batched"; dryRun?: boolean }) => {
         if (flags.mode !== "per-item" && flags.mode !== "batched")
           throw new UsageError(`--mode expects per-item or batched, got "${flags.mode}"`);
         const shard = shardOf(flags);
@@ -408,20 +533,23 @@ export function register(program: Command): void {
           writeJsonResult,
         } = await import("../../report/index.js");
         const { openModelContext } = await import("../../app/model-context.js");
-        const context = openModelContext({ config: flags.config, cache: flags.cache });
+        const context = openModelContext({
+          config: flags.config,
+          cache: flags.dryRun ? false : flags.cache,
+        });
         try {
-          const judge = await resolveJudge(flags.judge, (spec) => context.chatModel(spec));
+          const settings = await judgeRunSettings(context.config, flags);
+          const spec = requireJudge(settings.judge);
+          if (flags.dryRun)
+            return await printJudgePlan("wai", flags, spec, settings.run, context.config);
+          const judge = await resolveJudge(spec, (s) => context.chatModel(s));
           await context.preflight({ probe: flags.preflight });
           const progress = await progressBar("ratings");
           const result = await waiReport(flags.dialogues, {
             judge,
             mode: flags.mode,
             ...shard,
-            rounds: flags.rounds,
-            maxAttempts: flags.maxAttempts,
-            concurrency: flags.concurrency,
-            seed: flags.seed,
-            templates: templateOptions(flags),
+            ...settings.run,
             ...(grouping && { grouping }),
             onProgress: progress.onProgress,
           }).finally(progress.stop);

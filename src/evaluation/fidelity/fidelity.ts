@@ -245,16 +245,11 @@ export function fidelityAggregates(
   };
 }
 
-async function addCosines(
-  sessions: FidelitySession[],
-  texts: string[],
-  sessionCards: RoleCard[],
-  mapping: number[],
-  options: FidelityOptions,
-): Promise<void> {
-  const model = options.embedding!;
-  const batchSize = options.batchSize ?? 32;
-  // Each distinct card once, then each non-empty client text: empty texts have no embedding to compare.
+/** Each distinct card once, then each non-empty client text: empty texts have no embedding to compare. */
+function embeddingJobs(
+  texts: readonly string[],
+  sessionCards: readonly RoleCard[],
+): { key: string; text: string }[] {
   const cardIds = [...new Set(sessionCards.map((c) => c.id))];
   const cardById = new Map(sessionCards.map((c) => [c.id, c]));
   const jobs: { key: string; text: string }[] = cardIds.map((id) => ({
@@ -264,6 +259,29 @@ async function addCosines(
   texts.forEach((text, i) => {
     if (text.trim() !== "") jobs.push({ key: `session:${i}`, text });
   });
+  return jobs;
+}
+
+/** The texts Eq. 2 embeds, in the order they are sent (for `--dry-run`). */
+export function fidelityEmbeddingTexts(
+  dialogues: readonly Dialogue[],
+  cards: readonly RoleCard[],
+  sources?: FidelityOptions["sources"],
+): string[] {
+  const sessionCards = cardsFor(dialogues, cards, sources);
+  return embeddingJobs(dialogues.map(clientText), sessionCards).map((j) => j.text);
+}
+
+async function addCosines(
+  sessions: FidelitySession[],
+  texts: string[],
+  sessionCards: RoleCard[],
+  mapping: number[],
+  options: FidelityOptions,
+): Promise<void> {
+  const model = options.embedding!;
+  const batchSize = options.batchSize ?? 32;
+  const jobs = embeddingJobs(texts, sessionCards);
   const vectors = new Map<string, number[]>();
   for (let start = 0; start < jobs.length; start += batchSize) {
     const batch = jobs.slice(start, start + batchSize);

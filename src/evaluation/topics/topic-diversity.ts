@@ -47,6 +47,15 @@ const LABELS_SCHEMA = {
   },
 };
 
+/** The labelling prompt for one session, given its language's formatted topic list. */
+export function topicsPrompt(
+  template: PromptTemplate,
+  dialogue: Dialogue,
+  topicList: string,
+): string {
+  return renderTemplate(template, { client_turns: clientText(dialogue), topics: topicList });
+}
+
 /**
  * Client-topic diversity (paper §4.1, "Diversity of Clients"): a judge labels each session's
  * client turns with every fitting topic (SMILE-style, multi-label), in independent rounds;
@@ -86,10 +95,11 @@ export async function evaluateTopics(
       const s = Math.floor(index / rounds);
       const round = (index % rounds) + 1;
       const dialogue = dialogues[s]!;
-      const content = renderTemplate(templates.get(dialogue.language)!, {
-        client_turns: clientText(dialogue),
-        topics: lists.get(dialogue.language)!,
-      });
+      const content = topicsPrompt(
+        templates.get(dialogue.language)!,
+        dialogue,
+        lists.get(dialogue.language)!,
+      );
       sessions[s]!.rounds.push(
         await labelSession(context, dialogue, content, round, maxAttempts, topics),
       );

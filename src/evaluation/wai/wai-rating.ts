@@ -59,6 +59,23 @@ function itemBlock(item: WaiItem, language: Language): string {
   return `item_${item.number}: ${item.text[language]}\n${waiGuideline(item, language)}`;
 }
 
+/** The per-item prompt (Figure 11) for one session and item, as sent and as `--dry-run` counts it. */
+export function waiItemPrompt(template: PromptTemplate, dialogue: Dialogue, item: WaiItem): string {
+  return renderTemplate(template, {
+    conversation: transcript(dialogue),
+    questionnaire: item.text[dialogue.language],
+    guidelines: waiGuideline(item, dialogue.language),
+  });
+}
+
+/** The batched prompt, all twelve items in one call. */
+export function waiBatchPrompt(template: PromptTemplate, dialogue: Dialogue): string {
+  return renderTemplate(template, {
+    conversation: transcript(dialogue),
+    items: WAI_ITEMS.map((i) => itemBlock(i, dialogue.language)).join("\n\n"),
+  });
+}
+
 /**
  * WAI-O-S with an LLM observer (paper §4.2.1): every session rated on the twelve items in
  * `rounds` independent rounds; unparseable answers are asked again with a new sample key,
@@ -153,11 +170,7 @@ async function rateItem(
   round: number,
   maxAttempts: number,
 ): Promise<WaiRating> {
-  const content = renderTemplate(template, {
-    conversation: transcript(dialogue),
-    questionnaire: item.text[dialogue.language],
-    guidelines: waiGuideline(item, dialogue.language),
-  });
+  const content = waiItemPrompt(template, dialogue, item);
   let parsed: ScoreParse = { error: "not asked" };
   let attempt = 0;
   while (attempt < maxAttempts) {
@@ -198,10 +211,7 @@ async function rateBatch(
   round: number,
   maxAttempts: number,
 ): Promise<WaiRating[]> {
-  const content = renderTemplate(template, {
-    conversation: transcript(dialogue),
-    items: WAI_ITEMS.map((i) => itemBlock(i, dialogue.language)).join("\n\n"),
-  });
+  const content = waiBatchPrompt(template, dialogue);
   const result = new Map<number, WaiRating>();
   const pending = () => WAI_ITEMS.map((i) => i.number).filter((n) => result.get(n)?.raw == null);
   for (let attempt = 1; attempt <= maxAttempts && pending().length > 0; attempt++) {
