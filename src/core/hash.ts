@@ -1,7 +1,11 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
+
+// Node ≥ 20.12 hashes in one native call; the Hash object costs more than hashing a prompt.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array) => string })
+  .hash;
 
 export function sha256(text: string | Uint8Array): string {
-  return createHash("sha256").update(text).digest("hex");
+  return oneShot ? oneShot("sha256", text) : crypto.createHash("sha256").update(text).digest("hex");
 }
 
 /**
@@ -41,5 +45,7 @@ function write(value: unknown): string | undefined {
 }
 
 function isIndex(key: string): boolean {
+  const first = key.charCodeAt(0);
+  if (!(first >= 48 && first <= 57)) return false;
   return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
 }

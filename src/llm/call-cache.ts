@@ -27,6 +27,38 @@ export function callCacheKey(parts: CallKeyParts): string {
   return sha256(canonicalJson(parts));
 }
 
+/**
+ * `callCacheKey` of a request's parts, byte for byte, without copying the messages: the
+ * messages are most of the key and are written here in canonical order ("content" before
+ * "role", top-level keys sorted) straight from the request, once per model call.
+ */
+function requestCacheKey(
+  model: string,
+  params: SamplingParams,
+  messages: readonly ChatMessage[],
+  jsonSchema: ChatRequest["jsonSchema"] | null,
+  sampleKey: string,
+): string {
+  let list = "[";
+  for (let i = 0; i < messages.length; i++) {
+    const { role, content } = messages[i]!;
+    const c = JSON.stringify(content) as string | undefined;
+    const r = JSON.stringify(role) as string | undefined;
+    list +=
+      (i ? "," : "") +
+      (c === undefined
+        ? r === undefined
+          ? "{}"
+          : `{"role":${r}}`
+        : r === undefined
+          ? `{"content":${c}}`
+          : `{"content":${c},"role":${r}}`);
+  }
+  return sha256(
+    `{"jsonSchema":${canonicalJson(jsonSchema)},"messages":${list}],"model":${JSON.stringify(model)},"params":${canonicalJson(params)},"sampleKey":${JSON.stringify(sampleKey)}}`,
+  );
+}
+
 export interface CachedCall {
   content: string;
   finishReason?: string;
@@ -261,13 +293,13 @@ export function withCallCache(
   const pending = new Map<string, Promise<ChatResponse>>();
 
   async function complete(request: ChatRequest): Promise<ChatResponse> {
-    const key = callCacheKey({
-      model: identity,
-      params: { ...options.sampling, ...request.params },
-      messages: request.messages.map(({ role, content }) => ({ role, content })),
-      jsonSchema: request.jsonSchema ?? null,
-      sampleKey: request.sampleKey,
-    });
+    const key = requestCacheKey(
+      identity,
+      { ...options.sampling, ...request.params },
+      request.messages,
+      request.jsonSchema ?? null,
+      request.sampleKey,
+    );
     const hit = cache.get(key);
     if (hit) return replayed(hit);
     const inFlight = pending.get(key);

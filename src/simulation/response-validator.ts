@@ -87,6 +87,40 @@ export function countWords(text: string): number {
 }
 
 /**
+ * Whether `text` has at most `limit` words, as `countWords` counts them. The segmenter is
+ * the slowest step of σ, so ASCII text is first bounded cheaply: Unicode word rules never
+ * split a run of ASCII letters, digits and "_", so the runs are at least the words.
+ */
+export function wordsAtMost(text: string, limit: number): boolean {
+  let runs = 0;
+  let inRun = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) return countWords(text) <= limit;
+    const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (word && !inRun) runs++;
+    inRun = word;
+  }
+  return runs <= limit || countWords(text) <= limit;
+}
+
+/** Unicode code points in `text` (what `[...text].length` counts), without building the array. */
+export function codePoints(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/**
  * The response validator σ (paper §3.5): a counselor reply is accepted only when it is
  * short (≤ 200 Chinese characters, or a word limit for English), has no newline and no
  * enumeration. Pure; the counselor agent decides what to do with a refusal.
@@ -106,8 +140,8 @@ export class ResponseValidator {
     if (text === "") reasons.push("empty");
     const tooLong =
       this.language === "zh"
-        ? [...text].length > this.settings.maxChineseChars
-        : countWords(text) > this.settings.maxEnglishWords;
+        ? codePoints(text) > this.settings.maxChineseChars
+        : !wordsAtMost(text, this.settings.maxEnglishWords);
     if (tooLong) reasons.push("too_long");
     if (/[\r\n\u2028\u2029]/.test(text)) reasons.push("newline");
     if (hasEnumeration(text)) reasons.push("enumeration");

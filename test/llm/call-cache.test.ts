@@ -4,7 +4,14 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
-import { CallCache, callCacheKey, openConfiguredCache } from "../../src/llm/call-cache.js";
+import {
+  CallCache,
+  callCacheKey,
+  openConfiguredCache,
+  withCallCache,
+} from "../../src/llm/call-cache.js";
+import { emptyUsage } from "../../src/core/usage.js";
+import { SeededRandom } from "../../src/core/random.js";
 import { PsysimError } from "../../src/core/errors.js";
 import { resolveChatModel } from "../../src/llm/resolve-model.js";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
@@ -256,6 +263,61 @@ describe("call cache", () => {
     });
     assert.equal(a, b);
     assert.match(a, /^[0-9a-f]{64}$/);
+  });
+
+  it("keys a call exactly as callCacheKey does, and as psysim always has (the key is pinned)", async () => {
+    const parts = {
+      model: "openai-compatible:qwen@http://127.0.0.1:8000/v1",
+      params: { temperature: 0.7, seed: 42 },
+      messages: [
+        { role: "system" as const, content: '你是咨询师。\n"引号"' },
+        { role: "user" as const, content: "I can't sleep \u2028 😀" },
+      ],
+      jsonSchema: { name: "s", schema: { type: "object", b: 1, a: [2] } },
+      sampleKey: "c1/turn-1/counselor/attempt-1",
+    };
+    // Computed by psysim before the call path wrote keys without the generic canonicalJson.
+    const pinned = "40442cd069bac6561c0517beb7cd4468102c514fc7a985755e343ca8db846201";
+    assert.equal(callCacheKey(parts), pinned);
+    const cache = CallCache.open(":memory:");
+    const model = withCallCache(
+      { id: "inner", complete: async () => ({ content: "a", usage: emptyUsage() }) },
+      cache,
+      { identity: parts.model, sampling: { temperature: 0.7 } },
+    );
+    await model.complete({
+      // Extra message fields are not part of the key.
+      messages: parts.messages.map((m) => ({ ...m, extra: 1 })),
+      params: { seed: 42 },
+      jsonSchema: parts.jsonSchema,
+      sampleKey: parts.sampleKey,
+    });
+    assert.equal(cache.get(pinned)?.content, "a");
+    // Seeded random requests: the stored key is always callCacheKey of the request's parts.
+    const random = new SeededRandom(3);
+    const pieces = ["a", "你", "\n", '"', "\\", "\u0000", "\ud800", "😀", "\u2028", " "];
+    const text = () =>
+      Array.from({ length: random.int(12) }, () => pieces[random.int(pieces.length)]).join("");
+    for (let i = 0; i < 200; i++) {
+      const request = {
+        messages: Array.from({ length: 1 + random.int(5) }, (_, k) => ({
+          role: (["system", "user", "assistant"] as const)[k % 3]!,
+          content: text(),
+        })),
+        sampleKey: text(),
+        ...(random.next() < 0.5 ? { params: { seed: random.int(100), top_p: 0.9 } } : {}),
+      };
+      await model.complete(request);
+      const key = callCacheKey({
+        model: parts.model,
+        params: { temperature: 0.7, ...request.params },
+        messages: request.messages,
+        jsonSchema: null,
+        sampleKey: request.sampleKey,
+      });
+      assert.ok(cache.get(key), `request ${i} stored under callCacheKey`);
+    }
+    cache.close();
   });
 
   it("opens the configured cache relative to the config file, or none when disabled", () => {

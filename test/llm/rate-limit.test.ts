@@ -4,6 +4,7 @@ import { RateLimiters, withRateLimit } from "../../src/llm/rate-limit.js";
 import { resolveChatModel } from "../../src/llm/resolve-model.js";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { ScriptedChatModel } from "../fixtures/scripted-chat-model.js";
+import { emptyUsage } from "../../src/core/usage.js";
 
 const ask = (i: number) => ({
   messages: [{ role: "user" as const, content: `q${i}` }],
@@ -57,6 +58,38 @@ describe("rate limit", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("serves waiting calls in order, and a call aborted while waiting leaves its slot to the next", async () => {
+    const order: string[] = [];
+    const gates = new Map<string, () => void>();
+    const inner = {
+      id: "m",
+      complete: (request: { sampleKey: string }) =>
+        new Promise<{ content: string; usage: ReturnType<typeof emptyUsage> }>((resolve) => {
+          order.push(request.sampleKey);
+          gates.set(request.sampleKey, () => resolve({ content: "", usage: emptyUsage() }));
+        }),
+    };
+    const model = withRateLimit(inner, { maxConcurrency: 1 }, { limiters: new RateLimiters() });
+    const first = model.complete(ask(1));
+    const abort = new AbortController();
+    const second = model.complete({ ...ask(2), signal: abort.signal });
+    const third = model.complete(ask(3));
+    abort.abort(new Error("stopped"));
+    await assert.rejects(second, /stopped/);
+    gates.get("s1")!();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(order, ["s1", "s3"]);
+    gates.get("s3")!();
+    await third;
+    // The slot is free again.
+    const fourth = model.complete(ask(4));
+    await new Promise((resolve) => setImmediate(resolve));
+    gates.get("s4")!();
+    await fourth;
+    assert.deepEqual(order, ["s1", "s3", "s4"]);
   });
 
   it("uses the whole concurrency when nothing limits it", async () => {

@@ -4,7 +4,10 @@ import {
   ResponseValidator,
   hasEnumeration,
   countWords,
+  codePoints,
+  wordsAtMost,
 } from "../../src/simulation/response-validator.js";
+import { SeededRandom } from "../../src/core/random.js";
 
 describe("ResponseValidator (σ, paper §3.5)", () => {
   const zh = new ResponseValidator("zh");
@@ -88,6 +91,45 @@ describe("ResponseValidator (σ, paper §3.5)", () => {
       "第一，我很感谢你愿意说出来。",
     ]) {
       assert.equal(hasEnumeration(text), false, text);
+    }
+  });
+
+  it("bounds words and counts code points exactly as the segmenter and the spread do", () => {
+    const random = new SeededRandom(11);
+    const pieces = [
+      "a",
+      "Z",
+      "9",
+      "_",
+      " ",
+      "'",
+      ".",
+      ",",
+      "-",
+      "3.5",
+      "don't",
+      "e.g.",
+      "\n",
+      "\t",
+      "#",
+      "你",
+      "好",
+      "😀",
+      "é",
+      "\ud800",
+      "ｶ",
+      "x_y",
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const ascii = random.next() < 0.6;
+      const text = Array.from({ length: random.int(40) }, () => {
+        const piece = pieces[random.int(pieces.length)]!;
+        return ascii && /[^\x00-\x7f]/.test(piece) ? "w" : piece;
+      }).join("");
+      const words = countWords(text);
+      for (const limit of [0, words - 1, words, words + 1].filter((n) => n >= 0))
+        assert.equal(wordsAtMost(text, limit), words <= limit, JSON.stringify([text, limit]));
+      assert.equal(codePoints(text), [...text].length, JSON.stringify(text));
     }
   });
 });

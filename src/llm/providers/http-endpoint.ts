@@ -58,7 +58,8 @@ export class HttpEndpoint {
   private readonly timeoutMs: number;
   private readonly agent: http.Agent;
   private readonly send: typeof http.request;
-  private readonly headers: Record<string, string>;
+  /** Every header but the type and length, as `[name, value, …]`: Node then writes them as given. */
+  private readonly headers: string[];
 
   constructor(options: HttpEndpointOptions) {
     this.id = options.id;
@@ -71,12 +72,17 @@ export class HttpEndpoint {
     // many: the rate limiter's max_concurrency is the only limit.
     this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true });
     this.send = secure ? https.request : http.request;
-    this.headers = {
-      "content-type": "application/json",
-      accept: "application/json",
-      "user-agent": `psysim/${PSYSIM_VERSION}`,
-      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-    };
+    // Given as an array, headers skip Node's per-call validation and bookkeeping of each
+    // name (they are fixed and valid), so Host has to be named here too.
+    this.headers = [
+      "host",
+      this.base.host,
+      "accept",
+      "application/json",
+      "user-agent",
+      `psysim/${PSYSIM_VERSION}`,
+      ...(options.apiKey ? ["authorization", `Bearer ${options.apiKey}`] : []),
+    ];
   }
 
   /** The path of `sub` under the base URL (`chat/completions` under `…/v1`); "" is the URL itself. */
@@ -128,11 +134,13 @@ export class HttpEndpoint {
         path,
         method,
         agent: this.agent,
-        headers: {
+        headers: [
           ...this.headers,
-          ...(options.contentType ? { "content-type": options.contentType } : {}),
-          "content-length": Buffer.byteLength(payload),
-        },
+          "content-type",
+          options.contentType ?? "application/json",
+          "content-length",
+          String(Buffer.byteLength(payload)),
+        ],
       });
       const timer = setTimeout(() => finish(this.failure("timeout", "")), this.timeoutMs);
       const onAbort = () => finish(this.failure("aborted", "", signal?.reason));

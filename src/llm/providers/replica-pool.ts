@@ -62,8 +62,10 @@ export class ReplicaPool<T> {
 
   /** Healthy untried replicas first; if all are cooling down, any untried one. */
   private pick(tried: ReadonlySet<Replica<T>>): Replica<T> {
-    const now = this.now();
     const n = this.replicas.length;
+    // One server (the usual case): nothing to choose, and this runs on every call.
+    if (n === 1) return this.replicas[0]!;
+    const now = this.now();
     const order = Array.from({ length: n }, (_, i) => this.replicas[(this.cursor + i) % n]!).filter(
       (r) => !tried.has(r),
     );
