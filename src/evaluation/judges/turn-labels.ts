@@ -1,4 +1,5 @@
 import type { Dialogue } from "../../core/dialogue.js";
+import type { SamplingParams } from "../../llm/chat-model.js";
 import type { Language } from "../../core/language.js";
 import { emptyUsage, type Usage } from "../../core/usage.js";
 import { runWorkerPool } from "../../core/worker-pool.js";
@@ -9,7 +10,7 @@ import {
   type PromptTemplate,
 } from "../../prompts/template.js";
 import type { PromptRef } from "../../core/dialogue.js";
-import { callJudge, type JudgeContext, type JudgeRunOptions } from "./judge-call.js";
+import { callJudge, judgeWarnings, type JudgeContext, type JudgeRunOptions } from "./judge-call.js";
 import { jsonValue } from "./json-answer.js";
 
 /**
@@ -47,10 +48,27 @@ export interface JudgedTurn<L> {
   error?: string;
 }
 
+/** A per-turn judge's defaults, for what the caller's options leave unset. */
+export interface TurnLabelDefaults {
+  rounds: number;
+  maxAttempts: number;
+  seed: number;
+}
+
 export interface TurnLabelRun<L> {
   sessions: JudgedTurn<L>[][];
-  prompts: Partial<Record<Language, PromptRef>>;
+  /** The settings every per-turn judge records, first in its result's `settings`. */
+  settings: {
+    judge: string;
+    judge_baseline: false;
+    rounds: number;
+    max_attempts: number;
+    seed: number;
+    sampling: SamplingParams;
+    prompts: Partial<Record<Language, PromptRef>>;
+  };
   usage: Usage;
+  warnings?: string[];
 }
 
 /** The turn numbers shown to the judge are 1-based, as a reader counts lines. */
@@ -65,8 +83,15 @@ export const shownTurn = (turn: number): number => turn + 1;
 export async function labelTurns<L>(
   dialogues: readonly Dialogue[],
   spec: TurnLabelSpec<L>,
-  options: JudgeRunOptions & { rounds: number; maxAttempts: number; seed: number },
+  runOptions: JudgeRunOptions,
+  defaults: TurnLabelDefaults,
 ): Promise<TurnLabelRun<L>> {
+  const options = {
+    ...runOptions,
+    rounds: runOptions.rounds ?? defaults.rounds,
+    maxAttempts: runOptions.maxAttempts ?? defaults.maxAttempts,
+    seed: runOptions.seed ?? defaults.seed,
+  };
   const templates = new Map<Language, PromptTemplate>();
   for (const d of dialogues)
     if (!templates.has(d.language))
@@ -110,8 +135,17 @@ export async function labelTurns<L>(
   );
   return {
     sessions,
-    prompts: Object.fromEntries([...templates].map(([lang, t]) => [lang, promptRef(t)])),
+    settings: {
+      judge: options.judge.id,
+      judge_baseline: false,
+      rounds: options.rounds,
+      max_attempts: options.maxAttempts,
+      seed: options.seed,
+      sampling: options.sampling ?? {},
+      prompts: Object.fromEntries([...templates].map(([lang, t]) => [lang, promptRef(t)])),
+    },
     usage: context.usage,
+    ...judgeWarnings(context),
   };
 }
 

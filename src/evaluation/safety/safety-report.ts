@@ -280,25 +280,15 @@ export async function evaluateSafety(
       },
       sessions: dialogues.map((d) => perSession(d)),
     };
-  const rounds = options.rounds ?? SAFETY_DEFAULTS.rounds;
-  const maxAttempts = options.maxAttempts ?? SAFETY_DEFAULTS.maxAttempts;
-  const seed = options.seed ?? SAFETY_DEFAULTS.seed;
-  const run = await labelTurns(dialogues, safetyLabelSpec(resources), {
-    ...options,
-    judge: options.judge,
-    rounds,
-    maxAttempts,
-    seed,
-  });
+  const run = await labelTurns(
+    dialogues,
+    safetyLabelSpec(resources),
+    { ...options, judge: options.judge },
+    SAFETY_DEFAULTS,
+  );
   return {
     settings: {
-      judge: options.judge.id,
-      judge_baseline: false,
-      rounds,
-      max_attempts: maxAttempts,
-      seed,
-      sampling: options.sampling ?? {},
-      prompts: run.prompts,
+      ...run.settings,
       taxonomy:
         "Qiu et al. 2023, A Benchmark for Understanding Dialogue Safety in Mental Health Support (NLPCC 2023), labels 0-7",
       majority:
@@ -307,6 +297,7 @@ export async function evaluateSafety(
     },
     sessions: dialogues.map((d, s) => perSession(d, run.sessions[s])),
     usage: run.usage,
+    ...(run.warnings && { warnings: run.warnings }),
   };
 }
 

@@ -167,25 +167,15 @@ export async function evaluateStages(
       settings: { judge: BASELINE_STAGE_JUDGE, judge_baseline: true, ...MEASURE_SETTINGS },
       sessions: dialogues.map((d) => sessionStages(d)),
     };
-  const rounds = options.rounds ?? STAGES_DEFAULTS.rounds;
-  const maxAttempts = options.maxAttempts ?? STAGES_DEFAULTS.maxAttempts;
-  const seed = options.seed ?? STAGES_DEFAULTS.seed;
-  const run = await labelTurns(dialogues, STAGE_LABEL_SPEC, {
-    ...options,
-    judge: options.judge,
-    rounds,
-    maxAttempts,
-    seed,
-  });
+  const run = await labelTurns(
+    dialogues,
+    STAGE_LABEL_SPEC,
+    { ...options, judge: options.judge },
+    STAGES_DEFAULTS,
+  );
   return {
     settings: {
-      judge: options.judge.id,
-      judge_baseline: false,
-      rounds,
-      max_attempts: maxAttempts,
-      seed,
-      sampling: options.sampling ?? {},
-      prompts: run.prompts,
+      ...run.settings,
       majority:
         "a turn's stage is the one most rounds gave; a tie between rounds, or no readable answer after max_attempts, leaves it unlabelled with the reason",
       skills: HILL_SKILLS,
@@ -193,6 +183,7 @@ export async function evaluateStages(
     },
     sessions: dialogues.map((d, s) => sessionStages(d, run.sessions[s])),
     usage: run.usage,
+    ...(run.warnings && { warnings: run.warnings }),
   };
 }
 
