@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { NamedPath } from "../core/output-guard.js";
+import type { NamedPath, ResultIdentity } from "../core/output-guard.js";
 
 /**
  * Options whose value is written. Everything else a command is given (arguments, --cards,
@@ -10,6 +10,25 @@ import type { NamedPath } from "../core/output-guard.js";
  */
 const LOCKED_OUTPUTS = ["out", "outDir", "json", "trainOut", "testOut", "dialoguesOut"];
 const SHARED_OUTPUTS = ["plots", "figures", "cache", "db", "batchDir"];
+
+const evaluation = (kind: string): ResultIdentity => ({ schema: "psysim.evaluation/1", kind });
+
+/**
+ * What each command's `--json <file>` holds, so that an existing file is checked before
+ * any paid work starts (`writeJsonResult` checks again against the result it writes). A
+ * command missing here gets the looser up-front check: any psysim result.
+ */
+export const JSON_RESULTS: Readonly<Record<string, ResultIdentity>> = {
+  stats: evaluation("stats"),
+  "eval fidelity": evaluation("fidelity"),
+  "eval topics": evaluation("topics"),
+  "eval wai": evaluation("wai"),
+  "eval stages": evaluation("stages"),
+  "eval safety": evaluation("safety"),
+  compare: evaluation("compare"),
+  ratings: { schema: "psysim.ratings/1" },
+  "judge-agreement": { schema: "psysim.judge-agreement/1" },
+};
 
 export interface CommandPaths {
   inputs: NamedPath[];

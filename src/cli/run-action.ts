@@ -62,7 +62,8 @@ export function reportFailure(error: unknown): void {
 /**
  * Wraps a command's action so every failure is one `psysim:` line with the right exit
  * status. Before the action runs, its outputs are checked against its inputs (none may be
- * the same file) and each output is locked for this process (one writer per output).
+ * the same file), each output is locked for this process (one writer per output) and an
+ * existing `--json` file must be empty or a result of the same command.
  */
 export function runAction<A extends unknown[]>(
   action: (...args: A) => Promise<void>,
@@ -79,8 +80,8 @@ export function runAction<A extends unknown[]>(
 }
 
 async function guarded(command: Command, action: () => Promise<void>): Promise<void> {
-  const { commandPaths } = await import("./output-roles.js");
-  const { withInputsProtected } = await import("../core/output-guard.js");
+  const { commandPaths, JSON_RESULTS } = await import("./output-roles.js");
+  const { assertOwnResult, withInputsProtected } = await import("../core/output-guard.js");
   const { OutputLock } = await import("../core/output-lock.js");
   const paths = commandPaths(command);
   await withInputsProtected(paths.inputs, paths.outputs, async () => {
@@ -89,6 +90,8 @@ async function guarded(command: Command, action: () => Promise<void>): Promise<v
       for (const output of paths.locked) {
         const lock = OutputLock.acquire(output.path, paths.name);
         if (lock) locks.push(lock);
+        // Under the lock, so no other psysim run can change the file between check and write.
+        if (output.flag === "--json") assertOwnResult(output.path, JSON_RESULTS[paths.name]);
       }
       await action();
     } finally {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "./errors.js";
 import { MAX_RECORD_BYTES } from "./input-file.js";
@@ -115,4 +115,66 @@ export function assertOwnKind(file: string, kind: RecordKind): void {
     throw new UsageError(
       `${file}: exists and is not a psysim ${kind} file (line 1 has no "schema": "${tag}"); psysim adds only to its own files, so choose another output or move this one away`,
     );
+}
+
+/** Which psysim command wrote a `--json` result: its schema tag, and for evaluations the kind. */
+export interface ResultIdentity {
+  schema: string;
+  kind?: string;
+}
+
+/** The identity a result value carries, or undefined when it is not a psysim result. */
+export function resultIdentity(value: unknown): ResultIdentity | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const { schema, kind } = value as { schema?: unknown; kind?: unknown };
+  if (typeof schema !== "string" || !/^psysim\.[a-z-]+\/\d+$/.test(schema)) return undefined;
+  return typeof kind === "string" ? { schema, kind } : { schema };
+}
+
+function describeResult(identity: ResultIdentity): string {
+  return identity.kind ?? identity.schema.slice("psysim.".length).replace(/\/\d+$/, "");
+}
+
+/**
+ * Refuses to replace an existing file that is not a psysim JSON result of `expected`
+ * (or, without `expected`, of any psysim command), before any work is paid for and again
+ * just before the rename: a `--json` path that names someone's notes or another command's
+ * result must not be silently replaced. An empty file is taken as free to use.
+ */
+export function assertOwnResult(file: string, expected?: ResultIdentity): void {
+  let text: string;
+  try {
+    if (!statSync(file).isFile()) return; // A folder or device: the writer reports it.
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Not there or not readable: the writer's own open reports what is wrong. Anything else
+    // (a file too large to be read as text) is certainly not a psysim result.
+    if (code === "ENOENT" || code === "EACCES") return;
+    throw notOwnResult(file, undefined, expected);
+  }
+  if (text.trim() === "") return;
+  let found: ResultIdentity | undefined;
+  try {
+    found = resultIdentity(JSON.parse(text));
+  } catch {
+    found = undefined;
+  }
+  if (found && (!expected || (found.schema === expected.schema && found.kind === expected.kind)))
+    return;
+  throw notOwnResult(file, found, expected);
+}
+
+function notOwnResult(
+  file: string,
+  found: ResultIdentity | undefined,
+  expected: ResultIdentity | undefined,
+): UsageError {
+  const wanted = expected ? `psysim ${describeResult(expected)} result` : "psysim result";
+  const what = found
+    ? `holds a psysim ${describeResult(found)} result, not a ${wanted}`
+    : `is not a ${wanted} (no "schema": "psysim.…" in a JSON object)`;
+  return new UsageError(
+    `${file}: exists and ${what}; psysim replaces only its own result of the same command, so choose another --json file or move this one away`,
+  );
 }

@@ -460,4 +460,53 @@ describe("bad inputs through every command", () => {
       assert.equal(readFileSync(notes, "utf8"), "my notes\nthe last line has no newline");
     }
   });
+
+  it("replaces a --json file only when it is empty or its own command's result", async () => {
+    const byCommand = new Map<string, Command>();
+    for (const c of COMMANDS) {
+      const json = c.argv("in", "out").indexOf("--json");
+      if (json > 0) byCommand.set(c.argv("in", "out").slice(0, json).join(" "), c);
+    }
+    for (const command of byCommand.values()) {
+      const input = join(dir, `json-input-${++n}.jsonl`);
+      writeFileSync(input, readFileSync(good[command.reads as Exclude<Kind, "outside">]));
+      const out = join(dir, `result-${n}.json`);
+      const other =
+        command.name === "ratings"
+          ? { schema: "psysim.evaluation/1", kind: "stats" }
+          : { schema: "psysim.ratings/1" };
+      for (const [content, line] of [
+        ["my notes\n", /: exists and is not a psysim \S+ result \(no "schema"/],
+        ['{"schema": "my.own/1"}', /: exists and is not a psysim \S+ result/],
+        [JSON.stringify(other), /: exists and holds a psysim \S+ result, not a psysim \S+ result/],
+      ] as const) {
+        writeFileSync(out, content);
+        assertOneLine(await runCli(command.argv(input, out)), 2, line, command.name);
+        assert.equal(readFileSync(out, "utf8"), content, `${command.name}: the file changed`);
+      }
+      writeFileSync(out, "");
+      for (const run of ["into an empty file", "over its own result"]) {
+        const result = await runCli(command.argv(input, out));
+        assert.equal(result.code, 0, `${command.name} ${run}: ${result.stderr}`);
+        const written = JSON.parse(readFileSync(out, "utf8")) as { schema: string };
+        assert.match(written.schema, /^psysim\.[a-z-]+\/1$/, `${command.name} ${run}`);
+      }
+    }
+  });
+
+  it("knows what every command's --json <file> holds, to check it before any work", async () => {
+    const { buildProgram } = await import("../../src/cli/program.js");
+    const { JSON_RESULTS } = await import("../../src/cli/output-roles.js");
+    const missing: string[] = [];
+    const visit = (command: import("commander").Command, path: string[]) => {
+      for (const sub of command.commands) {
+        const name = [...path, sub.name()];
+        if (sub.options.some((o) => o.long === "--json" && o.required))
+          if (!JSON_RESULTS[name.join(" ")]) missing.push(name.join(" "));
+        visit(sub, name);
+      }
+    };
+    visit(await buildProgram(), []);
+    assert.deepEqual(missing, [], "add these commands to JSON_RESULTS in src/cli/output-roles.ts");
+  });
 });
