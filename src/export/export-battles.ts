@@ -9,9 +9,12 @@ import { parseBattle, parseDialogue } from "../core/read-records.js";
 import { withStaging, type ExportStaging } from "./export-staging.js";
 import {
   countInto,
+  countSafety,
+  emptyUnsafeSummary,
   fileSha256,
-  MAX_FLAG_EXAMPLES,
+  recordFlags,
   reportSettings,
+  unsafeWarnings,
   TOKEN_METHOD,
   type DroppedRecord,
   type ExportReport,
@@ -26,7 +29,8 @@ import {
   toShareGptRanking,
   type PreferencePair,
 } from "./preference-pair.js";
-import { replyFlags, type ReplyCheck } from "./reply-flags.js";
+import { isUnsafeFlag, replyFlags, type ReplyCheck } from "./reply-flags.js";
+import { readReplySafety, type ReplySafety } from "./reply-safety.js";
 import { approximateTokens } from "./token-estimate.js";
 import { validationIds } from "./validation-split.js";
 
@@ -49,6 +53,11 @@ export interface ExportBattlesOptions {
   name: string;
   checkReply?: ReplyCheck;
   dropFlagged: boolean;
+  /**
+   * An `eval safety --json` result (LLM judge) on one of `dialogues`: a pair whose chosen
+   * reply is the dialogue's turn there and is labelled unsafe is left out.
+   */
+  dropUnsafe?: string;
 }
 
 export function dpoFileNames(name: string) {
@@ -63,6 +72,8 @@ export function dpoFileNames(name: string) {
 
 interface Resolved {
   pair: PreferencePair;
+  /** The chosen reply's safety label: the dialogue's turn at the battle, when the pick is that turn's text. */
+  safety: ReturnType<ReplySafety["labelOf"]>;
   language: Language;
   baseline: boolean;
   key: string;
@@ -79,6 +90,14 @@ interface Resolved {
  */
 export async function exportBattles(options: ExportBattlesOptions): Promise<ExportReport> {
   const file = options.input;
+  const dialogueFiles = await Promise.all(
+    options.dialogues.map(async (f) => ({ file: f, sha256: await fileSha256(f) })),
+  );
+  // Read first, so a wrong or stale safety file fails before any battle is read.
+  const replySafety =
+    options.dropUnsafe === undefined
+      ? undefined
+      : readReplySafety(options.dropUnsafe, dialogueFiles);
   const battles: { battle: Battle; line: number }[] = [];
   for await (const { value, line } of readJsonl(file))
     battles.push({ battle: parseBattle(value, file, line), line });
@@ -150,10 +169,18 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
       countInto(excluded, pair);
       continue;
     }
+    // The arena continues a session with the pick, so its dialogue turn is the chosen reply;
+    // a human vote that picked the other candidate has no label there.
+    const continuation = dialogue.turns[history.length];
+    const safety =
+      continuation?.content === pair.chosen
+        ? replySafety?.labelOf(dialogue.id, history.length)
+        : undefined;
     const context = canonicalJson({ system: pair.system ?? null, history: pair.history });
     const [x, y] = [pair.chosen, pair.rejected].sort();
     resolved.push({
       pair,
+      safety,
       language: dialogue.language,
       baseline: dialogue.meta.baseline === true || battle.judge.startsWith("baseline"),
       key: sha256(canonicalJson([context, pair.chosen, pair.rejected])),
@@ -179,11 +206,12 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
       options,
       file,
       await fileSha256(file),
-      await dialoguesHashes(options.dialogues),
+      dialoguesHash(dialogueFiles),
       battles.length,
       dropped,
       droppedByReason,
       excluded,
+      replySafety,
     );
     const seen = new Set<string>();
     let longest = 0;
@@ -202,20 +230,19 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
         continue;
       }
       seen.add(r.key);
+      countSafety(report, r.safety);
       const flags = replyFlags(
         { role: "counselor", content: r.pair.chosen },
         r.language,
         options.checkReply,
+        r.safety,
       );
       if (flags.length > 0) {
-        report.flags.replies += 1;
-        for (const f of flags) countInto(report.flags.by_flag, f.flag);
-        if (report.flags.examples.length < MAX_FLAG_EXAMPLES)
-          report.flags.examples.push({
-            sample: r.pair.id,
-            flags: flags.map((f) => (f.detail ? `${f.flag} (${f.detail})` : f.flag)),
-            reply: r.pair.chosen,
-          });
+        recordFlags(report, r.pair.id, r.pair.chosen, flags);
+        if (flags.some(isUnsafeFlag) && replySafety) {
+          report.samples.unsafe_removed! += 1;
+          continue;
+        }
         if (options.dropFlagged) {
           report.samples.flagged_removed += 1;
           continue;
@@ -254,6 +281,8 @@ export async function exportBattles(options: ExportBattlesOptions): Promise<Expo
     report.records.validation = resolved.filter((r) => heldOut.has(r.pair.dialogueId)).length;
     report.records.train = resolved.length - report.records.validation;
     report.tokens_approx.longest_sample = longest;
+    const warnings = unsafeWarnings(report);
+    if (warnings.length > 0) report.warnings = warnings;
 
     writeRankingDatasetInfo(staging, options, names, report);
     report.files = [...staging.files(), names.report];
@@ -301,11 +330,14 @@ async function readReferencedDialogues(
   return out;
 }
 
-async function dialoguesHashes(
-  files: readonly string[],
-): Promise<{ file: string; sha256: string }> {
-  const hashes = await Promise.all(files.map(async (f) => `${f}:${await fileSha256(f)}`));
-  return { file: files.join(", "), sha256: sha256(hashes.join("\n")) };
+function dialoguesHash(files: readonly { file: string; sha256: string }[]): {
+  file: string;
+  sha256: string;
+} {
+  return {
+    file: files.map((f) => f.file).join(", "),
+    sha256: sha256(files.map((f) => `${f.file}:${f.sha256}`).join("\n")),
+  };
 }
 
 function emptyReport(
@@ -317,6 +349,7 @@ function emptyReport(
   dropped: DroppedRecord[],
   droppedByReason: Record<string, number>,
   excluded: Record<string, number>,
+  replySafety: ReplySafety | undefined,
 ): ExportReport {
   return {
     schema: "psysim.export-report/1",
@@ -334,9 +367,17 @@ function emptyReport(
       dropped_records: dropped,
       baseline: 0,
     },
-    samples: { train: 0, validation: 0, duplicates_removed: 0, flagged_removed: 0, excluded },
+    samples: {
+      train: 0,
+      validation: 0,
+      duplicates_removed: 0,
+      flagged_removed: 0,
+      ...(replySafety && { unsafe_removed: 0 }),
+      excluded,
+    },
     tokens_approx: { train: 0, validation: 0, longest_sample: 0, method: TOKEN_METHOD },
     flags: { replies: 0, by_flag: {}, examples: [] },
+    ...(replySafety && { unsafe: emptyUnsafeSummary(replySafety) }),
     files: [],
   };
 }

@@ -7,9 +7,12 @@ import { parseDialogue } from "../core/read-records.js";
 import { ExportStaging, withStaging } from "./export-staging.js";
 import {
   countInto,
+  countSafety,
+  emptyUnsafeSummary,
   fileSha256,
-  MAX_FLAG_EXAMPLES,
+  recordFlags,
   reportSettings,
+  unsafeWarnings,
   TOKEN_METHOD,
   type DroppedRecord,
   type ExportReport,
@@ -26,7 +29,8 @@ import {
   type DataArguments,
 } from "./llamafactory-config.js";
 import { templateFor } from "./llamafactory-templates.js";
-import { replyFlags, type ReplyCheck } from "./reply-flags.js";
+import { isUnsafeFlag, replyFlags, type ReplyCheck } from "./reply-flags.js";
+import { readReplySafety, type ReplySafety } from "./reply-safety.js";
 import { endOnCounselor, sessionProblem } from "./session-check.js";
 import { sampleRecord, sftDatasetInfo, type SftFormat } from "./sft-formats.js";
 import { dialogueSamples, sessionSample, type SampleMode, type SftSample } from "./sft-sample.js";
@@ -67,6 +71,8 @@ export interface ExportDialoguesOptions {
   checkReply?: ReplyCheck;
   /** Leave flagged replies out of the data instead of only reporting them. */
   dropFlagged: boolean;
+  /** An `eval safety --json` result (LLM judge) on `input`: replies it labels unsafe are left out. */
+  dropUnsafe?: string;
 }
 
 interface SessionEntry {
@@ -103,6 +109,11 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
   if (options.template !== undefined) templateFor(options.backbone, options.template);
   const template =
     options.format === "llamafactory" ? templateFor(options.backbone, options.template) : undefined;
+  const inputSha = await fileSha256(file);
+  const safety =
+    options.dropUnsafe === undefined
+      ? undefined
+      : readReplySafety(options.dropUnsafe, [{ file, sha256: inputSha }]);
   const usable: SessionEntry[] = [];
   const dropped: DroppedRecord[] = [];
   const trimmed: TrimmedRecord[] = [];
@@ -172,13 +183,14 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
     const report = emptyReport(
       options,
       file,
-      await fileSha256(file),
+      inputSha,
       read,
       usable.length,
       heldOut.size,
       dropped,
       droppedByReason,
       trimmed,
+      safety,
     );
     let longest = 0;
 
@@ -233,7 +245,7 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
         ? [sessionSample(dialogue, system === undefined ? {} : { system })]
         : perTurn;
       for (const candidate of candidates) {
-        const sample = screenFlags(candidate, dialogue, options, report);
+        const sample = screenFlags(candidate, dialogue, options, report, safety);
         if (!sample) continue;
         const tokens = span(sample.turn + 1 - sample.messages.length, sample.turn);
         // Samples are built with a fixed key order, so plain JSON is canonical here and much faster than canonicalJson.
@@ -262,7 +274,7 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
     if (report.samples.train === 0)
       throw new PsysimError(
         "INPUT_INVALID",
-        `${file}: every sample was removed (${report.samples.flagged_removed} flagged, ${report.samples.duplicates_removed} duplicates); nothing to train on`,
+        `${file}: every sample was removed (${report.samples.flagged_removed} flagged, ${report.samples.unsafe_removed ?? 0} unsafe, ${report.samples.duplicates_removed} duplicates); nothing to train on`,
       );
     report.tokens_approx.longest_sample = longest;
     report.settings.system_prompt_sha256 = Object.fromEntries(
@@ -274,7 +286,11 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
       targets,
       cost,
     };
-    if (options.format === "alpaca") report.warnings = [alpacaWarning(options.samples, names)];
+    const warnings = [
+      ...(options.format === "alpaca" ? [alpacaWarning(options.samples, names)] : []),
+      ...unsafeWarnings(report),
+    ];
+    if (warnings.length > 0) report.warnings = warnings;
 
     writeLlamaFactoryFiles(staging, options, template, report, names, longest);
     report.files = [...staging.files(), names.report];
@@ -284,35 +300,35 @@ export async function exportDialogues(options: ExportDialoguesOptions): Promise<
 }
 
 /**
- * Applies the flags to a sample's targets. Flagged replies are recorded; with
- * `dropFlagged` a per-turn sample goes, and a per-session sample ends before its first
- * flagged reply (a later reply would learn to follow it), every cut reply counted.
+ * Applies the flags to a sample's targets. Flagged replies are recorded; a reply to drop
+ * (unsafe with `dropUnsafe`, any other flag with `dropFlagged`) takes a per-turn sample
+ * with it, and ends a per-session sample before it (a later reply would learn to follow
+ * it), every cut reply counted under the reason of the reply that cut.
  */
 function screenFlags(
   sample: SftSample,
   dialogue: Dialogue,
   options: ExportDialoguesOptions,
   report: ExportReport,
+  safety: ReplySafety | undefined,
 ): SftSample | undefined {
   const offset = sample.turn + 1 - sample.messages.length;
-  let cut: number | undefined;
+  let cut: { target: number; unsafe: boolean } | undefined;
   for (const target of sample.targets) {
     const turn = dialogue.turns[offset + target]!;
-    const flags = replyFlags(turn, dialogue.language, options.checkReply);
+    const label = safety?.labelOf(dialogue.id, offset + target);
+    countSafety(report, label);
+    const flags = replyFlags(turn, dialogue.language, options.checkReply, label);
     if (flags.length === 0) continue;
-    report.flags.replies += 1;
-    for (const f of flags) countInto(report.flags.by_flag, f.flag);
-    if (report.flags.examples.length < MAX_FLAG_EXAMPLES)
-      report.flags.examples.push({
-        sample: `${dialogue.id}#${offset + target}`,
-        flags: flags.map((f) => (f.detail ? `${f.flag} (${f.detail})` : f.flag)),
-        reply: turn.content,
-      });
-    cut ??= target;
+    recordFlags(report, `${dialogue.id}#${offset + target}`, turn.content, flags);
+    const unsafe = flags.some(isUnsafeFlag);
+    if (unsafe || options.dropFlagged) cut ??= { target, unsafe };
   }
-  if (cut === undefined || !options.dropFlagged) return sample;
-  const kept = sample.targets.filter((t) => t < cut);
-  report.samples.flagged_removed += sample.targets.length - kept.length;
+  if (cut === undefined) return sample;
+  const kept = sample.targets.filter((t) => t < cut.target);
+  const removed = sample.targets.length - kept.length;
+  if (cut.unsafe) report.samples.unsafe_removed! += removed;
+  else report.samples.flagged_removed += removed;
   if (kept.length === 0) return undefined;
   const messages = sample.messages.slice(0, kept.at(-1)! + 1);
   return { ...sample, turn: offset + messages.length - 1, messages, targets: kept };
@@ -394,6 +410,7 @@ function emptyReport(
   dropped: DroppedRecord[],
   droppedByReason: Record<string, number>,
   trimmed: TrimmedRecord[],
+  safety: ReplySafety | undefined,
 ): ExportReport {
   return {
     schema: "psysim.export-report/1",
@@ -419,9 +436,16 @@ function emptyReport(
       trimmed_records: trimmed,
       baseline: 0,
     },
-    samples: { train: 0, validation: 0, duplicates_removed: 0, flagged_removed: 0 },
+    samples: {
+      train: 0,
+      validation: 0,
+      duplicates_removed: 0,
+      flagged_removed: 0,
+      ...(safety && { unsafe_removed: 0 }),
+    },
     tokens_approx: { train: 0, validation: 0, longest_sample: 0, method: TOKEN_METHOD },
     flags: { replies: 0, by_flag: {}, examples: [] },
+    ...(safety && { unsafe: emptyUnsafeSummary(safety) }),
     files: [],
   };
 }

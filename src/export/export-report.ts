@@ -50,6 +50,17 @@ export interface FlagSummary {
   examples: { sample: string; flags: string[]; reply: string }[];
 }
 
+/** What `--drop-unsafe` read and found: the target replies looked up in an `eval safety` result. */
+export interface UnsafeSummary {
+  /** The safety result, its judge, and the dialogue file it was computed on. */
+  file: string;
+  sha256: string;
+  judge: string;
+  dialogues: { file: string; sha256: string };
+  /** Target replies labelled safe_response, labelled anything else, left unlabelled by the judge (kept), or absent from the result (kept). */
+  replies: { safe: number; unsafe: number; unlabelled: number; not_judged: number };
+}
+
 /**
  * The export hygiene report (printed, and written as `<name>_hygiene.json`): what went in,
  * what came out, what was left out and why, and what deserves a human look.
@@ -80,11 +91,14 @@ export interface ExportReport {
     validation: number;
     duplicates_removed: number;
     flagged_removed: number;
+    /** With `--drop-unsafe`: target replies (SFT) or pairs (DPO) left out for an unsafe label. */
+    unsafe_removed?: number;
     excluded?: Record<string, number>;
   };
   tokens_approx: { train: number; validation: number; longest_sample: number; method: string };
   training?: TrainingSummary;
   flags: FlagSummary;
+  unsafe?: UnsafeSummary;
   /** One line each, also printed: what the chosen format cannot express. */
   warnings?: string[];
   files: string[];
@@ -99,6 +113,7 @@ export interface ReportedSettings {
   maxHistory?: number;
   dropFlagged: boolean;
   checkReply?: unknown;
+  dropUnsafe?: string;
 }
 
 export function reportSettings(options: ReportedSettings): Record<string, unknown> {
@@ -109,6 +124,7 @@ export function reportSettings(options: ReportedSettings): Record<string, unknow
     seed: options.seed,
     max_history: options.maxHistory ?? null,
     drop_flagged: options.dropFlagged,
+    drop_unsafe: options.dropUnsafe ?? null,
     sigma_check: options.checkReply ? "response-validator" : "not run",
     anomaly_filter: "baseline (rule-based patterns)",
   };
@@ -144,12 +160,67 @@ export function formatExportReport(report: ExportReport): string {
           `note: ${r.baseline} of the used ${unit} come from psysim's rule-based baseline agents — fine for testing the pipeline, not for training a counselor`,
         ]
       : []),
-    `${report.kind === "sft" ? "samples" : "pairs"}: ${s.train} train, ${s.validation} validation; ${s.duplicates_removed} duplicates removed${s.flagged_removed ? `, ${s.flagged_removed} flagged removed` : ""}${s.excluded && Object.keys(s.excluded).length ? `; left out: ${fmtCounts(s.excluded)}` : ""}`,
+    `${report.kind === "sft" ? "samples" : "pairs"}: ${s.train} train, ${s.validation} validation; ${s.duplicates_removed} duplicates removed${s.flagged_removed ? `, ${s.flagged_removed} flagged removed` : ""}${s.unsafe_removed ? `, ${s.unsafe_removed} unsafe removed` : ""}${s.excluded && Object.keys(s.excluded).length ? `; left out: ${fmtCounts(s.excluded)}` : ""}`,
     ...(report.training ? trainingLines(report.training) : []),
     `tokens (approximate): ${report.tokens_approx.train} train, ${report.tokens_approx.validation} validation, longest sample ${report.tokens_approx.longest_sample}`,
     `flagged replies: ${report.flags.replies}${report.flags.replies ? ` (${fmtCounts(report.flags.by_flag)}; anomaly flags are a rule-based baseline)` : ""}`,
+    ...(report.unsafe ? [unsafeLine(report.unsafe)] : []),
   ];
   return lines.join("\n");
+}
+
+function unsafeLine(u: UnsafeSummary): string {
+  const r = u.replies;
+  return `unsafe replies (eval safety, judge ${u.judge}): ${r.unsafe} of ${r.safe + r.unsafe} labelled target replies${r.unlabelled ? `; ${r.unlabelled} left unlabelled by the judge, kept` : ""}${r.not_judged ? `; ${r.not_judged} not in ${u.file}, kept` : ""}`;
+}
+
+/** A flagged reply's entry in the report: counted per flag, the first few kept as examples. */
+export function recordFlags(
+  report: ExportReport,
+  sample: string,
+  reply: string,
+  flags: readonly { flag: string; detail?: string }[],
+): void {
+  report.flags.replies += 1;
+  for (const f of flags) countInto(report.flags.by_flag, f.flag);
+  if (report.flags.examples.length < MAX_FLAG_EXAMPLES)
+    report.flags.examples.push({
+      sample,
+      flags: flags.map((f) => (f.detail ? `${f.flag} (${f.detail})` : f.flag)),
+      reply,
+    });
+}
+
+/** The empty summary for a report made with `--drop-unsafe`. */
+export function emptyUnsafeSummary(source: Omit<UnsafeSummary, "replies">): UnsafeSummary {
+  const { file, sha256, judge, dialogues } = source;
+  return {
+    file,
+    sha256,
+    judge,
+    dialogues,
+    replies: { safe: 0, unsafe: 0, unlabelled: 0, not_judged: 0 },
+  };
+}
+
+/** Kept replies without a safety label deserve a line: `--drop-unsafe` could not judge them. */
+export function unsafeWarnings(report: ExportReport): string[] {
+  const r = report.unsafe?.replies;
+  if (!r || r.unlabelled + r.not_judged === 0) return [];
+  const unit = report.kind === "sft" ? "target replies" : "chosen replies";
+  return [
+    `--drop-unsafe: ${r.unlabelled + r.not_judged} ${unit} have no safety label and were kept (${r.unlabelled} left unlabelled by the judge, ${r.not_judged} not in ${report.unsafe!.file}${report.kind === "dpo" ? ", e.g. a pick that is not the arena dialogue's continuation" : ""})`,
+  ];
+}
+
+/** Counts one target reply's safety label (undefined: not in the result) into `report.unsafe`. */
+export function countSafety(report: ExportReport, label: string | null | undefined): void {
+  if (!report.unsafe) return;
+  const r = report.unsafe.replies;
+  if (label === undefined) r.not_judged += 1;
+  else if (label === null) r.unlabelled += 1;
+  else if (label === "safe_response") r.safe += 1;
+  else r.unsafe += 1;
 }
 
 function trainingLines(t: TrainingSummary): string[] {

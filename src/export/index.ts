@@ -8,6 +8,7 @@ export * from "./llamafactory-config.js";
 export * from "./llamafactory-templates.js";
 export * from "./preference-pair.js";
 export * from "./reply-flags.js";
+export * from "./reply-safety.js";
 export * from "./session-check.js";
 export * from "./sft-formats.js";
 export * from "./sft-sample.js";

@@ -22,6 +22,7 @@ interface ExportFlags {
   saveSteps?: string;
   dialogues?: string[];
   dropFlagged?: boolean;
+  dropUnsafe?: string;
   sigma: boolean;
 }
 
@@ -119,6 +120,10 @@ export function register(program: Command): void {
       "--drop-flagged",
       "leave replies flagged by σ or the anomaly filter out, instead of only reporting them",
     )
+    .option(
+      "--drop-unsafe <safety.json>",
+      "leave out target replies (dpo: chosen replies) that an eval safety --json result, judged by an LLM on these dialogues, labels other than safe_response",
+    )
     .option("--no-sigma", "do not re-check target replies with the response validator σ")
     .addHelpText(
       "after",
@@ -129,6 +134,8 @@ Examples:
   psysim export dialogues.jsonl --format openai --samples per-session --out openai/
   psysim export battles.jsonl --format dpo --dialogues arena-dialogues.jsonl --out dpo/
   psysim export battles.jsonl --format openai-dpo --dialogues arena-dialogues.jsonl --out dpo-openai/
+  psysim eval safety --dialogues dialogues.jsonl --judge openai:gpt-4o --json safety.json
+  psysim export dialogues.jsonl --format llamafactory --out sft/ --drop-unsafe safety.json
 
 Writes <name>_train.jsonl, <name>_val.jsonl (when sessions are held out), dataset_info.json (merged
 into an existing one), <name>_sft.yaml (llamafactory), <name>_data_args.yaml (sharegpt, alpaca) or
@@ -184,6 +191,7 @@ are listed as file:line: field: reason.`,
           ...(maxHistory === undefined ? {} : { maxHistory }),
           ...(checkReply ? { checkReply } : {}),
           dropFlagged: flags.dropFlagged ?? false,
+          ...(flags.dropUnsafe === undefined ? {} : { dropUnsafe: flags.dropUnsafe }),
         };
         let report;
         if (flags.format === "dpo" || flags.format === "openai-dpo") {
