@@ -15,6 +15,14 @@ export interface GroupResult<A> {
   aggregates: A;
 }
 
+/** One shard result a merged result was recomputed from. */
+export interface MergedShard {
+  file: string;
+  shard: string;
+  sha256: string;
+  sessions: number;
+}
+
 /** An input file as read: its path, content hash and how many records were used. */
 export interface InputFileRef {
   role: string;
@@ -34,6 +42,13 @@ export interface EvaluationResult<Sessions = unknown, Aggregates = unknown> {
   created_at: string;
   inputs: InputFileRef[];
   settings: Record<string, unknown>;
+  /**
+   * One shard's result (`--shard k/n`, named in `settings.shard`): each session's 0-based
+   * position among the dialogue file's sessions, in the order of `sessions`.
+   */
+  positions?: number[];
+  /** A result of `psysim merge`: the shard results it was recomputed from. */
+  merged_from?: MergedShard[];
   sessions: Sessions;
   aggregates: Aggregates;
   /**
@@ -75,6 +90,8 @@ export function evaluationResult<S, A>(
   parts: {
     inputs: InputFileRef[];
     settings: Record<string, unknown>;
+    positions?: number[];
+    merged_from?: MergedShard[];
     sessions: S;
     aggregates: A;
     by_group?: EvaluationResult<S, A>["by_group"];
@@ -88,6 +105,8 @@ export function evaluationResult<S, A>(
     created_at: new Date().toISOString(),
     inputs: parts.inputs,
     settings: parts.settings,
+    ...(parts.positions && { positions: parts.positions }),
+    ...(parts.merged_from && { merged_from: parts.merged_from }),
     sessions: parts.sessions,
     aggregates: parts.aggregates,
   };

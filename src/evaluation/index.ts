@@ -11,3 +11,9 @@ export * from "./stages/index.js";
 export * from "./safety/index.js";
 export * from "./evaluation-result.js";
 export * from "./compare-datasets.js";
+export {
+  isEvaluationResultFile,
+  mergeEvaluations,
+  type MergedEvaluation,
+} from "./merge-evaluations.js";
+export { MERGEABLE_KINDS, aggregationFor, type MergeableKind } from "./result-aggregates.js";

@@ -36,21 +36,38 @@ export async function readDialogueFile(file: string): Promise<Dialogue[]> {
   return out;
 }
 
+/** The dialogues a judge run rates, and where each sits in the file when it is one shard of it. */
+export interface DialoguesToJudge {
+  dialogues: Dialogue[];
+  /**
+   * With a shard: each dialogue's 0-based position among the file's dialogues. A sum of
+   * floating-point numbers depends on its order, so `psysim merge` restores the file's order
+   * from these to recompute the aggregates the unsharded run would have.
+   */
+  positions?: number[];
+}
+
 /**
  * The dialogues a judge run rates: all of the file, or with `shard` (`eval --shard k/n`)
  * those whose card id hashes to that part, the same split as `simulate --shard`. A judge run
  * over nothing would write an empty result that looks like a finished one, so it fails (an
  * empty file already fails in readDialogueFile).
  */
-export async function readDialoguesToJudge(file: string, shard?: Shard): Promise<Dialogue[]> {
+export async function readShardToJudge(file: string, shard?: Shard): Promise<DialoguesToJudge> {
   const all = await readDialogueFile(file);
-  const dialogues = all.filter((d) => inShard(d.role_card_id ?? d.id, shard));
-  if (dialogues.length === 0)
+  if (shard === undefined) return { dialogues: all };
+  const positions = all.flatMap((d, i) => (inShard(d.role_card_id ?? d.id, shard) ? [i] : []));
+  if (positions.length === 0)
     throw new PsysimError(
       "INPUT_INVALID",
-      `${file}: none of its ${all.length} sessions falls in shard ${formatShard(shard!)}; use fewer shards`,
+      `${file}: none of its ${all.length} sessions falls in shard ${formatShard(shard)}; use fewer shards`,
     );
-  return dialogues;
+  return { dialogues: positions.map((i) => all[i]!), positions };
+}
+
+/** The dialogues of `readShardToJudge`, without their positions. */
+export async function readDialoguesToJudge(file: string, shard?: Shard): Promise<Dialogue[]> {
+  return (await readShardToJudge(file, shard)).dialogues;
 }
 
 /** The result's settings, with the shard it covers (`psysim merge` checks the rest agree). */

@@ -31,7 +31,8 @@ const KNOWN_ORDER: Record<string, readonly string[]> = {
   resistance_level: ["unset", ...RESISTANCE_LEVELS],
 };
 
-function valueOrder(field: string, a: string, b: string): number {
+/** The order groups of `field` are listed in, for sorting their values. */
+export function compareGroupValues(field: string, a: string, b: string): number {
   const known = KNOWN_ORDER[field];
   if (known) return known.indexOf(a) - known.indexOf(b);
   if (field === SESSION_INDEX) return Number(a) - Number(b);
@@ -71,7 +72,7 @@ export function groupDialogues(
     groups.set(value, group);
   }
   return [...groups]
-    .sort(([a], [b]) => valueOrder(by, a, b))
+    .sort(([a], [b]) => compareGroupValues(by, a, b))
     .map(([value, ds]) => ({ value, dialogues: ds }));
 }
 
@@ -80,7 +81,8 @@ export function groupDialogues(
  * so every judge call is made once and the groups' numbers can be recomputed from `sessions`.
  */
 export function aggregateByGroup<S extends { dialogue_id: string }, A>(
-  groups: readonly DialogueGroup[],
+  // Only the ids are read, so `psysim merge` can pass groups rebuilt from shard results.
+  groups: readonly { value: string; dialogues: readonly { id: string }[] }[],
   field: string,
   sessions: readonly S[],
   aggregate: (sessions: S[]) => A,

@@ -8,7 +8,7 @@ import {
   type RiskSeverity,
 } from "../../simulation/crisis-lexicon.js";
 import { DEFAULT_SUPPORT_RESOURCES } from "../../simulation/support-resources.js";
-import { readDialoguesToJudge, withShard } from "../dataset/read-dialogue-file.js";
+import { readShardToJudge, withShard } from "../dataset/read-dialogue-file.js";
 import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
 import type { JudgeRunOptions } from "../judges/judge-call.js";
 import { labelTurns, type JudgedTurn } from "../judges/turn-labels.js";
@@ -306,11 +306,12 @@ export async function safetyReport(
   file: string,
   options: SafetyOptions = {},
 ): Promise<SafetyResult> {
-  const dialogues = await readDialoguesToJudge(file, options.shard);
+  const { dialogues, positions } = await readShardToJudge(file, options.shard);
   const evaluation = await evaluateSafety(dialogues, options);
   return evaluationResult("safety", {
     inputs: [fileRef("dialogues", file, dialogues.length)],
     settings: withShard(evaluation.settings, options.shard),
+    ...(positions && { positions }),
     sessions: evaluation.sessions,
     aggregates: safetyByCounselor(evaluation.sessions),
     ...(evaluation.usage && { usage: { judge: evaluation.usage } }),

@@ -1,5 +1,5 @@
 import type { Dialogue } from "../../core/dialogue.js";
-import { readDialoguesToJudge, withShard } from "../dataset/read-dialogue-file.js";
+import { readShardToJudge, withShard } from "../dataset/read-dialogue-file.js";
 import type { Shard } from "../../core/shard.js";
 import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
 import type { JudgeRunOptions } from "../judges/judge-call.js";
@@ -203,11 +203,12 @@ export async function stagesReport(
   file: string,
   options: StagesOptions & { shard?: Shard } = {},
 ): Promise<StagesResult> {
-  const dialogues = await readDialoguesToJudge(file, options.shard);
+  const { dialogues, positions } = await readShardToJudge(file, options.shard);
   const evaluation = await evaluateStages(dialogues, options);
   return evaluationResult("stages", {
     inputs: [fileRef("dialogues", file, dialogues.length)],
     settings: withShard(evaluation.settings, options.shard),
+    ...(positions && { positions }),
     sessions: evaluation.sessions,
     aggregates: stagesByCounselor(evaluation.sessions),
     ...(evaluation.usage && { usage: { judge: evaluation.usage } }),

@@ -1,5 +1,5 @@
 import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
-import { readDialoguesToJudge, withShard } from "../dataset/read-dialogue-file.js";
+import { readShardToJudge, withShard } from "../dataset/read-dialogue-file.js";
 import type { Shard } from "../../core/shard.js";
 import { topicAggregates, type TopicAggregates, type TopicSession } from "./topic-distribution.js";
 import { evaluateTopics, TOPIC_DEFAULTS, type TopicOptions } from "./topic-diversity.js";
@@ -21,7 +21,7 @@ export async function topicsReport(
     grouping?: DialogueGrouping;
   },
 ): Promise<TopicsResult> {
-  const dialogues = await readDialoguesToJudge(dialoguesFile, options.shard);
+  const { dialogues, positions } = await readShardToJudge(dialoguesFile, options.shard);
   const groups = options.grouping && groupDialogues(dialogues, options.grouping, dialoguesFile);
   const inputs = [fileRef("dialogues", dialoguesFile, dialogues.length)];
   const { topicsFile, shard, grouping, ...rest } = options;
@@ -34,6 +34,7 @@ export async function topicsReport(
   return evaluationResult("topics", {
     inputs,
     settings: withShard(evaluation.settings, shard),
+    ...(positions && { positions }),
     sessions: evaluation.sessions,
     aggregates: evaluation.aggregates,
     // Entropy per group: each group's own label distribution, round by round.

@@ -1,5 +1,5 @@
 import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
-import { readDialoguesToJudge, withShard } from "../dataset/read-dialogue-file.js";
+import { readShardToJudge, withShard } from "../dataset/read-dialogue-file.js";
 import type { Shard } from "../../core/shard.js";
 import { evaluateWai, type WaiOptions } from "./wai-rating.js";
 import { waiAggregates, type WaiAggregates, type WaiSessionScores } from "./wai-scores.js";
@@ -19,7 +19,7 @@ export async function waiReport(
   dialoguesFile: string,
   options: WaiOptions & { shard?: Shard; grouping?: DialogueGrouping },
 ): Promise<WaiResult> {
-  const dialogues = await readDialoguesToJudge(dialoguesFile, options.shard);
+  const { dialogues, positions } = await readShardToJudge(dialoguesFile, options.shard);
   // Grouped before any judge call, so a dialogue without its card fails the run for free.
   const groups = options.grouping && groupDialogues(dialogues, options.grouping, dialoguesFile);
   const inputs = [fileRef("dialogues", dialoguesFile, dialogues.length)];
@@ -27,6 +27,7 @@ export async function waiReport(
   return evaluationResult("wai", {
     inputs,
     settings: withShard(evaluation.settings, options.shard),
+    ...(positions && { positions }),
     sessions: evaluation.sessions,
     aggregates: evaluation.aggregates,
     ...(groups && {
