@@ -51,6 +51,9 @@ export function isEvaluationResultFile(file: string): boolean {
     const head = Buffer.alloc(4096);
     const n = readSync(fd, head, 0, head.length, 0);
     return /^\s*\{\s*"schema"\s*:\s*"psysim\.evaluation\//.test(head.subarray(0, n).toString());
+  } catch {
+    // A folder or unreadable file: the JSONL reader names the problem in psysim's words.
+    return false;
   } finally {
     closeSync(fd);
   }

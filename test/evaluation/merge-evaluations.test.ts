@@ -117,14 +117,15 @@ describe("psysim merge of evaluation shard results", () => {
   ] as const)
     it(`eval ${kind} (baseline judge): the merge of shards 1/3, 2/3, 3/3 equals the unsharded result`, async () => {
       const { dir, file, cards } = setup();
+      const grouped = (extra as readonly string[]).includes("--by");
       const args = ["eval", kind, "--dialogues", file, ...extra];
-      if (extra.includes("--by")) args.push("--cards", cards);
+      if (grouped) args.push("--cards", cards);
       const { whole, merged, stdout } = await wholeAndMerged(dir, args);
       assert.deepEqual(comparable(merged), comparable(whole));
       assert.equal(merged.settings["shard"], undefined);
       assert.equal((merged["merged_from"] as unknown[]).length, 3);
       assert.match(stdout, new RegExp(`merged 15 ${kind} sessions from 3 shards`));
-      if (extra.includes("--by")) {
+      if (grouped) {
         assert.match(stdout, /aggregates and --by groups recomputed/);
         assert.equal((merged["by_group"] as unknown[]).length, 3);
       }
@@ -175,6 +176,10 @@ describe("psysim merge of evaluation shard results", () => {
       assert.match(r.stderr.trim(), pattern);
     };
     await oneLine([p1, p3], /^psysim: missing shard 2\/3 of the safety run/);
+    const kept = readFileSync(p1, "utf8");
+    const over = await runCli(["merge", p1, p2, p3, "--out", p1]);
+    assert.notEqual(over.code, 0);
+    assert.equal(readFileSync(p1, "utf8"), kept);
     await oneLine(
       [p1, p2, p3, p2],
       /^psysim: .*p2\.json: settings\.shard: 2\/3 is also .*p2\.json/,

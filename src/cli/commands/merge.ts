@@ -16,11 +16,6 @@ async function mergeEvaluationShards(files: string[], flags: MergeFlags): Promis
     );
   const { mergeEvaluations } = await import("../../evaluation/merge-evaluations.js");
   const { writeJsonResult } = await import("../../report/json-result.js");
-  const { assertOutputsApart } = await import("../../core/output-guard.js");
-  assertOutputsApart(
-    files.map((path) => ({ flag: "input", path })),
-    [{ flag: "--out", path: flags.out }],
-  );
   const { result, shards } = mergeEvaluations(files);
   writeJsonResult(flags.out, result);
   const n = result.sessions.length;
