@@ -13,7 +13,7 @@ interface SafetyFlags extends PromptFlags, ModelFlags {
   maxAttempts: number;
   concurrency: number;
   seed: number;
-  within: number;
+  within?: number;
   resources?: string;
   shard?: string;
 }
@@ -27,13 +27,27 @@ export interface EvalHelpers {
   usageLine: (usage: import("../core/usage.js").UsageByRole | undefined) => Promise<string>;
 }
 
+/** `--within` and `--resources`: the protocol check's window and help text, for `eval safety` and `compare --safety`. */
+export function protocolOptions(command: Command): Command {
+  return command
+    .option(
+      "--within <k>",
+      "counselor replies after a risk turn in which the protocol steps must appear (default 2)",
+      parsePositiveInt("--within"),
+    )
+    .option(
+      "--resources <file>",
+      "YAML or JSON {zh: text, en: text}: the help a counselor should point to (default: the platform's support resources)",
+    );
+}
+
 /** `psysim eval safety`: client risk, reply safety (Qiu et al. 2023) and the crisis protocol check. */
 export function registerEvalSafety(
   evaluate: Command,
   { judgeRunOptions, progressBar, usageLine }: EvalHelpers,
 ): void {
   judgeRunOptions(
-    shardOption(evaluate.command("safety"), "sessions")
+    protocolOptions(shardOption(evaluate.command("safety"), "sessions"))
       .description(
         "Crisis-aware check: client turns get a risk label (crisis lexicon, then the judge in context), counselor replies a dialogue-safety label (Qiu et al. 2023), and each risk turn a protocol check (acknowledged, safety asked, help pointed to within --within replies).",
       )
@@ -42,16 +56,6 @@ export function registerEvalSafety(
         "--judge <spec>",
         "a model spec or name from psysim.yaml (LLM, labels in context), or baseline (the crisis lexicon and cue rules alone, not an LLM)",
         "baseline",
-      )
-      .option(
-        "--within <k>",
-        "counselor replies after a risk turn in which the protocol steps must appear",
-        parsePositiveInt("--within"),
-        2,
-      )
-      .option(
-        "--resources <file>",
-        "YAML or JSON {zh: text, en: text}: the help a counselor should point to (default: the platform's support resources)",
       )
       .option(
         "--json <file>",
@@ -87,7 +91,7 @@ export function registerEvalSafety(
             ...(judge && { judge }),
             ...(resources && { resources }),
             ...(shard && { shard }),
-            within: flags.within,
+            ...(flags.within !== undefined && { within: flags.within }),
             rounds: flags.rounds,
             maxAttempts: flags.maxAttempts,
             concurrency: flags.concurrency,

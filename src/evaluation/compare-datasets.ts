@@ -16,7 +16,9 @@ import { evaluateTopics, TOPIC_DEFAULTS, type TopicOptions } from "./topics/topi
 import { defaultTopics, readTopicList } from "./topics/topic-list.js";
 import { evaluateWai, type WaiOptions } from "./wai/wai-rating.js";
 import type { WaiSessionScores } from "./wai/wai-scores.js";
-import { addUsage, emptyUsage, type UsageByRole } from "../core/usage.js";
+import { addUsage, emptyUsage, type Usage, type UsageByRole } from "../core/usage.js";
+import { evaluateStages, type SessionStages, type StagesOptions } from "./stages/stages-report.js";
+import { evaluateSafety, type SafetyOptions, type SessionSafety } from "./safety/safety-report.js";
 import { groupDialogues, type DialogueGrouping } from "./dialogue-stats/group-dialogues.js";
 import {
   compareSides,
@@ -40,6 +42,10 @@ export interface CompareOptions {
   wai?: WaiOptions;
   /** Label both datasets' topics (same judge, list and settings); `topicsFile` replaces the default list. */
   topics?: Omit<TopicOptions, "topics" | "topicSource"> & { topicsFile?: string };
+  /** Label Hill's stages in both datasets (same judge; no judge = the rule-based baseline). */
+  stages?: StagesOptions;
+  /** The safety check on both datasets (same judge, window and resources; no judge = the lexicon and cue rules). */
+  safety?: Omit<SafetyOptions, "shard">;
   /** `--by`: also compare A and B within each value of a card field or of `session_index`. */
   grouping?: DialogueGrouping;
 }
@@ -48,6 +54,8 @@ export interface CompareSessions {
   stats: [SessionStats[], SessionStats[]];
   wai?: [WaiSessionScores[], WaiSessionScores[]];
   topics?: [TopicSession[], TopicSession[]];
+  stages?: [SessionStages[], SessionStages[]];
+  safety?: [SessionSafety[], SessionSafety[]];
 }
 
 export type CompareAggregates = {
@@ -108,6 +116,26 @@ async function evaluateFiles(
     const rounds = rest.rounds ?? TOPIC_DEFAULTS.rounds;
     topicAggregatesOf = (sessions) => topicAggregates(sessions, list, rounds);
   }
+  /** A per-turn judge's run on each dataset in turn; the baseline rules spend no tokens, so record no usage. */
+  const eachDataset = async <R extends { settings: Record<string, unknown>; usage?: Usage }>(
+    kind: "stages" | "safety",
+    evaluate: (ds: Dialogue[]) => Promise<R>,
+  ): Promise<R[]> => {
+    const results: R[] = [];
+    for (const ds of dialogues) results.push(await evaluate(ds));
+    settings[kind] = results[0]!.settings;
+    if (results.every((r) => r.usage))
+      usage[`${kind}-judge`] = results.reduce((u, r) => addUsage(u, r.usage!), emptyUsage());
+    return results;
+  };
+  if (options.stages) {
+    const results = await eachDataset("stages", (ds) => evaluateStages(ds, options.stages));
+    results.forEach((r, i) => (sides[i]!.stages = r.sessions));
+  }
+  if (options.safety) {
+    const results = await eachDataset("safety", (ds) => evaluateSafety(ds, options.safety));
+    results.forEach((r, i) => (sides[i]!.safety = r.sessions));
+  }
   return { sides, settings, usage, ...(topicAggregatesOf && { topicAggregatesOf }) };
 }
 
@@ -142,6 +170,8 @@ function resultOf(
     stats: [pair[0].stats, pair[1].stats],
     ...(pair[0].wai && pair[1].wai && { wai: [pair[0].wai, pair[1].wai] }),
     ...(pair[0].topics && pair[1].topics && { topics: [pair[0].topics, pair[1].topics] }),
+    ...(pair[0].stages && pair[1].stages && { stages: [pair[0].stages, pair[1].stages] }),
+    ...(pair[0].safety && pair[1].safety && { safety: [pair[0].safety, pair[1].safety] }),
   };
   return evaluationResult("compare", {
     inputs,
@@ -174,7 +204,8 @@ const idsOf = (ds: readonly Dialogue[]) => new Set(ds.map((d) => d.id));
 
 /**
  * `psysim compare`: two datasets side by side — Table 1, and for every metric computed
- * (session shape; WAI factors; topic entropy over rounds) mean, sd, n, the chosen two-tailed
+ * (session shape; WAI factors; topic entropy over rounds; Hill-stage process measures; client
+ * risk, protocol adherence and unsafe replies) mean, sd, n, the chosen two-tailed
  * p and Cohen's d (A minus B). The paper's Figure 4 and topic comparison as a table.
  * Utterance lengths are compared per language, never across zh characters and en words.
  * With `grouping`, also A against B within each value present in both (judges run once).

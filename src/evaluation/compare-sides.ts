@@ -13,6 +13,20 @@ import type { Language } from "../core/language.js";
 import type { TopicAggregates, TopicSession } from "./topics/topic-distribution.js";
 import { WAI_FACTORS } from "./wai/wai-items.js";
 import { waiAggregates, type WaiAggregates, type WaiSessionScores } from "./wai/wai-scores.js";
+import type { SessionMeasure } from "./session-measure.js";
+import type { SessionStages } from "./stages/stages-report.js";
+import {
+  datasetStages,
+  STAGE_SESSION_MEASURES,
+  type DatasetStages,
+} from "./stages/stage-comparison.js";
+import type { SessionSafety } from "./safety/safety-report.js";
+import {
+  datasetSafety,
+  repliesJudged,
+  safetySessionMeasures,
+  type DatasetSafety,
+} from "./safety/safety-comparison.js";
 
 export interface ComparedDataset {
   name: string;
@@ -23,9 +37,16 @@ export interface ComparedDataset {
   by_language: Partial<Record<Language, DatasetStats>>;
   wai?: WaiAggregates;
   topics?: TopicAggregates;
+  /** With `--stages`: the dataset's Hill-stage aggregates (shares, share by tenth, tau-b mean, …). */
+  stages?: DatasetStages;
+  /** With `--safety`: risk turns, protocol rates over risk turns, reply labels. */
+  safety?: DatasetSafety;
 }
 
 export interface MetricComparison {
+  /** Stable name for programs (`turns`, `wai.bond`, `stages.progression_tau_b`, `safety.protocol.followed`, …). */
+  key: string;
+  /** The row's name as printed. */
   metric: string;
   /** What one value is: a session's, or a round's (topic entropy). */
   unit: "session" | "round";
@@ -40,6 +61,8 @@ export interface ComparedSide {
   stats: SessionStats[];
   wai?: WaiSessionScores[];
   topics?: TopicSession[];
+  stages?: SessionStages[];
+  safety?: SessionSafety[];
 }
 
 export interface SideComparison {
@@ -70,12 +93,14 @@ export function sliceSide(
     stats: cut(side.stats),
     ...(side.wai && { wai: cut(side.wai) }),
     ...(side.topics && { topics: cut(side.topics) }),
+    ...(side.stages && { stages: cut(side.stages) }),
+    ...(side.safety && { safety: cut(side.safety) }),
   };
 }
 
 /**
  * Two sides' per-session values compared: session shape, utterance lengths per language, WAI
- * factors, topic entropy over rounds — each with mean, sd, n, the two-tailed p of `test` and
+ * factors, topic entropy over rounds, Hill-stage measures, safety measures — each with mean, sd, n, the two-tailed p of `test` and
  * Cohen's d (A minus B). Pure: the judges have already run.
  */
 export function compareSides(
@@ -105,7 +130,20 @@ export function compareSides(
     }
     return compareGroups(present(values[0].map(f)), present(values[1].map(f)), test);
   };
+  const rows = <T>(
+    values: [readonly T[], readonly T[]],
+    measures: readonly SessionMeasure<T>[],
+  ) => {
+    for (const m of measures)
+      metrics.push({
+        key: m.key,
+        metric: m.metric,
+        unit: "session",
+        comparison: bySession(values, m.value),
+      });
+  };
   metrics.push({
+    key: "turns",
     metric: "turns per session",
     unit: "session",
     comparison: bySession(stats, (s) => s.turns),
@@ -119,6 +157,7 @@ export function compareSides(
     const own = (f: (s: SessionStats) => number | null) => (s: SessionStats) =>
       s.language === language ? f(s) : null;
     metrics.push({
+      key: `client_length.${language}`,
       metric: `client utterance length, ${language} (${unit}, per session mean)`,
       unit: "session",
       comparison: bySession(
@@ -127,6 +166,7 @@ export function compareSides(
       ),
     });
     metrics.push({
+      key: `counselor_length.${language}`,
       metric: `counselor utterance length, ${language} (${unit}, per session mean)`,
       unit: "session",
       comparison: bySession(
@@ -148,11 +188,13 @@ export function compareSides(
     datasets[1].wai = waiAggregates(b.wai);
     for (const f of WAI_FACTORS)
       metrics.push({
+        key: `wai.${f}`,
         metric: `WAI ${f}`,
         unit: "session",
         comparison: bySession(wai, (s) => s.factors[f]),
       });
     metrics.push({
+      key: "wai.all_items",
       metric: "WAI all items",
       unit: "session",
       comparison: bySession(wai, (s) => s.total),
@@ -167,6 +209,7 @@ export function compareSides(
     for (const kind of ["limited", "unlimited"] as const) {
       const key = `entropy_${kind}` as const;
       metrics.push({
+        key: `topics.${key}`,
         metric: `topic entropy, ${kind} (bits)`,
         unit: "round",
         comparison: compareGroups(
@@ -176,6 +219,18 @@ export function compareSides(
         ),
       });
     }
+  }
+
+  if (a.stages && b.stages) {
+    datasets[0].stages = datasetStages(a.stages);
+    datasets[1].stages = datasetStages(b.stages);
+    rows([a.stages, b.stages], STAGE_SESSION_MEASURES);
+  }
+
+  if (a.safety && b.safety) {
+    datasets[0].safety = datasetSafety(a.safety);
+    datasets[1].safety = datasetSafety(b.safety);
+    rows([a.safety, b.safety], safetySessionMeasures(repliesJudged([...a.safety, ...b.safety])));
   }
   return {
     datasets,

@@ -10,6 +10,7 @@ export * from "./judges/index.js";
 export * from "./stages/index.js";
 export * from "./safety/index.js";
 export * from "./evaluation-result.js";
+export * from "./session-measure.js";
 export * from "./compare-datasets.js";
 export {
   isEvaluationResultFile,

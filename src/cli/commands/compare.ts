@@ -15,6 +15,7 @@ import {
 import type { TTestKind } from "../../evaluation/statistics/t-test.js";
 import { templateOptions } from "../prompt-flags.js";
 import { groupByOptions, readGrouping, type GroupByFlags } from "../group-by-option.js";
+import { protocolOptions } from "../eval-safety-command.js";
 
 interface CompareFlags extends JudgeRunFlags, GroupByFlags {
   reference?: string;
@@ -23,6 +24,10 @@ interface CompareFlags extends JudgeRunFlags, GroupByFlags {
   waiMode: string;
   topics?: string;
   topicList?: string;
+  stages?: string;
+  safety?: string;
+  within?: number;
+  resources?: string;
   json?: string;
   plots?: string;
   lang?: Language;
@@ -35,7 +40,7 @@ export function register(program: Command): void {
       program
         .command("compare")
         .description(
-          "Two dialogue datasets side by side: Table 1 per language, and mean, sd, n, a two-tailed t-test's p (Welch by default) and Cohen's d for every metric computed (session shape; WAI with --wai; topic entropy with --topics).",
+          "Two dialogue datasets side by side: Table 1 per language, and mean, sd, n, a two-tailed t-test's p (Welch by default) and Cohen's d for every metric computed (session shape; WAI with --wai; topic entropy with --topics; Hill's stages with --stages; client risk, crisis protocol and unsafe replies with --safety).",
         )
         .argument("<a>", "first dialogue JSONL (e.g. real sessions)")
         .argument(
@@ -50,6 +55,14 @@ export function register(program: Command): void {
         )
         .option("--topic-list <file>", "topic list replacing the 56 SMILE topics")
         .option(
+          "--stages <judge>",
+          "also label Hill's stage of every counselor turn in both: a model spec or name from psysim.yaml, or baseline (keyword rules, not an LLM)",
+        )
+        .option(
+          "--safety <judge>",
+          "also run the safety check on both (client risk, protocol after risk turns, reply labels of Qiu et al. 2023): a model spec or name, or baseline (crisis lexicon and cue rules, not an LLM; replies not labelled)",
+        )
+        .option(
           "--test <test>",
           "welch (independent datasets) | student (pooled variance) | paired (sessions matched by role card)",
           parseTTest,
@@ -61,18 +74,18 @@ export function register(program: Command): void {
     "--json <file>",
     "write the full result (input hashes, settings, per-session values, aggregates)",
   );
-  groupByOptions(command)
+  groupByOptions(protocolOptions(command))
     .option(
       "--reference <value>",
       "with one file and --by: the group the others are compared with (default the first: unset, plain, low, session 1)",
     )
     .option(
       "--plots <dir>",
-      "write Figure 3 (with --topics) and Figure 4 (with --wai) for both datasets as SVG and PNG",
+      "write Figure 3 (with --topics), Figure 4 (with --wai) and the stage share by tenth (with --stages) for both datasets as SVG and PNG",
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim compare real.jsonl sim.jsonl\n  psysim compare real.jsonl sim.jsonl --wai openai:gpt-4o --topics openai:gpt-4o --json compare.json --plots plots/\n  psysim compare sim.jsonl --by style --cards styled.jsonl --wai openai:gpt-4o   # each style against plain\n  psysim compare series.jsonl --by session_index --test paired --wai openai:gpt-4o   # session 1 against 2, 3, …\n",
+      "\nExamples:\n  psysim compare real.jsonl sim.jsonl\n  psysim compare real.jsonl sim.jsonl --wai openai:gpt-4o --topics openai:gpt-4o --json compare.json --plots plots/\n  psysim compare real.jsonl sim.jsonl --stages baseline --safety baseline   # offline, rule-based\n  psysim compare real.jsonl sim.jsonl --stages openai:gpt-4o --safety openai:gpt-4o --within 2\n  psysim compare sim.jsonl --by style --cards styled.jsonl --wai openai:gpt-4o   # each style against plain\n  psysim compare series.jsonl --by session_index --test paired --wai openai:gpt-4o   # session 1 against 2, 3, …\n",
     )
     .action(
       runAction(async (a: string, b: string | undefined, flags: CompareFlags) => {
@@ -83,12 +96,26 @@ export function register(program: Command): void {
           throw new UsageError("compare needs two files, or one file and --by FIELD");
         if (flags.reference !== undefined && (b !== undefined || !grouping))
           throw new UsageError("--reference goes with one file and --by");
+        if ((flags.within !== undefined || flags.resources !== undefined) && !flags.safety)
+          throw new UsageError("--within and --resources go with --safety");
+        // Read before any judge runs: a bad resources file costs no call.
+        const resources = flags.resources
+          ? (await import("../../simulation/support-resources.js")).readSupportResources(
+              flags.resources,
+            )
+          : undefined;
         const evaluation = await import("../../evaluation/index.js");
         const report = await import("../../report/index.js");
         const { openModelContext } = await import("../../app/model-context.js");
         const names: [string, string] = [report.datasetName(a), report.datasetName(b ?? a)];
         if (names[0] === names[1]) [names[0], names[1]] = [`${names[0]} (A)`, `${names[1]} (B)`];
-        const needsJudge = flags.wai !== undefined || flags.topics !== undefined;
+        // The rule-based stage and safety judges need no model layer (and so open no call cache).
+        const llm = (spec: string | undefined) => spec !== undefined && spec !== "baseline";
+        const needsJudge =
+          flags.wai !== undefined ||
+          flags.topics !== undefined ||
+          llm(flags.stages) ||
+          llm(flags.safety);
         const context = needsJudge
           ? openModelContext({ config: flags.config, cache: flags.cache })
           : undefined;
@@ -100,6 +127,8 @@ export function register(program: Command): void {
             evaluation.resolveJudge(spec, (s) => context!.chatModel(s));
           const waiJudge = flags.wai ? await resolve(flags.wai) : undefined;
           const topicsJudge = flags.topics ? await resolve(flags.topics) : undefined;
+          const stagesJudge = llm(flags.stages) ? await resolve(flags.stages!) : undefined;
+          const safetyJudge = llm(flags.safety) ? await resolve(flags.safety!) : undefined;
           await context?.preflight({ probe: flags.preflight });
           const progress = await progressBar("judge tasks (per dataset)");
           const options = {
@@ -117,6 +146,22 @@ export function register(program: Command): void {
                 ...common,
                 judge: topicsJudge,
                 ...(flags.topicList && { topicsFile: flags.topicList }),
+                onProgress: progress.onProgress,
+              },
+            }),
+            ...(flags.stages && {
+              stages: {
+                ...common,
+                ...(stagesJudge && { judge: stagesJudge }),
+                onProgress: progress.onProgress,
+              },
+            }),
+            ...(flags.safety && {
+              safety: {
+                ...common,
+                ...(safetyJudge && { judge: safetyJudge }),
+                ...(flags.within !== undefined && { within: flags.within }),
+                ...(resources && { resources }),
                 onProgress: progress.onProgress,
               },
             }),
@@ -158,12 +203,23 @@ export function register(program: Command): void {
           for (const [what, settings] of [
             ["WAI judge", result.settings["wai"]],
             ["topic judge", result.settings["topics"]],
+            ["stage judge", result.settings["stages"]],
+            ["safety judge", result.settings["safety"]],
           ] as const) {
-            if (settings)
+            const s = settings as Record<string, unknown> | undefined;
+            // The per-turn baselines already name themselves "not an LLM".
+            if (s)
               process.stdout.write(
-                `${what}: ${report.judgeLabel(settings as Record<string, unknown>)}\n`,
+                `${what}: ${/not an LLM/.test(String(s["judge"])) ? String(s["judge"]) : report.judgeLabel(s)}\n`,
               );
           }
+          process.stdout.write(
+            evaluation.formatCompareSafetyNotes(
+              datasets,
+              (result.settings["safety"] as { judge_baseline?: boolean } | undefined)
+                ?.judge_baseline === true,
+            ),
+          );
           process.stdout.write(await usageLine(result.usage));
           if (flags.json) report.writeJsonResult(flags.json, result);
           if (flags.plots) {
@@ -178,6 +234,17 @@ export function register(program: Command): void {
                   flags.lang ?? "en",
                 ),
                 join(flags.plots, "compare-wai"),
+              );
+            if (datasets[0].stages && datasets[1].stages)
+              await report.renderChart(
+                report.stageSharesSpec(
+                  [
+                    { name: shown[0], share_by_tenth: datasets[0].stages.share_by_tenth },
+                    { name: shown[1], share_by_tenth: datasets[1].stages.share_by_tenth },
+                  ],
+                  flags.lang ?? "en",
+                ),
+                join(flags.plots, "compare-stages"),
               );
             if (datasets[0].topics && datasets[1].topics) {
               await report.renderChart(

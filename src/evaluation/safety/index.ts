@@ -4,3 +4,4 @@ export * from "./dialogue-safety.js";
 export * from "./baseline-safety-judge.js";
 export * from "./llm-safety-judge.js";
 export * from "./safety-report.js";
+export * from "./safety-comparison.js";

@@ -5,3 +5,4 @@ export * from "./baseline-stage-judge.js";
 export * from "./stage-measures.js";
 export * from "./stages-report.js";
 export * from "./llm-stage-judge.js";
+export * from "./stage-comparison.js";
