@@ -52,7 +52,8 @@ export function ratingsChartSpec(
     type: "nominal" as const,
     sort: { field: "order", op: "max" as const, order: "descending" as const },
     title: null,
-    axis: { labelLimit: 220 },
+    // Longer names are cut with "…"; the table beside the figure gives them whole.
+    axis: { labelLimit: 150 },
   };
   const color = {
     field: "method",
@@ -62,9 +63,11 @@ export function ratingsChartSpec(
     legend: { orient: "top" as const, direction: "horizontal" as const },
   };
   const yOffset = { field: "method", type: "nominal" as const, sort: methods };
+  // Narrow enough (with the names) to be drawn at full size on a 390 px phone: the figure
+  // is one SVG for paper, report and platform alike, and a shrunk SVG shrinks its text.
   const layered = {
-    width: 300,
-    height: { step: 24 },
+    width: 220,
+    height: { step: 14 },
     layer: [
       {
         mark: { type: "rule", strokeWidth: 2 },
@@ -95,7 +98,8 @@ export function ratingsChartSpec(
         ? [text.judge(boardLabel(entries[0]![0], entries[0]![1])), text.ratingsSubtitle(rounds)]
         : text.ratingsSubtitle(rounds),
   };
-  // One leaderboard needs no panel header; several get one panel per judge.
+  // One leaderboard needs no panel header; several get one panel per judge, one under the
+  // other on a shared rating axis: side by side they shrink to unreadable on a phone.
   return (
     entries.length === 1
       ? { title, data: { values }, ...layered }
@@ -103,8 +107,11 @@ export function ratingsChartSpec(
           title,
           data: { values },
           facet: { field: "judge", type: "nominal", title: null, header: { labelFontSize: 12 } },
-          columns: 3,
+          columns: 1,
           spec: layered,
+          // Each panel keeps its own rating axis (the scale stays shared), so a reader of the
+          // upper panel need not scroll to the lowest one to read a value.
+          resolve: { axis: { x: "independent" } },
         }
   ) as TopLevelSpec;
 }

@@ -294,6 +294,11 @@ describe("psysim report", () => {
         const width = await page.evaluate<number>("document.documentElement.scrollWidth");
         assert.ok(width <= 390, `page is ${width} px wide`);
         assert.deepEqual(problems, []);
+        // Figure 6 is drawn at its own size, not shrunk (a shrunk SVG shrinks its text too).
+        const shrunk = await page.evaluate<string[]>(
+          `[...document.querySelectorAll("[id^=chart-figure-6] svg")].filter((s) => s.getBoundingClientRect().width < Number(s.getAttribute("width")) - 0.5).map((s) => s.closest("[id]").id)`,
+        );
+        assert.deepEqual(shrunk, [], `${lang}: shrunk on a phone`);
         await page.screenshot({ path: `${SHOTS}/report-phone-${lang}.png`, fullPage: true });
         await page.close();
       }

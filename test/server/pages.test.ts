@@ -143,6 +143,9 @@ describe(
         ["client", "zh-02", "client"],
         ["failing", "en-01", "arena"],
         ["fresh", "zh-02", "arena"],
+        // The admin test's own, so it runs alone as well as after the others.
+        ["admin-failing", "en-01", "arena"],
+        ["admin-votes", "zh-01", "arena"],
       ];
       for (const [key, cardId, mode] of plan) {
         store.createAssignments([
@@ -289,6 +292,16 @@ describe(
       return session.id;
     }
 
+    /** A session whose first generation failed, so it holds a generation error. */
+    async function failedSession(key: string): Promise<string> {
+      behaviour.fail = true;
+      try {
+        return await settledSession(key);
+      } finally {
+        behaviour.fail = false;
+      }
+    }
+
     /** Votes server-side until the session ends (the history page needs a finished session). */
     async function finish(sessionId: string): Promise<void> {
       for (let i = 0; i < 10; i++) {
@@ -320,14 +333,7 @@ describe(
       const context = await profile("alice");
       const judge = await settledSession("judge");
       const client = await settledSession("client");
-      const failing = await (async () => {
-        behaviour.fail = true;
-        try {
-          return await settledSession("failing");
-        } finally {
-          behaviour.fail = false;
-        }
-      })();
+      const failing = await failedSession("failing");
       const errorId = platform.store.getArenaSession(failing)!.error;
       assert.match(errorId ?? "", /^err-/);
       const history = await settledSession("history");
@@ -370,10 +376,12 @@ describe(
     });
 
     it("admin pages: admin, error lookup, leaderboard with Figures 6 and 14", async () => {
+      // Its own failure and human votes, whatever the other tests did before it.
+      const failing = await failedSession("admin-failing");
+      const errorId = platform.store.getArenaSession(failing)!.error!;
+      await finish(await settledSession("admin-votes"));
       platform.store.importBattles(llmBattles());
       const context = await profile("admin");
-      // The failure and the human votes the annotator test above left (tests in a describe run in order).
-      const errorId = platform.store.listGenerationErrors(1)[0]!.id;
       for (const f of [
         await everyWay(context, "admin", "/admin", { blinded: false }),
         await everyWay(context, "admin-error", `/admin/errors/${errorId}`, { blinded: false }),

@@ -36,10 +36,8 @@ export async function leaderboardFigures(
   const matrices = new Map<string, PageFigure>();
   if (ready.length === 0) return { ratings: null, matrices };
   const spec = ratingsChartSpec(Object.fromEntries(ready.map((b) => [b.kind, b.board])), language);
-  // One judge panel under the other: three side by side shrink to unreadable on a phone.
-  const stacked = "facet" in spec ? ({ ...spec, columns: 1 } as typeof spec) : spec;
   const ratings: PageFigure = {
-    src: asImage(await renderChartSvg(stacked)),
+    src: asImage(await renderChartSvg(spec)),
     alt: text.ratingsTitle,
   };
   for (const { kind, board } of ready) {
