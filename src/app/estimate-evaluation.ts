@@ -11,6 +11,11 @@ import {
 import type { Topic } from "../evaluation/topics/smile-topics.js";
 import { defaultTopics, formatTopicList } from "../evaluation/topics/topic-list.js";
 import { TOPIC_DEFAULTS, topicsPrompt } from "../evaluation/topics/topic-diversity.js";
+import {
+  turnLabelPrompt,
+  turnLabelTemplates,
+  type TurnLabelSpec,
+} from "../evaluation/judges/turn-labels.js";
 import { estimateTokens, type EstimatedModel, type RunEstimate } from "./estimate-run.js";
 
 /**
@@ -24,6 +29,8 @@ export const JUDGE_ESTIMATE_ASSUMPTIONS = {
   waiBatchedReplyTokens: 100,
   /** A topic answer: a JSON list of a few labels. */
   topicsReplyTokens: 40,
+  /** One turn's entry in a per-turn judge's answer (`{"turn": 4, "stage": "insight", "skills": [...]}`, or a safety entry with its three steps). */
+  turnLabelReplyTokens: 25,
 };
 
 /** Every call is asked once: re-asks of unparsed answers (up to `max_attempts`) are not counted. */
@@ -118,4 +125,32 @@ export function addEmbeddingEstimate(
   let tokens = 0;
   for (const text of texts) tokens += estimateTokens(text);
   estimate.add(model, "embeddings", Math.ceil(texts.length / batchSize), tokens, 0);
+}
+
+/**
+ * `eval stages|safety` with an LLM judge: one call per session and round that has turns to
+ * label, with the prompt `labelTurns` sends; the answer is assumed to be one entry per turn.
+ */
+export function addTurnLabelEstimate<L>(
+  estimate: RunEstimate,
+  judge: EstimatedModel,
+  role: string,
+  dialogues: readonly Dialogue[],
+  spec: TurnLabelSpec<L>,
+  options: { rounds: number; templates?: TemplateOptions },
+): void {
+  const templates = turnLabelTemplates(spec, dialogues, options.templates);
+  let calls = 0;
+  let prompt = 0;
+  let reply = 0;
+  for (const d of dialogues) {
+    const turns = spec.turns(d);
+    const content = turnLabelPrompt(spec, templates, d, turns);
+    if (content === undefined) continue;
+    calls++;
+    prompt += estimateTokens(content);
+    reply += turns.length * JUDGE_ESTIMATE_ASSUMPTIONS.turnLabelReplyTokens;
+  }
+  const r = options.rounds;
+  estimate.add(judge, role, calls * r, prompt * r, reply * r);
 }

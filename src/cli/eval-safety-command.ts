@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { shardOption } from "./common-options.js";
+import { dryRunOption, shardOption } from "./common-options.js";
 import { parsePositiveInt, runAction } from "./run-action.js";
-import { templateOptions } from "./prompt-flags.js";
 import type { ModelFlags } from "./common-options.js";
 import type { PromptFlags } from "./prompt-flags.js";
 
@@ -9,11 +8,12 @@ interface SafetyFlags extends PromptFlags, ModelFlags {
   dialogues: string;
   judge: string;
   json?: string;
-  rounds: number;
-  maxAttempts: number;
-  concurrency: number;
-  seed: number;
+  rounds?: number;
+  maxAttempts?: number;
+  concurrency?: number;
+  seed?: number;
   within?: number;
+  dryRun?: boolean;
   resources?: string;
   shard?: string;
 }
@@ -21,6 +21,19 @@ interface SafetyFlags extends PromptFlags, ModelFlags {
 /** What `eval` shares with its subcommands, passed in so this file does not import eval.ts back. */
 export interface EvalHelpers {
   judgeRunOptions: (command: Command, rounds: { default: number; help: string }) => Command;
+  /** The judge run's settings from the flags and psysim.yaml's `evaluation:` (flags win). */
+  judgeRunSettings: (
+    config: import("../config/index.js").LoadedConfig | undefined,
+    flags: SafetyFlags,
+  ) => Promise<{
+    run: {
+      rounds?: number;
+      maxAttempts?: number;
+      concurrency?: number;
+      seed?: number;
+      templates: import("../prompts/template.js").TemplateOptions;
+    };
+  }>;
   progressBar: (
     unit: string,
   ) => Promise<{ onProgress: (done: number, total: number) => void; stop: () => void }>;
@@ -44,10 +57,10 @@ export function protocolOptions(command: Command): Command {
 /** `psysim eval safety`: client risk, reply safety (Qiu et al. 2023) and the crisis protocol check. */
 export function registerEvalSafety(
   evaluate: Command,
-  { judgeRunOptions, progressBar, usageLine }: EvalHelpers,
+  { judgeRunOptions, judgeRunSettings, progressBar, usageLine }: EvalHelpers,
 ): void {
   judgeRunOptions(
-    protocolOptions(shardOption(evaluate.command("safety"), "sessions"))
+    protocolOptions(dryRunOption(shardOption(evaluate.command("safety"), "sessions")))
       .description(
         "Crisis-aware check: client turns get a risk label (crisis lexicon, then the judge in context), counselor replies a dialogue-safety label (Qiu et al. 2023), and each risk turn a protocol check (acknowledged, safety asked, help pointed to within --within replies).",
       )
@@ -65,7 +78,7 @@ export function registerEvalSafety(
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval safety --dialogues sim.jsonl                 # lexicon and cue rules only\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --json safety.json\n",
+      "\nExamples:\n  psysim eval safety --dialogues sim.jsonl                 # lexicon and cue rules only\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --dry-run\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --json safety.json\n",
     )
     .action(
       runAction(async (flags: SafetyFlags) => {
@@ -81,8 +94,22 @@ export function registerEvalSafety(
         const context =
           flags.judge === "baseline"
             ? undefined
-            : openModelContext({ config: flags.config, cache: flags.cache });
+            : openModelContext({ config: flags.config, cache: flags.dryRun ? false : flags.cache });
         try {
+          // Rounds, attempts, concurrency and seed follow psysim.yaml's evaluation: like eval stages.
+          const { run } = await judgeRunSettings(context?.config, flags);
+          if (flags.dryRun) {
+            const { printTurnLabelPlan } = await import("./turn-label-plan.js");
+            return await printTurnLabelPlan({
+              kind: "safety",
+              dialogues: flags.dialogues,
+              ...(shard && { shard }),
+              judge: flags.judge,
+              ...run,
+              ...(resources && { resources }),
+              config: context?.config,
+            });
+          }
           const judge =
             context && (await resolveJudge(flags.judge, (spec) => context.chatModel(spec)));
           await context?.preflight({ probe: flags.preflight });
@@ -92,11 +119,7 @@ export function registerEvalSafety(
             ...(resources && { resources }),
             ...(shard && { shard }),
             ...(flags.within !== undefined && { within: flags.within }),
-            rounds: flags.rounds,
-            maxAttempts: flags.maxAttempts,
-            concurrency: flags.concurrency,
-            seed: flags.seed,
-            templates: templateOptions(flags),
+            ...run,
             onProgress: progress.onProgress,
           }).finally(progress.stop);
           process.stdout.write(

@@ -429,7 +429,7 @@ export function register(program: Command): void {
   judgeRunOptions(
     jsonOption(
       languageOption(
-        shardOption(evaluate.command("stages"), "sessions"),
+        dryRunOption(shardOption(evaluate.command("stages"), "sessions")),
         "the language most sessions are in",
       )
         .description(
@@ -448,25 +448,36 @@ export function register(program: Command): void {
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval stages --dialogues sim.jsonl\n  psysim eval stages --dialogues sim.jsonl --judge openai:gpt-4o --json stages.json\n",
+      "\nExamples:\n  psysim eval stages --dialogues sim.jsonl\n  psysim eval stages --dialogues sim.jsonl --judge openai:gpt-4o --dry-run\n  psysim eval stages --dialogues sim.jsonl --judge openai:gpt-4o --json stages.json\n",
     )
     .action(
-      runAction(async (flags: JudgeFlags & { shard?: string }) => {
+      runAction(async (flags: JudgeFlags & { shard?: string; dryRun?: boolean }) => {
         const { stagesReport, formatStagesSummary, resolveJudge } =
           await import("../../evaluation/index.js");
         const { writeJsonResult } = await import("../../report/index.js");
         const { openModelContext } = await import("../../app/model-context.js");
-        // The rule-based judge needs no model layer (and so opens no call cache).
+        // The rule-based judge needs no model layer (and so opens no call cache); a dry run opens none either.
         const context =
           flags.judge === "baseline"
             ? undefined
-            : openModelContext({ config: flags.config, cache: flags.cache });
+            : openModelContext({ config: flags.config, cache: flags.dryRun ? false : flags.cache });
         try {
+          // The LLM judge's rounds, attempts, concurrency and seed follow evaluation: too.
+          const { run } = await judgeRunSettings(context?.config, flags);
+          if (flags.dryRun) {
+            const { printTurnLabelPlan } = await import("../turn-label-plan.js");
+            return await printTurnLabelPlan({
+              kind: "stages",
+              dialogues: flags.dialogues,
+              ...shardOf(flags),
+              judge: flags.judge!,
+              ...run,
+              config: context?.config,
+            });
+          }
           const judge =
             context && (await resolveJudge(flags.judge!, (spec) => context.chatModel(spec)));
           await context?.preflight({ probe: flags.preflight });
-          // The LLM judge's rounds, attempts, concurrency and seed follow evaluation: too.
-          const { run } = await judgeRunSettings(context?.config, flags);
           const progress = await progressBar("session-rounds labelled");
           const result = await stagesReport(flags.dialogues, {
             ...(judge && { judge }),
@@ -498,7 +509,7 @@ export function register(program: Command): void {
       }),
     );
 
-  registerEvalSafety(evaluate, { judgeRunOptions, progressBar, usageLine });
+  registerEvalSafety(evaluate, { judgeRunOptions, judgeRunSettings, progressBar, usageLine });
 
   languageOption(
     groupByOptions(shardOption(judgeOptions(evaluate.command("wai")), "sessions")),

@@ -74,6 +74,34 @@ export interface TurnLabelRun<L> {
 /** The turn numbers shown to the judge are 1-based, as a reader counts lines. */
 export const shownTurn = (turn: number): number => turn + 1;
 
+/** The spec's template in each language the dialogues use (user overrides applied). */
+export function turnLabelTemplates<L>(
+  spec: TurnLabelSpec<L>,
+  dialogues: readonly Dialogue[],
+  templates: JudgeRunOptions["templates"],
+): Map<Language, PromptTemplate> {
+  const out = new Map<Language, PromptTemplate>();
+  for (const d of dialogues)
+    if (!out.has(d.language))
+      out.set(d.language, loadTemplate(spec.template, d.language, templates));
+  return out;
+}
+
+/**
+ * The prompt a session is asked with in every round and first attempt (re-asks send the same
+ * text), or undefined when it has no turn to label and so costs no call. `--dry-run` counts
+ * these very prompts, so its plan and the run cannot drift apart.
+ */
+export function turnLabelPrompt<L>(
+  spec: TurnLabelSpec<L>,
+  templates: ReadonlyMap<Language, PromptTemplate>,
+  dialogue: Dialogue,
+  turns: readonly number[] = spec.turns(dialogue),
+): string | undefined {
+  if (turns.length === 0) return undefined;
+  return renderTemplate(templates.get(dialogue.language)!, spec.values(dialogue, turns));
+}
+
 /**
  * Labels the chosen turns of every session: one call per session and round, asking for
  * `{"labels": [{"turn": n, ...}]}`. Turns the answer leaves out or gets wrong are asked again
@@ -92,10 +120,7 @@ export async function labelTurns<L>(
     maxAttempts: runOptions.maxAttempts ?? defaults.maxAttempts,
     seed: runOptions.seed ?? defaults.seed,
   };
-  const templates = new Map<Language, PromptTemplate>();
-  for (const d of dialogues)
-    if (!templates.has(d.language))
-      templates.set(d.language, loadTemplate(spec.template, d.language, options.templates));
+  const templates = turnLabelTemplates(spec, dialogues, options.templates);
   const context: JudgeContext = {
     model: options.judge,
     sampling: options.sampling ?? {},
@@ -113,15 +138,13 @@ export async function labelTurns<L>(
     const round = (index % options.rounds) + 1;
     const dialogue = dialogues[s]!;
     const turns = wanted[s]!;
-    if (turns.length > 0) {
-      const content = renderTemplate(
-        templates.get(dialogue.language)!,
-        spec.values(dialogue, turns),
-      );
-      byRound[s]![round - 1] = await askSession(context, spec, dialogue, turns, content, round, {
-        maxAttempts: options.maxAttempts,
-      });
-    } else byRound[s]![round - 1] = new Map();
+    const content = turnLabelPrompt(spec, templates, dialogue, turns);
+    byRound[s]![round - 1] =
+      content === undefined
+        ? new Map()
+        : await askSession(context, spec, dialogue, turns, content, round, {
+            maxAttempts: options.maxAttempts,
+          });
     options.onProgress?.(++done, total);
   });
   const sessions = dialogues.map((_, s) =>
