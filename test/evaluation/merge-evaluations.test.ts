@@ -131,6 +131,47 @@ describe("psysim merge of evaluation shard results", () => {
       }
     });
 
+  it("eval fidelity (lexical baseline, --by style): each shard keeps the whole file's random mapping, so the merge is exact", async () => {
+    const { dir, file, cards } = setup();
+    const { whole, merged } = await wholeAndMerged(dir, [
+      ...["eval", "fidelity", "--dialogues", file, "--cards", cards, "--by", "style"],
+    ]);
+    assert.deepEqual(comparable(merged), comparable(whole));
+    assert.equal((merged["settings"]["embedding"] as { baseline: boolean }).baseline, true);
+  });
+
+  it("eval fidelity with embeddings over real HTTP and Welch's test: merged equals unsharded; --dry-run counts the shard's texts", async () => {
+    const server = await startFakeOpenAIServer({});
+    try {
+      const { dir, file, cards } = setup();
+      const args = [
+        ...["eval", "fidelity", "--dialogues", file, "--cards", cards, "--test", "welch"],
+        ...["--embeddings", `openai-compatible:${server.url}`],
+      ];
+      const { whole, merged } = await wholeAndMerged(dir, args);
+      assert.deepEqual(comparable(merged), comparable(whole));
+      const cosine = (merged["aggregates"] as { cosine: { a: { n: number } } }).cosine;
+      assert.equal(cosine.a.n, 15);
+      const plan = await runCli([...args, "--shard", "2/3", "--dry-run"]);
+      assert.equal(plan.code, 0, plan.stderr);
+      const inShard = readJson(join(dir, "part-2.json"))["sessions"] as {
+        card_id: string;
+        random_card_id: string;
+      }[];
+      // The shard embeds its sessions, their cards and the cards the random mapping gives them.
+      const texts =
+        inShard.length + new Set(inShard.flatMap((x) => [x.card_id, x.random_card_id])).size;
+      assert.match(
+        plan.stdout,
+        new RegExp(
+          `${inShard.length} sessions to compare with their cards, ${texts} texts to embed`,
+        ),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it("eval wai with an LLM judge over real HTTP: merged equals unsharded, calls add up", async () => {
     // The same prompt always gets the same score, whichever shard asks.
     const reply = (body: FakeChatBody): string => {

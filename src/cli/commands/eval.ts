@@ -198,16 +198,20 @@ async function printFidelityPlan(
   flags: FidelityFlags,
   spec: string,
   batchSize: number,
+  seed: number,
   config: LoadedConfig,
 ): Promise<void> {
-  const { readDialogueFile, fidelityEmbeddingTexts, LEXICAL_BASELINE_ID } =
+  const { readDialogueFile, fidelityEmbeddingTexts, shardPositions, LEXICAL_BASELINE_ID } =
     await import("../../evaluation/index.js");
   const { readRoleCards } = await import("../../core/read-records.js");
   const { resolveEmbeddingSpec } = await import("../../llm/resolve-embedding-model.js");
   const { RunEstimate, priceOf, formatPlan } = await import("../../app/estimate-run.js");
   const { addEmbeddingEstimate } = await import("../../app/estimate-evaluation.js");
   const dialogues = await readDialogueFile(flags.dialogues);
-  const planned = `${dialogues.length} session${dialogues.length === 1 ? "" : "s"} to compare with their cards`;
+  const { shard } = shardOf(flags);
+  const positions = shard && shardPositions(dialogues, shard, flags.dialogues);
+  const rated = positions?.length ?? dialogues.length;
+  const planned = `${rated} session${rated === 1 ? "" : "s"} to compare with their cards`;
   if (spec === "none" || spec === LEXICAL_BASELINE_ID) {
     process.stdout.write(
       `dry run: ${planned}; no model was called\nno model calls: ${spec === "none" ? "Eq. 1 only" : "lexical-baseline runs offline (not a neural embedding)"}\n`,
@@ -215,10 +219,12 @@ async function printFidelityPlan(
     return;
   }
   const cards = await readRoleCards(flags.cards);
-  const texts = fidelityEmbeddingTexts(dialogues, cards, {
-    dialogues: flags.dialogues,
-    cards: flags.cards,
-  });
+  const texts = fidelityEmbeddingTexts(
+    dialogues,
+    cards,
+    { dialogues: flags.dialogues, cards: flags.cards },
+    positions && { positions, seed },
+  );
   const resolved = resolveEmbeddingSpec(spec, config?.models);
   const estimate = new RunEstimate();
   addEmbeddingEstimate(
@@ -244,7 +250,10 @@ export function register(program: Command): void {
       "Evaluate simulated sessions as the paper does (§4): client fidelity, topic diversity, WAI-O-S; and Hill's stages per counselor turn.",
     );
 
-  const fidelity = languageOption(evaluate.command("fidelity"), "the language most sessions are in")
+  const fidelity = languageOption(
+    shardOption(evaluate.command("fidelity"), "sessions"),
+    "the language most sessions are in",
+  )
     .description(
       "Vocabulary overlap (Eq. 1) and semantic consistency (Eq. 2) with each session's card, against a seeded random-mapping control.",
     )
@@ -287,6 +296,7 @@ export function register(program: Command): void {
     )
     .action(
       runAction(async (flags: FidelityFlags & { dryRun?: boolean }) => {
+        const shard = shardOf(flags);
         // Checked first: a bad --by costs no embedding call.
         const grouping = await readGrouping({ by: flags.by, cards: flags.cards });
         const { fidelityReport, embeddingModelFor } = await import("../../evaluation/index.js");
@@ -304,7 +314,8 @@ export function register(program: Command): void {
         const settings = resolveEvaluationSettings(context.config, flags);
         const spec = settings.embeddings ?? "lexical-baseline";
         const batchSize = settings.batchSize ?? 32;
-        if (flags.dryRun) return printFidelityPlan(flags, spec, batchSize, context.config);
+        if (flags.dryRun)
+          return printFidelityPlan(flags, spec, batchSize, settings.seed ?? 1, context.config);
         const embedding = await embeddingModelFor(spec, {
           batchSize,
           ...(context.config && { config: context.config }),
@@ -321,6 +332,7 @@ export function register(program: Command): void {
           ...(embedding && { embedding }),
           ...(flags.stopWords && { stopWords: flags.stopWords }),
           ...(grouping && { by: grouping.by }),
+          ...shard,
           onProgress: progress.onProgress,
         }).finally(progress.stop);
         const label = embedding

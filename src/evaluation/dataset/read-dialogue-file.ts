@@ -56,13 +56,19 @@ export interface DialoguesToJudge {
 export async function readShardToJudge(file: string, shard?: Shard): Promise<DialoguesToJudge> {
   const all = await readDialogueFile(file);
   if (shard === undefined) return { dialogues: all };
+  const positions = shardPositions(all, shard, file);
+  return { dialogues: positions.map((i) => all[i]!), positions };
+}
+
+/** The positions of the dialogues in `shard`; none at all is an error. */
+export function shardPositions(all: readonly Dialogue[], shard: Shard, file: string): number[] {
   const positions = all.flatMap((d, i) => (inShard(d.role_card_id ?? d.id, shard) ? [i] : []));
   if (positions.length === 0)
     throw new PsysimError(
       "INPUT_INVALID",
       `${file}: none of its ${all.length} sessions falls in shard ${formatShard(shard)}; use fewer shards`,
     );
-  return { dialogues: positions.map((i) => all[i]!), positions };
+  return positions;
 }
 
 /** The dialogues of `readShardToJudge`, without their positions. */

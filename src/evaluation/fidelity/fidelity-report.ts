@@ -1,5 +1,6 @@
 import { readRoleCards } from "../../core/read-records.js";
-import { readDialogueFile } from "../dataset/read-dialogue-file.js";
+import { readDialogueFile, shardPositions, withShard } from "../dataset/read-dialogue-file.js";
+import type { Shard } from "../../core/shard.js";
 import type { EmbeddingModel } from "../../llm/chat-model.js";
 import { evaluationResult, fileRef, type EvaluationResult } from "../evaluation-result.js";
 import {
@@ -24,6 +25,8 @@ export interface FidelityReportOptions {
   onProgress?: (done: number, total: number) => void;
   /** One result per value of this card field or of `session_index` (the cards are `cards`). */
   by?: string;
+  /** Rate one shard's sessions; the random mapping still spans the whole file. */
+  shard?: Shard;
 }
 
 export type FidelityResult = EvaluationResult<FidelitySession[], FidelityAggregates>;
@@ -32,14 +35,16 @@ export type FidelityResult = EvaluationResult<FidelitySession[], FidelityAggrega
 export async function fidelityReport(options: FidelityReportOptions): Promise<FidelityResult> {
   const dialogues = await readDialogueFile(options.dialogues);
   const cards = await readRoleCards(options.cards);
+  const positions = options.shard && shardPositions(dialogues, options.shard, options.dialogues);
+  const rated = positions ? positions.map((i) => dialogues[i]!) : dialogues;
   const inputs = [
-    fileRef("dialogues", options.dialogues, dialogues.length),
+    fileRef("dialogues", options.dialogues, rated.length),
     fileRef("cards", options.cards, cards.length),
   ];
   // Grouped before any embedding call; the random mapping still spans the whole file.
   const groups =
     options.by !== undefined
-      ? groupDialogues(dialogues, { by: options.by, cards }, options.dialogues)
+      ? groupDialogues(rated, { by: options.by, cards }, options.dialogues)
       : undefined;
   const stopWords = options.stopWords ? readStopWords(options.stopWords) : undefined;
   if (options.stopWords) inputs.push(fileRef("stop-words", options.stopWords));
@@ -50,11 +55,13 @@ export async function fidelityReport(options: FidelityReportOptions): Promise<Fi
     ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
     ...(stopWords && { stopWords }),
     ...(options.onProgress && { onProgress: options.onProgress }),
+    ...(positions && { positions }),
     sources: { dialogues: options.dialogues, cards: options.cards },
   });
   return evaluationResult("fidelity", {
     inputs,
-    settings: evaluation.settings,
+    settings: withShard(evaluation.settings, options.shard),
+    ...(positions && { positions }),
     sessions: evaluation.sessions,
     aggregates: evaluation.aggregates,
     ...(groups && {

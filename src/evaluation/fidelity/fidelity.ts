@@ -31,6 +31,12 @@ export interface FidelityOptions {
   /** Texts per embedding request; default 32. */
   batchSize?: number;
   stopWords?: StopWordList;
+  /**
+   * Rate only the sessions at these positions (one shard of the file). The random mapping
+   * still spans every session, so each rated session gets the card it gets in a run over the
+   * whole file and the shards' values are the unsharded run's, session for session.
+   */
+  positions?: readonly number[];
   /** Names used in error messages, e.g. the input file paths. */
   sources?: { dialogues?: string; cards?: string };
   onProgress?: (done: number, total: number) => void;
@@ -131,6 +137,23 @@ function mappingWithinLanguage(
   return mapping;
 }
 
+/** The sessions to rate (all, or a shard's), each with its own card, its random-mapping card and its client text. */
+function ratedSessions(
+  dialogues: readonly Dialogue[],
+  cards: readonly RoleCard[],
+  options: Pick<FidelityOptions, "seed" | "positions" | "sources">,
+): { rated: readonly number[]; ownCards: RoleCard[]; otherCards: RoleCard[]; texts: string[] } {
+  const sessionCards = cardsFor(dialogues, cards, options.sources);
+  const mapping = mappingWithinLanguage(dialogues, sessionCards, options.seed);
+  const rated = options.positions ?? dialogues.map((_, i) => i);
+  return {
+    rated,
+    ownCards: rated.map((i) => sessionCards[i]!),
+    otherCards: rated.map((i) => sessionCards[mapping[i]!]!),
+    texts: rated.map((i) => clientText(dialogues[i]!)),
+  };
+}
+
 /**
  * Client fidelity (paper §4.1): vocabulary overlap (Eq. 1) and semantic consistency
  * (Eq. 2) of each session's client turns with its own card, and with another session's
@@ -141,8 +164,7 @@ export async function evaluateFidelity(
   cards: readonly RoleCard[],
   options: FidelityOptions,
 ): Promise<FidelityEvaluation> {
-  const sessionCards = cardsFor(dialogues, cards, options.sources);
-  const mapping = mappingWithinLanguage(dialogues, sessionCards, options.seed);
+  const { rated, ownCards, otherCards, texts } = ratedSessions(dialogues, cards, options);
   const stop = options.stopWords?.words;
 
   const cardVocab = new Map<string, Set<string>>();
@@ -153,11 +175,11 @@ export async function evaluateFidelity(
     return v;
   };
 
-  const texts = dialogues.map(clientText);
-  const sessions: FidelitySession[] = dialogues.map((d, i) => {
-    const own = sessionCards[i]!;
-    const other = sessionCards[mapping[i]!]!;
-    const words = vocabulary(texts[i]!, d.language, stop);
+  const sessions: FidelitySession[] = rated.map((i, k) => {
+    const d = dialogues[i]!;
+    const own = ownCards[k]!;
+    const other = otherCards[k]!;
+    const words = vocabulary(texts[k]!, d.language, stop);
     const ownVocab = vocabOfCard(own, d.language);
     const otherVocab = vocabOfCard(other, d.language);
     return {
@@ -175,7 +197,7 @@ export async function evaluateFidelity(
     };
   });
 
-  if (options.embedding) await addCosines(sessions, texts, sessionCards, mapping, options);
+  if (options.embedding) await addCosines(sessions, texts, [...ownCards, ...otherCards], options);
 
   const test = options.test ?? "paired";
   const settings: Record<string, unknown> = {
@@ -248,13 +270,13 @@ export function fidelityAggregates(
 /** Each distinct card once, then each non-empty client text: empty texts have no embedding to compare. */
 function embeddingJobs(
   texts: readonly string[],
-  sessionCards: readonly RoleCard[],
+  cards: readonly RoleCard[],
 ): { key: string; text: string }[] {
-  const cardIds = [...new Set(sessionCards.map((c) => c.id))];
-  const cardById = new Map(sessionCards.map((c) => [c.id, c]));
-  const jobs: { key: string; text: string }[] = cardIds.map((id) => ({
-    key: `card:${id}`,
-    text: roleCardContent(cardById.get(id)!),
+  const byId = new Map<string, RoleCard>();
+  for (const card of cards) if (!byId.has(card.id)) byId.set(card.id, card);
+  const jobs: { key: string; text: string }[] = [...byId.values()].map((card) => ({
+    key: `card:${card.id}`,
+    text: roleCardContent(card),
   }));
   texts.forEach((text, i) => {
     if (text.trim() !== "") jobs.push({ key: `session:${i}`, text });
@@ -262,26 +284,33 @@ function embeddingJobs(
   return jobs;
 }
 
-/** The texts Eq. 2 embeds, in the order they are sent (for `--dry-run`). */
+/**
+ * The texts Eq. 2 embeds, in the order they are sent (for `--dry-run`). With `shard`, one
+ * shard's: its sessions, their cards and the cards the random mapping gives them.
+ */
 export function fidelityEmbeddingTexts(
   dialogues: readonly Dialogue[],
   cards: readonly RoleCard[],
   sources?: FidelityOptions["sources"],
+  shard?: { positions: readonly number[]; seed: number },
 ): string[] {
-  const sessionCards = cardsFor(dialogues, cards, sources);
-  return embeddingJobs(dialogues.map(clientText), sessionCards).map((j) => j.text);
+  if (shard === undefined)
+    return embeddingJobs(dialogues.map(clientText), cardsFor(dialogues, cards, sources)).map(
+      (j) => j.text,
+    );
+  const { ownCards, otherCards, texts } = ratedSessions(dialogues, cards, { ...shard, sources });
+  return embeddingJobs(texts, [...ownCards, ...otherCards]).map((j) => j.text);
 }
 
 async function addCosines(
   sessions: FidelitySession[],
   texts: string[],
-  sessionCards: RoleCard[],
-  mapping: number[],
+  cards: RoleCard[],
   options: FidelityOptions,
 ): Promise<void> {
   const model = options.embedding!;
   const batchSize = options.batchSize ?? 32;
-  const jobs = embeddingJobs(texts, sessionCards);
+  const jobs = embeddingJobs(texts, cards);
   const vectors = new Map<string, number[]>();
   for (let start = 0; start < jobs.length; start += batchSize) {
     const batch = jobs.slice(start, start + batchSize);
@@ -299,6 +328,6 @@ async function addCosines(
     const e = vectors.get(`session:${i}`);
     if (!e) return;
     s.cosine = semanticConsistency(vectors.get(`card:${s.card_id}`)!, e);
-    s.cosine_random = semanticConsistency(vectors.get(`card:${sessionCards[mapping[i]!]!.id}`)!, e);
+    s.cosine_random = semanticConsistency(vectors.get(`card:${s.random_card_id}`)!, e);
   });
 }
