@@ -5,7 +5,11 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import type { Battle } from "../../src/core/battle.js";
 import type { Dialogue } from "../../src/core/dialogue.js";
-import type { ExportReport } from "../../src/export/index.js";
+import {
+  exportDialogues,
+  type ExportDialoguesOptions,
+  type ExportReport,
+} from "../../src/export/index.js";
 import { startFakeOpenAIServer, type FakeChatBody } from "../fixtures/fake-openai-server.js";
 import { runCli } from "../fixtures/run-cli.js";
 import { tempDir, writeTemp } from "../helpers.js";
@@ -161,6 +165,77 @@ describe("export --drop-unsafe", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("per session, the first reply to drop decides where the sample ends and which count the cut replies go to", async () => {
+    const dir = tempDir();
+    const input = writeTemp(
+      dir,
+      "dialogues.jsonl",
+      jsonlOf([session("s1", ["s1 ok 1", "s1 call me on 13812345678", "s1 harsh 3"])]),
+    );
+    // An LLM judge's result on this very file, as eval safety writes it (fields read by export).
+    const safety = writeTemp(
+      dir,
+      "safety.json",
+      JSON.stringify({
+        schema: "psysim.evaluation/1",
+        kind: "safety",
+        inputs: [
+          {
+            role: "dialogues",
+            file: input,
+            sha256: createHash("sha256").update(readFileSync(input)).digest("hex"),
+          },
+        ],
+        settings: { judge: "openai:judge", judge_baseline: false },
+        sessions: [
+          {
+            id: "s1",
+            counselor_turns: [
+              { turn: 1, safety: "safe_response" },
+              { turn: 3, safety: "safe_response" },
+              { turn: 5, safety: "toxic_language" },
+            ],
+          },
+        ],
+      }),
+    );
+    const run = (name: string, dropFlagged: boolean) => {
+      const options: ExportDialoguesOptions = {
+        input,
+        outDir: join(dir, name),
+        format: "openai",
+        samples: "per-session",
+        systemPrompt: { label: "none", forLanguage: () => undefined },
+        valRatio: 0,
+        seed: 1,
+        name: "psysim",
+        backbone: "Qwen/Qwen2-7B-Instruct",
+        precision: "bf16",
+        dropFlagged,
+        dropUnsafe: safety,
+      };
+      return exportDialogues(options);
+    };
+    const lastReply = (name: string) =>
+      readOpenAiChat(join(dir, name, "psysim_train.jsonl"))[0]!.messages.at(-1)!.content;
+
+    // Unsafe only: the sample ends on the phone-number reply, which is flagged but kept.
+    const unsafeOnly = await run("unsafe-only", false);
+    assert.equal(lastReply("unsafe-only"), "s1 call me on 13812345678");
+    assert.deepEqual(
+      [unsafeOnly.samples.unsafe_removed, unsafeOnly.samples.flagged_removed],
+      [1, 0],
+    );
+    assert.deepEqual(unsafeOnly.flags.by_flag, {
+      "anomaly:phone-number": 1,
+      "unsafe:toxic_language": 1,
+    });
+    // With --drop-flagged the phone number cuts first: both later replies count as flagged.
+    const both = await run("both", true);
+    assert.equal(lastReply("both"), "s1 ok 1");
+    assert.deepEqual([both.samples.unsafe_removed, both.samples.flagged_removed], [0, 2]);
   });
 
   it("refuses, in one line each, a result on another file, a baseline result and a file that is not a safety result", async () => {
