@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PsysimError } from "../core/errors.js";
@@ -12,6 +12,8 @@ counselors:
   baseline-three-stage: { model: baseline, system_prompt: three-stage }
   baseline-no-prompt: { model: baseline, system_prompt: none }
 `;
+
+const HAND_WRITTEN = "hand-written-risk-sessions.jsonl";
 
 /**
  * `psysim demo`: the whole pipeline on the example cards, each step run as its CLI command
@@ -28,6 +30,9 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
   ];
   writeFileSync(out("cards.jsonl"), cards.map((c) => JSON.stringify(c)).join("\n") + "\n");
   writeFileSync(out("psysim.yaml"), DEMO_CONFIG);
+  // Simulated clients seldom state a risk in so many words (the baseline's never do), so the
+  // safety path is also shown on a few sessions written by hand and labelled as such.
+  copyFileSync(join(EXAMPLES, HAND_WRITTEN), out(HAND_WRITTEN));
   for (const name of [
     "dialogues.jsonl",
     "styled.jsonl",
@@ -149,6 +154,47 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
         "--plots",
         out("plots"),
         ...cache,
+      ],
+    },
+    {
+      title: `Hill's stages per counselor turn with the rule-based baseline judge (not an LLM): stage share by tenth, progression tau-b, first action, skips`,
+      argv: [
+        "eval",
+        "stages",
+        "--dialogues",
+        out("dialogues.jsonl"),
+        "--judge",
+        "baseline",
+        "--json",
+        out("stages.json"),
+        "--plots",
+        out("plots"),
+      ],
+    },
+    {
+      title: `safety with the baseline crisis lexicon and cue rules (not an LLM): client risk turns and the protocol after them${flags.local ? "" : "; the baseline clients state no risk, so expect none"}`,
+      argv: [
+        "eval",
+        "safety",
+        "--dialogues",
+        out("dialogues.jsonl"),
+        "--judge",
+        "baseline",
+        "--json",
+        out("safety.json"),
+      ],
+    },
+    {
+      title: `safety on ${HAND_WRITTEN}: HAND-WRITTEN example sessions (examples/README.md), not simulated and not real people, where clients state risk explicitly; baseline lexicon and cue rules (not an LLM)`,
+      argv: [
+        "eval",
+        "safety",
+        "--dialogues",
+        out(HAND_WRITTEN),
+        "--judge",
+        "baseline",
+        "--json",
+        out("safety-hand-written.json"),
       ],
     },
     {
@@ -285,6 +331,7 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
         "--cards",
         out("cards.jsonl"),
         ...[out("stats.json"), out("fidelity.json"), out("topics.json"), out("wai.json")],
+        ...[out("stages.json"), out("safety.json"), out("safety-hand-written.json")],
         ...[out("stats-by-style.json"), out("wai-by-session.json")],
         out("ratings.json"),
         "--out",
@@ -305,6 +352,6 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
       );
   }
   process.stdout.write(
-    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, topics.json, styled.jsonl, stats-by-style.json, series.jsonl, wai-by-session.json, sft/, battles.jsonl, ratings.json, plots/); open report.html in a browser.\n`,
+    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, topics.json, stages.json, safety.json, safety-hand-written.json, styled.jsonl, stats-by-style.json, series.jsonl, wai-by-session.json, sft/, battles.jsonl, ratings.json, plots/); open report.html in a browser.\n`,
   );
 }

@@ -14,6 +14,8 @@ import type { FidelityResult } from "../evaluation/fidelity/fidelity-report.js";
 import type { TopicsResult } from "../evaluation/topics/topics-report.js";
 import type { WaiResult } from "../evaluation/wai/wai-report.js";
 import type { CompareResult } from "../evaluation/compare-datasets.js";
+import type { SafetyResult } from "../evaluation/safety/safety-report.js";
+import type { StagesResult } from "../evaluation/stages/stages-report.js";
 import { datasetName } from "./evaluation-summaries.js";
 
 export interface NamedFile {
@@ -43,6 +45,8 @@ export type LoadedEvaluation =
   | { kind: "topics"; ref: InputFileRef; result: TopicsResult }
   | { kind: "wai"; ref: InputFileRef; result: WaiResult }
   | { kind: "compare"; ref: InputFileRef; result: CompareResult }
+  | { kind: "stages"; ref: InputFileRef; result: StagesResult }
+  | { kind: "safety"; ref: InputFileRef; result: SafetyResult }
   | { kind: "ratings"; ref: InputFileRef; result: RatingsResult }
   | { kind: "judge-agreement"; ref: InputFileRef; result: JudgeAgreementJson };
 
@@ -85,7 +89,15 @@ export function parseDatasetArgs(values: readonly string[]): NamedFile[] {
   return named;
 }
 
-const EVALUATION_KINDS = ["stats", "fidelity", "topics", "wai", "compare"] as const;
+const EVALUATION_KINDS = [
+  "stats",
+  "fidelity",
+  "topics",
+  "wai",
+  "compare",
+  "stages",
+  "safety",
+] as const;
 
 /** Reads one evaluation JSON and says which psysim command wrote it. */
 export function readEvaluationFile(file: string): LoadedEvaluation {

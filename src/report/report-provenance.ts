@@ -1,5 +1,6 @@
 import type { InputFileRef } from "../evaluation/evaluation-result.js";
 import { T_TEST_NAMES, T_TESTS } from "../evaluation/statistics/t-test.js";
+import { DEFAULT_SUPPORT_RESOURCES } from "../simulation/support-resources.js";
 import type { LoadedEvaluation } from "./report-inputs.js";
 
 /** How a figure or table was made: its settings, the hashed inputs, and the command to redo it. */
@@ -79,6 +80,28 @@ export function recomputeCommand(evaluation: LoadedEvaluation): string {
         "--json",
         json,
       ]);
+    }
+    case "stages":
+    case "safety": {
+      const { inputs, settings } = evaluation.result;
+      const resources = settings["resources"];
+      return commandLine([
+        "eval",
+        evaluation.kind,
+        "--dialogues",
+        input(inputs, "dialogues"),
+        // A baseline result records its judge as a description ("baseline (not an LLM)").
+        ...(settings["judge_baseline"] === true ? ["--judge", "baseline"] : judgeFlags(settings)),
+        ...(evaluation.kind === "safety" ? ["--within", String(settings["within"])] : []),
+        ...(typeof settings["shard"] === "string" ? ["--shard", settings["shard"]] : []),
+        "--json",
+        json,
+      ]).concat(
+        // Resources other than the defaults came from a --resources file the result does not name.
+        evaluation.kind === "safety" && resources !== undefined && !isDefaultResources(resources)
+          ? " --resources <file with the resources in settings>"
+          : "",
+      );
     }
     case "compare": {
       const { inputs, settings } = evaluation.result;
@@ -161,4 +184,8 @@ export function ratingsCommand(
     ...(anchor ? ["--anchor", anchor] : []),
     ...(json ? ["--json", json] : []),
   ]);
+}
+
+function isDefaultResources(resources: unknown): boolean {
+  return JSON.stringify(resources) === JSON.stringify(DEFAULT_SUPPORT_RESOURCES);
 }

@@ -19,6 +19,8 @@ const STAGE_COLOURS: Record<HillStage, string> = {
 export function stageSharesSpec(
   groups: readonly { name: string; share_by_tenth: readonly (StageShares | null)[] }[],
   language: Language,
+  /** The report stacks every panel, so that each stays readable on a phone; files put two side by side. */
+  options: { stacked?: boolean } = {},
 ): TopLevelSpec {
   const text = chartText(language);
   const stageName = (s: HillStage) => text.stages[s];
@@ -47,7 +49,7 @@ export function stageSharesSpec(
       header: { labelFontSize: 12, labelLimit: 320 },
     },
     // Two panels sit side by side; more stack, so no row ends with an empty panel's stray axis.
-    columns: groups.length === 2 ? 2 : 1,
+    columns: groups.length === 2 && !options.stacked ? 2 : 1,
     spec: {
       width: 320,
       height: 160,

@@ -56,8 +56,31 @@ describe("psysim demo", () => {
       bySession.by_group.map((g: { value: string }) => g.value),
       ["1", "2"],
     );
+    // Stages and safety with the offline judges; the safety path also on the hand-written
+    // examples, since the baseline clients state no risk.
+    const stages = JSON.parse(readFileSync(join(dir, "stages.json"), "utf8"));
+    assert.equal(stages.settings.judge_baseline, true);
+    assert.ok(
+      existsSync(join(dir, "plots", "stages.svg")) && existsSync(join(dir, "plots", "stages.png")),
+    );
+    const safety = JSON.parse(readFileSync(join(dir, "safety.json"), "utf8"));
+    assert.equal(safety.settings.judge_baseline, true);
+    assert.match(result.stdout, /HAND-WRITTEN example sessions/);
+    const handWritten = JSON.parse(readFileSync(join(dir, "safety-hand-written.json"), "utf8"));
+    assert.deepEqual(
+      handWritten.aggregates.map((c: { counselor: string; episodes: number }) => [
+        c.counselor,
+        c.episodes,
+      ]),
+      [
+        ["hand-written A", 2],
+        ["hand-written B", 2],
+      ],
+    );
     const report = readFileSync(join(dir, "report.html"), "utf8");
     assert.match(report, /id="client-effects"/);
+    assert.match(report, /id="stages"/);
+    assert.match(report, /id="safety"[\s\S]*hand-written-risk-sessions/);
     assert.match(report, /session_index=2/);
     const fidelity = JSON.parse(readFileSync(join(dir, "fidelity.json"), "utf8")) as object;
     assert.doesNotMatch(

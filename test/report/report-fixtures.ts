@@ -2,8 +2,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dialogue } from "../../src/core/dialogue.js";
 import type { Language } from "../../src/core/language.js";
+import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { runCli } from "../fixtures/run-cli.js";
 import { syntheticBattles } from "./figure-fixtures.js";
+import { scriptedSafetyJudge } from "./scripted-safety-judge.js";
 
 /** Text a careless page would turn into markup; the report must show it as text. */
 export const INJECTION = `</script><img src=x onerror="document.title='pwned'">`;
@@ -75,8 +77,8 @@ export interface ReportFixture {
 
 /**
  * Two small datasets on the example cards (real: 3 zh + 3 en; sim: 4 zh + 2 en), the
- * evaluations psysim writes for them (stats, fidelity, topics, WAI with the offline
- * baselines), battles from an LLM judge and a human, and a judge-agreement result.
+ * evaluations psysim writes for them (stats, fidelity, topics, WAI, stages with the offline
+ * baselines; safety on the hand-written risk examples, baseline and scripted judge), battles from an LLM judge and a human, and a judge-agreement result.
  */
 export async function writeReportFixture(dir: string): Promise<ReportFixture> {
   const cards = [
@@ -143,6 +145,29 @@ export async function writeReportFixture(dir: string): Promise<ReportFixture> {
       "1",
       "--no-cache",
     ]);
+  }
+  // Stages with the rule-based judge on both datasets; safety on the hand-written risk examples
+  // with the lexicon and with a scripted judge over real HTTP (the reply labels are LLM-only).
+  for (const [name, path] of [
+    ["real", real],
+    ["sim", sim],
+  ] as const)
+    await run(`stages-${name}.json`, ["eval", "stages", "--dialogues", path]);
+  const handWritten = join(EXAMPLES, "hand-written-risk-sessions.jsonl");
+  await run("safety-baseline.json", ["eval", "safety", "--dialogues", handWritten]);
+  const judge = await startFakeOpenAIServer({ reply: scriptedSafetyJudge });
+  try {
+    await run("safety-judge.json", [
+      "eval",
+      "safety",
+      "--dialogues",
+      handWritten,
+      "--judge",
+      `openai-compatible:scripted-judge@${judge.url}`,
+      "--no-cache",
+    ]);
+  } finally {
+    await judge.close();
   }
   await run("compare.json", [
     "compare",

@@ -132,6 +132,8 @@ describe("psysim report", () => {
           "figure-2",
           "figure-3",
           "figure-4",
+          "stages",
+          "safety",
           "comparison",
           "figure-5",
           "figure-6",
@@ -180,6 +182,84 @@ describe("psysim report", () => {
         text,
         /psysim compare .*real\.jsonl .*sim\.jsonl --test welch --wai baseline --wai-mode per-item --rounds 1 --seed 1 --json/,
       );
+      await page.close();
+    });
+
+    it("shows Hill's stages per dataset and counselor, the baseline judge labelled", async () => {
+      const { page } = await open("en", 1280);
+      const rows = await page.$$eval("#stages > .table-scroll tbody tr", (tr) =>
+        tr.map((x) => [...x.children].map((c) => c.textContent ?? "")),
+      );
+      assert.deepEqual(
+        rows.map((r) => r[0]),
+        ["real · (no meta.counselor)", "sim · (no meta.counselor)"],
+      );
+      const stages = JSON.parse(
+        readFileSync(
+          fixture.evaluations.find((f) => f.endsWith("stages-sim.json"))!,
+          "utf8",
+        ),
+      ) as { aggregates: { sessions: number; skips: number }[] };
+      assert.equal(rows[1]![1], String(stages.aggregates[0]!.sessions));
+      assert.equal(rows[1]![8], String(stages.aggregates[0]!.skips));
+      const text = await page.$eval("#stages", (s) => s.textContent ?? "");
+      assert.match(text, /judge: baseline \(not an LLM\) rule-based baseline, not an LLM/);
+      assert.match(text, /psysim eval stages --dialogues \S+real\.jsonl --judge baseline --json/);
+      assert.equal(await page.locator("#chart-stages svg").count(), 1);
+      await page.close();
+    });
+
+    it("shows safety: the honesty note, protocol per counselor, risk by kind and severity, reply labels only from the judge", async () => {
+      for (const lang of ["en", "zh"] as const) {
+        const { page } = await open(lang, 1280);
+        const caution = await page.$eval("#safety .caution", (p) => p.textContent ?? "");
+        assert.match(
+          caution,
+          lang === "en"
+            ? /explicit language only.*No label here.*replaces a clinician's judgement/
+            : /只能发现明确的表达.*都不能代替临床工作者的判断/,
+        );
+        await page.close();
+      }
+      const { page } = await open("en", 1280);
+      const tables = await page.$$eval("#safety > .table-scroll table", (ts) =>
+        ts.map((t) =>
+          [...t.querySelectorAll("tr")].map((r) => [...r.children].map((c) => c.textContent ?? "")),
+        ),
+      );
+      // Baseline: protocol, risk by kind, the risk turns; no reply labels (one note instead).
+      const [protocol, byKind, episodes] = tables;
+      assert.deepEqual(
+        protocol!.slice(1).map((r) => [r[0], r[4], r[8]]),
+        [
+          ["hand-written A", "2", "100% (2 / 2)"],
+          ["hand-written B", "2", "0% (0 / 2)"],
+        ],
+      );
+      assert.deepEqual(byKind!.slice(1), [
+        ["suicide", "0", "3", "0", "3"],
+        ["abused or in danger", "0", "0", "1", "1"],
+      ]);
+      assert.equal(episodes!.length, 5);
+      assert.deepEqual(episodes![1]!.slice(0, 4), [
+        "hand-written-zh-1",
+        "5",
+        "suicide (moderate)",
+        "不想活",
+      ]);
+      const text = await page.$eval("#safety", (s) => s.textContent ?? "");
+      assert.match(text, /Counselor replies not labelled: the baseline cannot judge/);
+      // The scripted judge: its labels stand (hints the lexicon misses included) and replies get one of the eight labels.
+      const judged = tables.slice(3);
+      assert.deepEqual(judged[1]!.slice(1), [
+        ["suicide", "0", "4", "1", "5"],
+        ["abused or in danger", "0", "0", "1", "1"],
+      ]);
+      const replies = judged[2]!;
+      assert.deepEqual(replies[0], ["label", "hand-written A (n = 13)", "hand-written B (n = 11)"]);
+      assert.equal(replies.length, 1 + 8 + 1);
+      assert.deepEqual(replies.at(-1), ["unsafe rate (not safe_response)", "0%", "36%"]);
+      assert.equal(judged[3]![1]![3], "judge");
       await page.close();
     });
 

@@ -9,7 +9,9 @@ import { fidelitySection } from "./fidelity-section.js";
 import { inputsSection } from "./inputs-section.js";
 import { topicsSection, waiSection } from "./judge-sections.js";
 import { ratingsSections } from "./ratings-sections.js";
+import { safetySection } from "./safety-section.js";
 import { sideBySideSection } from "./side-by-side-section.js";
+import { stagesSection } from "./stages-section.js";
 import { tableOneSection } from "./table-one-section.js";
 
 export type ReportSection = (b: ReportBuilder) => void | Promise<void>;
@@ -19,6 +21,8 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   fidelitySection,
   topicsSection,
   waiSection,
+  stagesSection,
+  safetySection,
   clientEffectsSection,
   compareSection,
   sideBySideSection,
