@@ -1,16 +1,14 @@
-import { isFullRoleCard, RESISTANCE_LEVELS, type RoleCard } from "../core/role-card.js";
+import {
+  DESCRIPTIVE_FIELDS,
+  isFullRoleCard,
+  RESISTANCE_LEVELS,
+  type RoleCard,
+} from "../core/role-card.js";
 import { summarisePool, type PoolSummary } from "./pool-summary.js";
 
 /** Fields a card may carry, in Figure 8's order, then psysim's optional extras. */
 export const CARD_FIELDS = [
-  "gender",
-  "age",
-  "education",
-  "occupation",
-  "marital_status",
-  "family_relationships",
-  "big_five",
-  "resistance",
+  ...DESCRIPTIVE_FIELDS,
   "chief_complaint",
   "resistance_level",
   "style",

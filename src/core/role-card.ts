@@ -13,6 +13,24 @@ export const BigFiveSchema = z.strictObject({
   neuroticism: text,
 });
 
+/** The Big Five traits in the order Figure 8 lists them. */
+export const BIG_FIVE_TRAITS = BigFiveSchema.keyof().options;
+
+/**
+ * Figure 8's descriptive fields in its order; the ninth field, the chief complaint, is the
+ * one a card from a help-seeking post has too.
+ */
+export const DESCRIPTIVE_FIELDS = [
+  "gender",
+  "age",
+  "education",
+  "occupation",
+  "marital_status",
+  "family_relationships",
+  "big_five",
+  "resistance",
+] as const;
+
 export const RESISTANCE_LEVELS = ["low", "moderate", "high"] as const;
 export const CLIENT_STYLES = [
   "plain",
@@ -80,21 +98,10 @@ export function isFullRoleCard(
   return "big_five" in card;
 }
 
-const NINE_FIELDS = [
-  "gender",
-  "age",
-  "education",
-  "occupation",
-  "marital_status",
-  "family_relationships",
-  "big_five",
-  "resistance",
-] as const;
-
 /** Picks the full schema when any of the eight descriptive fields is present, so a half-filled card is reported, not downgraded. */
 export function roleCardSchemaFor(value: unknown): z.ZodType<FullInput> | z.ZodType<PostInput> {
   const hasDescriptive =
-    typeof value === "object" && value !== null && NINE_FIELDS.some((f) => f in value);
+    typeof value === "object" && value !== null && DESCRIPTIVE_FIELDS.some((f) => f in value);
   return hasDescriptive ? FullRoleCardSchema : PostRoleCardSchema;
 }
 

@@ -1,5 +1,10 @@
 import { html } from "hono/html";
-import { isFullRoleCard, type RoleCard } from "../../core/role-card.js";
+import {
+  BIG_FIVE_TRAITS,
+  DESCRIPTIVE_FIELDS,
+  isFullRoleCard,
+  type RoleCard,
+} from "../../core/role-card.js";
 import { ROLE_CARD_LABELS } from "../../prompts/role-card-text.js";
 import type { Markup } from "./layout.js";
 
@@ -13,18 +18,9 @@ export function cardLabel(card: RoleCard): string {
 export function roleCardDetails(card: RoleCard): Markup {
   const lang = card.language;
   const fields = isFullRoleCard(card)
-    ? (
-        [
-          "gender",
-          "age",
-          "education",
-          "occupation",
-          "marital_status",
-          "family_relationships",
-          "resistance",
-          "chief_complaint",
-        ] as const
-      ).map((f) => [f, String(card[f])] as const)
+    ? [...DESCRIPTIVE_FIELDS.filter((f) => f !== "big_five"), "chief_complaint" as const].map(
+        (f) => [f, String(card[f])] as const,
+      )
     : ([["chief_complaint", card.chief_complaint]] as const);
   const labels = ROLE_CARD_LABELS[lang];
   // Figure 8 lists the Big Five between family relationships and resistance.
@@ -32,15 +28,7 @@ export function roleCardDetails(card: RoleCard): Markup {
     ? html`<dt>${labels.big_five}</dt>
         <dd>
           <ul class="big-five">
-            ${(
-              [
-                "openness",
-                "conscientiousness",
-                "extraversion",
-                "agreeableness",
-                "neuroticism",
-              ] as const
-            ).map(
+            ${BIG_FIVE_TRAITS.map(
               (trait) =>
                 html`<li>
                   ${labels[trait]}${lang === "zh" ? "：" : ": "}${card.big_five[trait]}
