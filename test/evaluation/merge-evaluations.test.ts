@@ -12,6 +12,14 @@ import { tempDir } from "../helpers.js";
 import { dialogue, fullCard, writeJsonlFile } from "./fixtures.js";
 
 const STYLES = ["plain", "upset", "verbose"];
+const COMPLAINTS_EN = [
+  "insomnia from work stress",
+  "arguments with my mother about my job",
+  "feeling like a failure at home",
+  "cannot sleep and worries at night",
+  "lonely since moving to a new city",
+];
+const COMPLAINTS_ZH = ["失眠，工作压力大", "和妈妈吵架", "考试焦虑"];
 
 /** Sessions that differ in length, language, counselor, style and risk, so every aggregate has something to add up. */
 function dataset(): { dialogues: Dialogue[]; cards: Record<string, unknown>[] } {
@@ -53,8 +61,14 @@ function dataset(): { dialogues: Dialogue[]; cards: Record<string, unknown>[] } 
     const d = dialogue(`sim-${i}`, language, lines, { role_card_id: `card-${i}` });
     d.meta = { counselor: i % 2 === 0 ? "gpt" : "qwen" };
     dialogues.push(d);
+    // Cards that differ, so the true and the random mapping differ too.
     cards.push({
-      ...fullCard(`card-${i}`, language, zh ? "失眠，工作压力大" : "insomnia from work stress"),
+      ...fullCard(
+        `card-${i}`,
+        language,
+        zh ? COMPLAINTS_ZH[i % COMPLAINTS_ZH.length]! : COMPLAINTS_EN[i % COMPLAINTS_EN.length]!,
+        zh ? ["学生", "护士", "会计"][i % 3] : ["teacher", "nurse", "driver", "student"][i % 4],
+      ),
       style: STYLES[i % 3],
     });
   }
@@ -123,6 +137,8 @@ describe("psysim merge of evaluation shard results", () => {
       const { whole, merged, stdout } = await wholeAndMerged(dir, args);
       assert.deepEqual(comparable(merged), comparable(whole));
       assert.equal(merged.settings["shard"], undefined);
+      if (kind === "safety")
+        assert.ok((merged["aggregates"] as { episodes: number }[]).some((c) => c.episodes > 0));
       assert.equal((merged["merged_from"] as unknown[]).length, 3);
       assert.match(stdout, new RegExp(`merged 15 ${kind} sessions from 3 shards`));
       if (grouped) {
@@ -138,6 +154,26 @@ describe("psysim merge of evaluation shard results", () => {
     ]);
     assert.deepEqual(comparable(merged), comparable(whole));
     assert.equal((merged["settings"]["embedding"] as { baseline: boolean }).baseline, true);
+    // Reference: scipy 1.17.1, scipy.stats.ttest_rel(true, random) over the merged result's 15
+    // sessions, and Cohen's d with the pooled sample sd (numpy, ddof=1).
+    const scipy = {
+      overlap: { t: -0.18218038433931172, p: 0.8580527652488711, d: -0.0680515074716099 },
+      cosine: { t: -0.27571858079567013, p: 0.7867921702425151, d: -0.08737432441197236 },
+    };
+    const aggregates = merged["aggregates"] as Record<
+      string,
+      { test: { t: number; df: number; p: number }; cohens_d: number }
+    >;
+    for (const [metric, expected] of Object.entries(scipy)) {
+      const got = aggregates[metric]!;
+      assert.equal(got.test.df, 14);
+      for (const [value, reference] of [
+        [got.test.t, expected.t],
+        [got.test.p, expected.p],
+        [got.cohens_d, expected.d],
+      ] as const)
+        assert.ok(Math.abs(value - reference) < 1e-12, `${metric}: ${value} vs scipy ${reference}`);
+    }
   });
 
   it("eval fidelity with embeddings over real HTTP and Welch's test: merged equals unsharded; --dry-run counts the shard's texts", async () => {
