@@ -3,8 +3,14 @@ import { dryRunOption, shardOption } from "./common-options.js";
 import { parsePositiveInt, runAction } from "./run-action.js";
 import type { ModelFlags } from "./common-options.js";
 import type { PromptFlags } from "./prompt-flags.js";
+import {
+  judgeBatchOptions,
+  openJudgeContext,
+  refuseBatchForBaseline,
+  type JudgeContextFlags,
+} from "./judge-context.js";
 
-interface SafetyFlags extends PromptFlags, ModelFlags {
+interface SafetyFlags extends PromptFlags, ModelFlags, JudgeContextFlags {
   dialogues: string;
   judge: string;
   json?: string;
@@ -60,7 +66,11 @@ export function registerEvalSafety(
   { judgeRunOptions, judgeRunSettings, progressBar, usageLine }: EvalHelpers,
 ): void {
   judgeRunOptions(
-    protocolOptions(dryRunOption(shardOption(evaluate.command("safety"), "sessions")))
+    protocolOptions(
+      dryRunOption(
+        shardOption(judgeBatchOptions(evaluate.command("safety"), "safety"), "sessions"),
+      ),
+    )
       .description(
         "Crisis-aware check: client turns get a risk label (crisis lexicon, then the judge in context), counselor replies a dialogue-safety label (Qiu et al. 2023), and each risk turn a protocol check (acknowledged, safety asked, help pointed to within --within replies).",
       )
@@ -78,7 +88,7 @@ export function registerEvalSafety(
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval safety --dialogues sim.jsonl                 # lexicon and cue rules only\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --dry-run\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --json safety.json\n",
+      "\nExamples:\n  psysim eval safety --dialogues sim.jsonl                 # lexicon and cue rules only\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --dry-run\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --json safety.json\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --batch openai\n",
     )
     .action(
       runAction(async (flags: SafetyFlags) => {
@@ -87,14 +97,13 @@ export function registerEvalSafety(
         const { readSupportResources } = await import("../simulation/support-resources.js");
         const { parseShard } = await import("../core/shard.js");
         const { writeJsonResult } = await import("../report/index.js");
-        const { openModelContext } = await import("../app/model-context.js");
         const resources = flags.resources ? readSupportResources(flags.resources) : undefined;
         const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
         // The lexicon and cue rules need no model layer (and so open no call cache).
-        const context =
-          flags.judge === "baseline"
-            ? undefined
-            : openModelContext({ config: flags.config, cache: flags.dryRun ? false : flags.cache });
+        if (flags.judge === "baseline") refuseBatchForBaseline(flags, flags.judge);
+        const opened =
+          flags.judge === "baseline" ? undefined : await openJudgeContext(flags, "safety");
+        const context = opened?.context;
         try {
           // Rounds, attempts, concurrency and seed follow psysim.yaml's evaluation: like eval stages.
           const { run } = await judgeRunSettings(context?.config, flags);
@@ -112,7 +121,9 @@ export function registerEvalSafety(
           }
           const judge =
             context && (await resolveJudge(flags.judge, (spec) => context.chatModel(spec)));
-          await context?.preflight({ probe: flags.preflight });
+          if (judge) opened?.checkJudge(judge);
+          await opened?.preflight();
+          const concurrency = opened ? opened.concurrency(run.concurrency) : run.concurrency;
           const progress = await progressBar("session-rounds labelled");
           const result = await safetyReport(flags.dialogues, {
             ...(judge && { judge }),
@@ -120,6 +131,7 @@ export function registerEvalSafety(
             ...(shard && { shard }),
             ...(flags.within !== undefined && { within: flags.within }),
             ...run,
+            ...(concurrency !== undefined && { concurrency }),
             onProgress: progress.onProgress,
           }).finally(progress.stop);
           process.stdout.write(
@@ -127,7 +139,7 @@ export function registerEvalSafety(
           );
           if (flags.json) writeJsonResult(flags.json, result);
         } finally {
-          context?.close();
+          await opened?.close();
         }
       }),
     );

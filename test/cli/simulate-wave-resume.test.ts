@@ -1,35 +1,12 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { counselingReplies } from "../fixtures/counseling-replies.js";
-import { runCli } from "../fixtures/run-cli.js";
+import { runCli, spawnCli } from "../fixtures/run-cli.js";
 import { tempDir } from "../helpers.js";
 import { essences, writeCards } from "../simulation/wave-fixtures.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function spawnCli(args: string[]) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(root, "src/cli/main.ts"), ...args],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{
-    code: number | null;
-    signal: string | null;
-    stdout: string;
-    stderr: string;
-  }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
-}
 
 describe("simulate --mode wave killed mid-wave and rerun", async () => {
   const server = await startFakeOpenAIServer({

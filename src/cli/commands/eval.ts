@@ -13,6 +13,12 @@ import {
 } from "../common-options.js";
 import { parseShard, type Shard } from "../../core/shard.js";
 import { registerEvalSafety } from "../eval-safety-command.js";
+import {
+  judgeBatchOptions,
+  openJudgeContext,
+  refuseBatchForBaseline,
+  type JudgeContextFlags,
+} from "../judge-context.js";
 import { parsePositiveInt, runAction } from "../run-action.js";
 import { promptSetOption, templateOptions, type PromptFlags } from "../prompt-flags.js";
 import { groupByOptions, readGrouping, type GroupByFlags } from "../group-by-option.js";
@@ -45,7 +51,7 @@ export interface JudgeRunFlags extends PromptFlags, ModelFlags {
   seed?: number;
 }
 
-interface JudgeFlags extends CommonFlags, JudgeRunFlags, GroupByFlags {
+interface JudgeFlags extends CommonFlags, JudgeRunFlags, GroupByFlags, JudgeContextFlags {
   judge?: string;
 }
 
@@ -362,7 +368,12 @@ export function register(program: Command): void {
     );
 
   languageOption(
-    groupByOptions(shardOption(judgeOptions(evaluate.command("topics")), "sessions")),
+    groupByOptions(
+      shardOption(
+        judgeBatchOptions(judgeOptions(evaluate.command("topics")), "topics"),
+        "sessions",
+      ),
+    ),
     "the language most sessions are in",
   )
     .description(
@@ -375,7 +386,7 @@ export function register(program: Command): void {
     .option("--plots <dir>", "write the Figure 3 topic distribution as SVG and PNG")
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval topics --dialogues sim.jsonl --judge openai:gpt-4o --json topics.json --plots plots/\n  psysim eval topics --dialogues sim.jsonl --judge baseline   # offline, rule-based\n  psysim eval topics --dialogues sim.jsonl --judge baseline --by style --cards styled.jsonl\n",
+      "\nExamples:\n  psysim eval topics --dialogues sim.jsonl --judge openai:gpt-4o --json topics.json --plots plots/\n  psysim eval topics --dialogues sim.jsonl --judge baseline   # offline, rule-based\n  psysim eval topics --dialogues sim.jsonl --judge openai:gpt-4o --batch openai\n  psysim eval topics --dialogues sim.jsonl --judge baseline --by style --cards styled.jsonl\n",
     )
     .action(
       runAction(async (flags: JudgeFlags & { topics?: string; dryRun?: boolean }) => {
@@ -391,22 +402,22 @@ export function register(program: Command): void {
           topicBarsSpec,
           writeJsonResult,
         } = await import("../../report/index.js");
-        const { openModelContext } = await import("../../app/model-context.js");
-        const context = openModelContext({
-          config: flags.config,
-          cache: flags.dryRun ? false : flags.cache,
-        });
+        const opened = await openJudgeContext(flags, "topics");
+        const { context } = opened;
         try {
           const settings = await judgeRunSettings(context.config, flags);
           const spec = requireJudge(settings.judge);
           if (flags.dryRun)
             return await printJudgePlan("topics", flags, spec, settings.run, context.config);
           const judge = await resolveJudge(spec, (s) => context.chatModel(s));
-          await context.preflight({ probe: flags.preflight });
+          opened.checkJudge(judge);
+          await opened.preflight();
           const progress = await progressBar("session-rounds labelled");
+          const concurrency = opened.concurrency(settings.run.concurrency);
           const result = await topicsReport(flags.dialogues, {
             judge,
             ...settings.run,
+            ...(concurrency !== undefined && { concurrency }),
             ...(flags.topics && { topicsFile: flags.topics }),
             ...shard,
             ...(grouping && { grouping }),
@@ -433,7 +444,7 @@ export function register(program: Command): void {
               join(flags.plots, "topics"),
             );
         } finally {
-          context.close();
+          await opened.close();
         }
       }),
     );
@@ -441,7 +452,9 @@ export function register(program: Command): void {
   judgeRunOptions(
     jsonOption(
       languageOption(
-        dryRunOption(shardOption(evaluate.command("stages"), "sessions")),
+        dryRunOption(
+          shardOption(judgeBatchOptions(evaluate.command("stages"), "stages"), "sessions"),
+        ),
         "the language most sessions are in",
       )
         .description(
@@ -460,19 +473,18 @@ export function register(program: Command): void {
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval stages --dialogues sim.jsonl\n  psysim eval stages --dialogues sim.jsonl --judge openai:gpt-4o --dry-run\n  psysim eval stages --dialogues sim.jsonl --judge openai:gpt-4o --json stages.json\n",
+      "\nExamples:\n  psysim eval stages --dialogues sim.jsonl\n  psysim eval stages --dialogues sim.jsonl --judge openai:gpt-4o --dry-run\n  psysim eval stages --dialogues sim.jsonl --judge openai:gpt-4o --json stages.json\n  psysim eval stages --dialogues sim.jsonl --judge vllm-qwen --batch files --batch-dir stages.batches\n",
     )
     .action(
       runAction(async (flags: JudgeFlags & { shard?: string; dryRun?: boolean }) => {
         const { stagesReport, formatStagesSummary, resolveJudge } =
           await import("../../evaluation/index.js");
         const { writeJsonResult } = await import("../../report/index.js");
-        const { openModelContext } = await import("../../app/model-context.js");
         // The rule-based judge needs no model layer (and so opens no call cache); a dry run opens none either.
-        const context =
-          flags.judge === "baseline"
-            ? undefined
-            : openModelContext({ config: flags.config, cache: flags.dryRun ? false : flags.cache });
+        if (flags.judge === "baseline") refuseBatchForBaseline(flags, flags.judge);
+        const opened =
+          flags.judge === "baseline" ? undefined : await openJudgeContext(flags, "stages");
+        const context = opened?.context;
         try {
           // The LLM judge's rounds, attempts, concurrency and seed follow evaluation: too.
           const { run } = await judgeRunSettings(context?.config, flags);
@@ -489,12 +501,15 @@ export function register(program: Command): void {
           }
           const judge =
             context && (await resolveJudge(flags.judge!, (spec) => context.chatModel(spec)));
-          await context?.preflight({ probe: flags.preflight });
+          if (judge) opened?.checkJudge(judge);
+          await opened?.preflight();
+          const concurrency = opened ? opened.concurrency(run.concurrency) : run.concurrency;
           const progress = await progressBar("session-rounds labelled");
           const result = await stagesReport(flags.dialogues, {
             ...(judge && { judge }),
             ...shardOf(flags),
             ...run,
+            ...(concurrency !== undefined && { concurrency }),
             onProgress: progress.onProgress,
           }).finally(progress.stop);
           process.stdout.write(
@@ -516,7 +531,7 @@ export function register(program: Command): void {
             );
           }
         } finally {
-          context?.close();
+          await opened?.close();
         }
       }),
     );
@@ -524,7 +539,9 @@ export function register(program: Command): void {
   registerEvalSafety(evaluate, { judgeRunOptions, judgeRunSettings, progressBar, usageLine });
 
   languageOption(
-    groupByOptions(shardOption(judgeOptions(evaluate.command("wai")), "sessions")),
+    groupByOptions(
+      shardOption(judgeBatchOptions(judgeOptions(evaluate.command("wai")), "wai"), "sessions"),
+    ),
     "en",
   )
     .description(
@@ -532,13 +549,13 @@ export function register(program: Command): void {
     )
     .option(
       "--mode <mode>",
-      "per-item: one call per item with its guideline (the paper's Figure 11); batched: all 12 in one structured call",
+      "per-item: one call per item with its guideline (the paper's Figure 11); batched: all 12 in one structured call (the rating mode; wave mode is --batch)",
       "per-item",
     )
     .option("--plots <dir>", "write Figure 4 box plots as SVG and PNG")
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --json wai.json --plots plots/\n  psysim eval wai --dialogues sim.jsonl --judge vllm-qwen --mode batched --rounds 3\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --by style --cards styled.jsonl\n  psysim eval wai --dialogues series.jsonl --judge openai:gpt-4o --by session_index\n",
+      "\nExamples:\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --json wai.json --plots plots/\n  psysim eval wai --dialogues sim.jsonl --judge vllm-qwen --mode batched --rounds 3\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --batch openai --json wai.json   # Batch API, half price, in waves\n  psysim eval wai --dialogues sim.jsonl --judge openai:gpt-4o --by style --cards styled.jsonl\n  psysim eval wai --dialogues series.jsonl --judge openai:gpt-4o --by session_index\n",
     )
     .action(
       runAction(async (flags: JudgeFlags & { mode: "per-item" | "batched"; dryRun?: boolean }) => {
@@ -555,24 +572,24 @@ export function register(program: Command): void {
           waiBoxplotSpec,
           writeJsonResult,
         } = await import("../../report/index.js");
-        const { openModelContext } = await import("../../app/model-context.js");
-        const context = openModelContext({
-          config: flags.config,
-          cache: flags.dryRun ? false : flags.cache,
-        });
+        const opened = await openJudgeContext(flags, "wai");
+        const { context } = opened;
         try {
           const settings = await judgeRunSettings(context.config, flags);
           const spec = requireJudge(settings.judge);
           if (flags.dryRun)
             return await printJudgePlan("wai", flags, spec, settings.run, context.config);
           const judge = await resolveJudge(spec, (s) => context.chatModel(s));
-          await context.preflight({ probe: flags.preflight });
+          opened.checkJudge(judge);
+          await opened.preflight();
           const progress = await progressBar("ratings");
+          const concurrency = opened.concurrency(settings.run.concurrency);
           const result = await waiReport(flags.dialogues, {
             judge,
             mode: flags.mode,
             ...shard,
             ...settings.run,
+            ...(concurrency !== undefined && { concurrency }),
             ...(grouping && { grouping }),
             onProgress: progress.onProgress,
           }).finally(progress.stop);
@@ -600,7 +617,7 @@ export function register(program: Command): void {
               join(flags.plots, "wai"),
             );
         } finally {
-          context.close();
+          await opened.close();
         }
       }),
     );

@@ -67,6 +67,8 @@ export class WaveQueue {
   private enqueued = 0;
   private scheduled = false;
   private flushing = false;
+  /** Set while a wave's answers are handed out and not yet committed and marked applied. */
+  private handing: { done: Promise<void>; resolve: () => void } | undefined;
 
   constructor(options: WaveQueueOptions) {
     this.options = options;
@@ -81,6 +83,15 @@ export class WaveQueue {
         for (const [id, hash] of Object.entries(record.requests))
           this.resumable.set(id, { record, hash });
     }
+  }
+
+  /**
+   * Resolves once the answers already handed out are in the cache and their batches marked
+   * applied; at once when no wave is being handed out. A command awaits it before it closes
+   * the cache: the last wave's answers reach the sessions a few ticks before that bookkeeping.
+   */
+  settled(): Promise<void> {
+    return this.handing?.done ?? Promise.resolve();
   }
 
   /** A chat model whose calls go into waves of `group`'s batches. */
@@ -211,6 +222,8 @@ export class WaveQueue {
       for (const { record } of work)
         for (const id of Object.keys(record.requests)) this.resumable.delete(id);
       this.flushing = false;
+      this.handing?.resolve();
+      this.handing = undefined;
       if (this.queued.size > 0 || this.attached.size > 0) this.schedule();
     }
   }
@@ -222,6 +235,11 @@ export class WaveQueue {
     tally: { answered: number; retried: number; failed: number },
   ): void {
     const results = this.store.results(record);
+    if (!this.handing) {
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      this.handing = { done, resolve };
+    }
     const limit = this.options.maxWaveAttempts ?? 3;
     // A resumed batch may hold answers no session has asked for yet: keep them, they are paid.
     for (const [id, result] of results)

@@ -147,7 +147,7 @@ export function batchTargetOf(config: ModelConfig, context: ProviderContext): Ba
       };
     default:
       throw new UsageError(
-        `${id}: wave mode sends OpenAI-format batches; a ${config.provider} model answers only interactively (use --mode interactive)`,
+        `${id}: wave mode sends OpenAI-format batches; a ${config.provider} model answers only interactively (use --mode interactive, or drop eval's --batch)`,
       );
   }
 }
