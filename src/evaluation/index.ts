@@ -12,6 +12,7 @@ export * from "./safety/index.js";
 export * from "./evaluation-result.js";
 export * from "./session-measure.js";
 export * from "./compare-datasets.js";
+export * from "./compare-notes.js";
 export {
   isEvaluationResultFile,
   mergeEvaluations,

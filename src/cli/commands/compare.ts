@@ -214,7 +214,7 @@ export function register(program: Command): void {
               );
           }
           process.stdout.write(
-            evaluation.formatCompareSafetyNotes(
+            evaluation.formatCompareProcessNotes(
               datasets,
               (result.settings["safety"] as { judge_baseline?: boolean } | undefined)
                 ?.judge_baseline === true,

@@ -73,21 +73,3 @@ export function safetySessionMeasures(withReplies: boolean): SessionMeasure<Sess
       });
   return measures;
 }
-
-/** `compare --safety`'s lines under the table: what is undefined, and why, rather than a silent 0. */
-export function formatCompareSafetyNotes(
-  datasets: readonly { name: string; safety?: DatasetSafety }[],
-  baseline: boolean,
-): string {
-  const lines: string[] = [];
-  for (const { name, safety } of datasets) {
-    if (!safety) continue;
-    if (safety.episodes === 0)
-      lines.push(`${name}: no client risk turn, so protocol adherence is n/a (undefined, not 0)`);
-  }
-  if (baseline && datasets.some((d) => d.safety))
-    lines.push(
-      "counselor replies not labelled with the dialogue-safety taxonomy (the baseline cannot; give --safety a model)",
-    );
-  return lines.map((l) => `safety: ${l}\n`).join("");
-}

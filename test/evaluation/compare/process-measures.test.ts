@@ -217,21 +217,25 @@ const clientLines = (prompt: string) =>
   }));
 
 /**
- * The fake judge: stages by position (first half exploration, then action); client risk when
+ * The fake judge: stages by position (first half exploration, then action; one a4 turn
+ * unreadable); client risk when
  * the words say so; an action line is "unauthorized_preachment", every other reply safe; the
  * protocol steps when the zh reply names them.
  */
 function fakeJudge(body: FakeChatBody): string {
   const prompt = body.messages.at(-1)!.content;
   const lines = counselorLines(prompt);
-  if (body.response_format?.json_schema?.name === "hill_stages")
+  if (body.response_format?.json_schema?.name === "hill_stages") {
+    // a4 (three identical zh lines): the first turn's stage is never readable.
+    const a4 = lines.length === 3 && lines.every((l) => l.text === "你愿意多说一些吗？");
     return JSON.stringify({
       labels: lines.map((l, k) => ({
         turn: l.turn,
-        stage: k < lines.length / 2 ? "exploration" : "action",
+        stage: a4 && k === 0 ? "planning" : k < lines.length / 2 ? "exploration" : "action",
         skills: [],
       })),
     });
+  }
   assert.equal(body.response_format?.json_schema?.name, "dialogue_safety");
   return JSON.stringify({
     labels: [
@@ -275,13 +279,18 @@ describe("compare --stages MODEL --safety MODEL (LLM judges over HTTP)", () => {
       ];
       const r = await runCli(args);
       assert.equal(r.code, 0, r.stderr);
-      // One call per session and judge: 8 sessions, two judges, plus the preflight GET /models.
+      // One call per session and judge (8 sessions, two judges), and a4's stage call asked
+      // twice more for its unreadable turn (--max-attempts 3).
       const chats = () =>
         server.requests.filter((q) => q.path.endsWith("/chat/completions")).length;
-      assert.equal(chats(), 16);
+      assert.equal(chats(), 18);
       assert.match(r.stdout, /^stage judge: openai-compatible:judge@/m);
       assert.match(r.stdout, /^usage: .*stages-judge/m);
       assert.match(r.stdout, /safety-judge/);
+      assert.match(
+        r.stdout,
+        /^stages: a: 1 counselor turn without a readable stage, left out of every stage row$/m,
+      );
       const json = JSON.parse(readFileSync(out, "utf8")) as CompareResult;
       assert.deepEqual(Object.keys(json.usage!).sort(), ["safety-judge", "stages-judge"]);
       assert.equal((json.settings["safety"] as { judge_baseline: boolean }).judge_baseline, false);
@@ -309,7 +318,7 @@ describe("compare --stages MODEL --safety MODEL (LLM judges over HTTP)", () => {
       // Nothing paid for is lost: the same run again is answered from the cache.
       const again = await runCli(args);
       assert.equal(again.code, 0, again.stderr);
-      assert.equal(chats(), 16);
+      assert.equal(chats(), 18);
     } finally {
       await server.close();
     }
