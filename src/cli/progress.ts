@@ -1,3 +1,4 @@
+import { PsysimError } from "../core/errors.js";
 import cliProgress from "cli-progress";
 import { addUsageByRole, type Usage, type UsageByRole } from "../core/usage.js";
 
@@ -78,4 +79,19 @@ export class ProgressBar {
     if (this.started) this.bar.stop();
     this.started = false;
   }
+}
+
+/**
+ * How a run with failed sessions ends: one line naming the first failure, after the
+ * finished sessions are on disk, saying that a rerun retries only the failed ones.
+ */
+export function failedSessionsError(
+  failed: readonly { dialogueId: string; error: string }[],
+  attempted: number,
+): PsysimError {
+  const first = failed[0]!;
+  return new PsysimError(
+    "MODEL_CALL_FAILED",
+    `${failed.length} of ${attempted} sessions failed (first: ${first.dialogueId}: ${first.error}); rerun the same command to retry them — finished calls replay from the cache`,
+  );
 }

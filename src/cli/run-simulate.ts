@@ -1,4 +1,4 @@
-import { PsysimError, UsageError } from "../core/errors.js";
+import { UsageError } from "../core/errors.js";
 import { assertWritable, readRecordIds } from "../core/jsonl.js";
 import { readRoleCards } from "../core/read-records.js";
 import type { RoleCard } from "../core/role-card.js";
@@ -27,7 +27,7 @@ import { openModelContext } from "../app/model-context.js";
 import { openWaveMode, WAVE_SESSIONS_DEFAULT } from "../app/wave-mode.js";
 import { waveFlags, type WaveFlags } from "./wave-options.js";
 import { resolveRunSettings } from "../app/run-settings.js";
-import { ProgressBar, formatUsage } from "./progress.js";
+import { ProgressBar, failedSessionsError, formatUsage } from "./progress.js";
 import type { ModelFlags } from "./common-options.js";
 import { templateOptions, type PromptFlags } from "./prompt-flags.js";
 
@@ -170,13 +170,8 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
         ? ` (baseline ${baselineRoles.join(" and ")}: rule-based, not an LLM)`
         : "",
     );
-    if (summary.failed.length > 0) {
-      const first = summary.failed[0]!;
-      throw new PsysimError(
-        "MODEL_CALL_FAILED",
-        `${summary.failed.length} of ${summary.requested - summary.skipped} sessions failed (first: ${first.dialogueId}: ${first.error}); rerun the same command to retry them — finished calls replay from the cache`,
-      );
-    }
+    if (summary.failed.length > 0)
+      throw failedSessionsError(summary.failed, summary.requested - summary.skipped);
   } finally {
     context.close();
     index?.close();

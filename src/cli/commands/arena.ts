@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { PsysimError, UsageError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import { dryRunOption, modelOptions, shardOption, type ModelFlags } from "../common-options.js";
 import { waveFlags, waveOptions, type WaveFlags } from "../wave-options.js";
 import { parseShard } from "../../core/shard.js";
@@ -65,7 +65,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
   const { assertWritable } = await import("../../core/jsonl.js");
   const { openModelContext } = await import("../../app/model-context.js");
   const { resolveRunSettings } = await import("../../app/run-settings.js");
-  const { ProgressBar, formatUsage } = await import("../progress.js");
+  const { ProgressBar, failedSessionsError, formatUsage } = await import("../progress.js");
   const arena = await import("../../arena/index.js");
 
   if (flags.prompt !== "1" && flags.prompt !== "2")
@@ -193,13 +193,8 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
     if (usage) lines.push(`  usage: ${usage}`);
     lines.push(`  next: psysim ratings ${summary.out}`);
     process.stdout.write(lines.join("\n") + "\n");
-    if (summary.failed.length > 0) {
-      const first = summary.failed[0]!;
-      throw new PsysimError(
-        "MODEL_CALL_FAILED",
-        `${summary.failed.length} of ${summary.scheduled - summary.skipped} sessions failed (first: ${first.dialogueId}: ${first.error}); rerun the same command to retry them — finished calls replay from the cache`,
-      );
-    }
+    if (summary.failed.length > 0)
+      throw failedSessionsError(summary.failed, summary.scheduled - summary.skipped);
   } finally {
     context.close();
   }
