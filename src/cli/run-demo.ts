@@ -307,6 +307,21 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
       ],
     },
     {
+      title:
+        "compare the simulated sessions with the arena's: session shape, Hill's stages and safety per session, Welch's t-test and Cohen's d (baseline judges, not an LLM)",
+      argv: [
+        "compare",
+        out("dialogues.jsonl"),
+        out("battles.dialogues.jsonl"),
+        "--stages",
+        "baseline",
+        "--safety",
+        "baseline",
+        "--json",
+        out("compare.json"),
+      ],
+    },
+    {
       title: "ratings: Bradley–Terry with bootstrap intervals, Elo, battle counts",
       argv: [
         "ratings",
@@ -332,6 +347,7 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
         out("cards.jsonl"),
         ...[out("stats.json"), out("fidelity.json"), out("topics.json"), out("wai.json")],
         ...[out("stages.json"), out("safety.json"), out("safety-hand-written.json")],
+        out("compare.json"),
         ...[out("stats-by-style.json"), out("wai-by-session.json")],
         out("ratings.json"),
         "--out",
@@ -352,6 +368,6 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
       );
   }
   process.stdout.write(
-    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, topics.json, stages.json, safety.json, safety-hand-written.json, styled.jsonl, stats-by-style.json, series.jsonl, wai-by-session.json, sft/, battles.jsonl, ratings.json, plots/); open report.html in a browser.\n`,
+    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, topics.json, stages.json, safety.json, safety-hand-written.json, styled.jsonl, stats-by-style.json, series.jsonl, wai-by-session.json, sft/, battles.jsonl, compare.json, ratings.json, plots/); open report.html in a browser.\n`,
   );
 }

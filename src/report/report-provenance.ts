@@ -112,7 +112,13 @@ export function recomputeCommand(evaluation: LoadedEvaluation): string {
       };
       const wai = settings["wai"] as Record<string, unknown> | undefined;
       const topics = settings["topics"] as Record<string, unknown> | undefined;
-      const shared = wai ?? topics;
+      const perTurn = (["stages", "safety"] as const).map(
+        (key) => settings[key] as Record<string, unknown> | undefined,
+      );
+      // The per-turn baselines record a description as their judge; the flag takes "baseline".
+      const perTurnFlags = (s: Record<string, unknown> | undefined, flag: string) =>
+        s ? [flag, s["judge_baseline"] === true ? "baseline" : String(s["judge"])] : [];
+      const shared = wai ?? topics ?? perTurn.find((s) => s && s["judge_baseline"] !== true);
       return commandLine([
         "compare",
         input(inputs, "dialogues-a"),
@@ -125,6 +131,9 @@ export function recomputeCommand(evaluation: LoadedEvaluation): string {
         ...(inputs.some((r) => r.role === "topics")
           ? ["--topic-list", input(inputs, "topics")]
           : []),
+        ...perTurnFlags(perTurn[0], "--stages"),
+        ...perTurnFlags(perTurn[1], "--safety"),
+        ...(perTurn[1] ? ["--within", String(perTurn[1]["within"])] : []),
         ...(shared ? ["--rounds", String(shared["rounds"]), "--seed", String(shared["seed"])] : []),
         "--json",
         json,

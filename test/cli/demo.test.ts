@@ -80,6 +80,7 @@ describe("psysim demo", () => {
     const report = readFileSync(join(dir, "report.html"), "utf8");
     assert.match(report, /id="client-effects"/);
     assert.match(report, /id="stages"/);
+    assert.match(report, /id="comparison"[\s\S]*id="chart-compare-stages-1"/);
     assert.match(report, /id="safety"[\s\S]*hand-written-risk-sessions/);
     assert.match(report, /session_index=2/);
     const fidelity = JSON.parse(readFileSync(join(dir, "fidelity.json"), "utf8")) as object;

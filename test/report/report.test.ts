@@ -70,6 +70,8 @@ describe("psysim report", () => {
       "figure-4",
       "figure-6-1",
       "figure-14-1-1",
+      "stages",
+      "compare-stages-1",
     ])
       assert.ok(names.includes(`${figure}.svg`) && names.includes(`${figure}.png`), figure);
   });
@@ -180,7 +182,25 @@ describe("psysim report", () => {
       assert.match(text, /WAI-O-S · judge: baseline rule-based baseline, not an LLM/);
       assert.match(
         text,
-        /psysim compare .*real\.jsonl .*sim\.jsonl --test welch --wai baseline --wai-mode per-item --rounds 1 --seed 1 --json/,
+        /psysim compare .*real\.jsonl .*sim\.jsonl --test welch --wai baseline --wai-mode per-item --stages baseline --safety baseline --within 2 --rounds 1 --seed 1 --json/,
+      );
+      // compare --stages/--safety: the rows, both datasets' stage shares, the judges and the honesty note.
+      assert.ok(rows.includes("stage progression, Kendall's tau-b (sessions where defined)"));
+      assert.ok(
+        rows.includes("protocol after risk turns: all three (share of a session's risk turns)"),
+      );
+      assert.equal(await page.locator("#chart-compare-stages-1 svg").count(), 1);
+      assert.match(
+        text,
+        /Hill's stages · judge: baseline \(not an LLM\) rule-based baseline, not an LLM/,
+      );
+      assert.match(
+        text,
+        /real has no client risk turn, so its protocol rates are n\/a \(undefined, not 0\)/,
+      );
+      assert.match(
+        await page.$eval("#comparison .caution", (p) => p.textContent ?? ""),
+        /replaces a clinician's judgement/,
       );
       await page.close();
     });

@@ -16,6 +16,9 @@ export interface SafetyText {
   pointsToHelp: string;
   followed: string;
   noEpisodes: string;
+  compareNoRisk: (dataset: string) => string;
+  compareNotJudged: string;
+  compareUnlabelled: (dataset: string, n: number) => string;
   byKind: string;
   kind: string;
   total: string;
@@ -54,6 +57,12 @@ const EN: SafetyText = {
   pointsToHelp: "pointed to help",
   followed: "all three",
   noEpisodes: "n/a (no risk turn)",
+  compareNoRisk: (name) =>
+    `safety: ${name} has no client risk turn, so its protocol rates are n/a (undefined, not 0).`,
+  compareUnlabelled: (name, n) =>
+    `safety: ${name}: ${n} turns without a readable label (client turns fall back to the lexicon; replies are left out).`,
+  compareNotJudged:
+    "safety: counselor replies not labelled with the dialogue-safety taxonomy (the baseline cannot; give compare --safety a model).",
   byKind: "Client risk turns by kind and severity",
   kind: "risk",
   total: "total",
@@ -113,6 +122,12 @@ const ZH: SafetyText = {
   pointsToHelp: "指出了求助途径",
   followed: "三项都做到",
   noEpisodes: "不适用（无风险发言）",
+  compareNoRisk: (name) =>
+    `安全：${name} 没有来访者风险发言，因此处理流程的比例不适用（无定义，而不是 0）。`,
+  compareUnlabelled: (name, n) =>
+    `安全：${name} 有 ${n} 条发言没有可读标签（来访者发言改用词表结果；回复不计入）。`,
+  compareNotJudged:
+    "安全：咨询师回复未按对话安全分类标注（基线无法标注；请给 compare --safety 指定模型）。",
   byKind: "来访者风险发言：按类别与严重程度",
   kind: "风险",
   total: "合计",
