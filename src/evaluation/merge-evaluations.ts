@@ -34,6 +34,16 @@ export interface MergedEvaluation {
   result: EvaluationResult<unknown[], unknown>;
   /** The shards merged, in shard order. */
   shards: MergedShard[];
+  /** Shards of 1..n not given (`k/n`); only with `allowMissing`. */
+  missing: string[];
+}
+
+export interface MergeEvaluationsOptions {
+  /**
+   * Merge what is there when shards are missing, and label the result partial in
+   * `settings.partial` (a preview while a shard is rerun), instead of stopping.
+   */
+  allowMissing?: boolean;
 }
 
 /**
@@ -224,7 +234,10 @@ function mergedGroups(
  * 1..n must be there once and no session twice. The aggregates (and `--by` groups) are
  * recomputed from the per-session values, in the file's order, by the functions `eval` uses.
  */
-export function mergeEvaluations(files: readonly string[]): MergedEvaluation {
+export function mergeEvaluations(
+  files: readonly string[],
+  options: MergeEvaluationsOptions = {},
+): MergedEvaluation {
   if (files.length === 0) fail("merge: name the shard results to combine");
   const shards = files.map(readShardResult);
   const first = shards[0]!;
@@ -241,10 +254,12 @@ export function mergeEvaluations(files: readonly string[]): MergedEvaluation {
       );
     byIndex.set(s.shard.index, s);
   }
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byIndex.has(k));
-  if (missing.length > 0)
+  const missing = Array.from({ length: count }, (_, i) => `${i + 1}/${count}`).filter(
+    (_, i) => !byIndex.has(i + 1),
+  );
+  if (missing.length > 0 && !options.allowMissing)
     fail(
-      `missing shard${missing.length === 1 ? "" : "s"} ${missing.map((k) => `${k}/${count}`).join(", ")} of the ${kind} run; run eval ${kind} with those --shard values and merge again`,
+      `missing shard${missing.length === 1 ? "" : "s"} ${missing.join(", ")} of the ${kind} run; run eval ${kind} with those --shard values and merge again (--allow-missing writes a result labelled partial)`,
     );
 
   const seen = new Map<string, string>();
@@ -261,11 +276,15 @@ export function mergeEvaluations(files: readonly string[]): MergedEvaluation {
       placed.push({ position: s.positions[i]!, id, session });
     });
   placed.sort((a, b) => a.position - b.position);
-  // Shards of one file hold positions 0..N-1 exactly once; anything else was edited or mixed.
-  const gap = placed.findIndex((p, i) => p.position !== i);
-  if (gap >= 0)
+  // Shards of one file hold positions 0..N-1 exactly once (a partial merge: each at most
+  // once); anything else was edited or mixed.
+  const wrong =
+    missing.length === 0
+      ? placed.findIndex((p, i) => p.position !== i)
+      : placed.findIndex((p, i) => i > 0 && p.position === placed[i - 1]!.position);
+  if (wrong >= 0)
     fail(
-      `positions: the shards do not cover the dialogue file's sessions 0..${placed.length - 1} once each (position ${gap} is ${placed[gap]!.position < gap ? "repeated" : "missing"}); were they cut from one file?`,
+      `positions: the shards do not hold the dialogue file's sessions once each (at position ${wrong}); were they cut from one file?`,
     );
 
   const sessions = placed.map((p) => p.session);
@@ -289,7 +308,15 @@ export function mergeEvaluations(files: readonly string[]): MergedEvaluation {
   );
   const result = evaluationResult(kind, {
     inputs,
-    settings: mergedSettings(shards),
+    settings: {
+      ...mergedSettings(shards),
+      ...(missing.length > 0 && {
+        partial: {
+          shards_missing: missing,
+          note: "a partial merge: every aggregate covers only the sessions of the shards given, not the whole dialogue file",
+        },
+      }),
+    },
     merged_from: mergedFrom,
     sessions,
     aggregates: aggregate(sessions),
@@ -304,5 +331,5 @@ export function mergeEvaluations(files: readonly string[]): MergedEvaluation {
     }),
     ...(first.result.usage && { usage }),
   });
-  return { result, shards: mergedFrom };
+  return { result, shards: mergedFrom, missing };
 }

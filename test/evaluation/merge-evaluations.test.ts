@@ -253,6 +253,20 @@ describe("psysim merge of evaluation shard results", () => {
       assert.match(r.stderr.trim(), pattern);
     };
     await oneLine([p1, p3], /^psysim: missing shard 2\/3 of the safety run/);
+    // --allow-missing: what is there, labelled partial in the output and the result.
+    const partialOut = join(dir, "partial.json");
+    const partial = await runCli(["merge", p1, p3, "--allow-missing", "--out", partialOut]);
+    assert.equal(partial.code, 0, partial.stderr);
+    assert.match(partial.stdout, /PARTIAL: shard 2\/3 missing/);
+    const merged = readJson(partialOut);
+    assert.deepEqual((merged.settings["partial"] as { shards_missing: string[] }).shards_missing, [
+      "2/3",
+    ]);
+    assert.equal(
+      (merged["sessions"] as unknown[]).length,
+      (readJson(p1)["sessions"] as unknown[]).length +
+        (readJson(p3)["sessions"] as unknown[]).length,
+    );
     const kept = readFileSync(p1, "utf8");
     const over = await runCli(["merge", p1, p2, p3, "--out", p1]);
     assert.notEqual(over.code, 0);

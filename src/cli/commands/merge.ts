@@ -6,6 +6,7 @@ interface MergeFlags {
   out: string;
   cards?: string;
   requireComplete?: boolean;
+  allowMissing?: boolean;
 }
 
 /** `eval <kind> --shard k/n --json` results: recomputed, not concatenated (see mergeEvaluations). */
@@ -16,13 +17,20 @@ async function mergeEvaluationShards(files: string[], flags: MergeFlags): Promis
     );
   const { mergeEvaluations } = await import("../../evaluation/merge-evaluations.js");
   const { writeJsonResult } = await import("../../report/json-result.js");
-  const { result, shards } = mergeEvaluations(files);
+  const { result, shards, missing } = mergeEvaluations(files, {
+    allowMissing: flags.allowMissing === true,
+  });
   writeJsonResult(flags.out, result);
   const n = result.sessions.length;
   process.stdout.write(
     [
       `merged ${n} ${result.kind} session${n === 1 ? "" : "s"} from ${shards.length} shard${shards.length === 1 ? "" : "s"} → ${flags.out}; aggregates${result.by_group ? " and --by groups" : ""} recomputed from the sessions`,
       ...shards.map((s) => `  ${s.shard} ${s.file}: ${s.sessions}`),
+      ...(missing.length > 0
+        ? [
+            `  PARTIAL: shard${missing.length === 1 ? "" : "s"} ${missing.join(", ")} missing; the aggregates cover only the shards above (settings.partial says so)`,
+          ]
+        : []),
       ...(result.usage ? ["  usage: summed over the shards (each counts its own cache hits)"] : []),
     ].join("\n") + "\n",
   );
@@ -45,6 +53,10 @@ export function register(program: Command): void {
     )
     .option("--cards <file>", "the pool's role cards, to list cards no shard finished")
     .option("--require-complete", "exit 1 when a card of --cards has no dialogue")
+    .option(
+      "--allow-missing",
+      "evaluation results: merge the shards given when some are missing, the result labelled partial (default: stop and name the missing shards)",
+    )
     .addHelpText(
       "after",
       "\nA card in two shards, a record of another kind, or settings that differ (models, prompt\nhashes, seed, max turns, σ) stop the merge with one line naming the shard file and line.\n\nEvaluation results: every shard 1..n once, no session twice, the same dialogue file (by hash),\nsettings, prompts and judge; the aggregates, t-tests and --by groups are recomputed from the\nsessions in the file's order, equal to an unsharded run's.\n\nExamples:\n  psysim merge runs/shard-*.jsonl --out runs/all.jsonl --cards cards.jsonl\n  psysim merge battles-1.jsonl battles-2.jsonl --out battles.jsonl\n  psysim merge wai-1-of-3.json wai-2-of-3.json wai-3-of-3.json --out wai.json\n",
@@ -53,6 +65,10 @@ export function register(program: Command): void {
       runAction(async (files: string[], flags: MergeFlags) => {
         const { isEvaluationResultFile } = await import("../../evaluation/merge-evaluations.js");
         if (isEvaluationResultFile(files[0]!)) return mergeEvaluationShards(files, flags);
+        if (flags.allowMissing)
+          throw new UsageError(
+            "--allow-missing is for evaluation results; a dialogue merge always writes what it has and lists missing cards (--require-complete makes them an error)",
+          );
         const { mergeShards } = await import("../../core/merge-shards.js");
         const { readRoleCards } = await import("../../core/read-records.js");
         const cardIds = flags.cards ? (await readRoleCards(flags.cards)).map((c) => c.id) : [];
