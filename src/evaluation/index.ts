@@ -17,5 +17,6 @@ export {
   isEvaluationResultFile,
   mergeEvaluations,
   type MergedEvaluation,
+  type MergeEvaluationsOptions,
 } from "./merge-evaluations.js";
 export { MERGEABLE_KINDS, aggregationFor, type MergeableKind } from "./result-aggregates.js";
