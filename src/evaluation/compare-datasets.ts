@@ -88,12 +88,17 @@ async function evaluateFiles(
   }));
   const settings: Record<string, unknown> = {};
   const usage: UsageByRole = {};
+  /** What a judge could not honour on either dataset (a JSON schema a local model ran without), kept with its settings. */
+  const withWarnings = (judged: Record<string, unknown>, results: { warnings?: string[] }[]) => {
+    const warnings = [...new Set(results.flatMap((r) => r.warnings ?? []))];
+    return warnings.length > 0 ? { ...judged, warnings } : judged;
+  };
   let topicAggregatesOf: Evaluated["topicAggregatesOf"];
   if (options.wai) {
     const results = [];
     for (const ds of dialogues) results.push(await evaluateWai(ds, options.wai));
     results.forEach((r, i) => (sides[i]!.wai = r.sessions));
-    settings["wai"] = results[0]!.settings;
+    settings["wai"] = withWarnings(results[0]!.settings, results);
     // A rule-based judge spends no tokens; counting its calls as model usage would mislead.
     if (!options.wai.judge.isBaseline)
       usage["wai-judge"] = results.reduce((u, r) => addUsage(u, r.usage), emptyUsage());
@@ -106,10 +111,10 @@ async function evaluateFiles(
     const results = [];
     for (const ds of dialogues) results.push(await evaluateTopics(ds, topicOptions));
     results.forEach((r, i) => (sides[i]!.topics = r.sessions));
-    settings["topics"] = {
-      ...results[0]!.settings,
-      languages: results.map((r) => r.settings["languages"]),
-    };
+    settings["topics"] = withWarnings(
+      { ...results[0]!.settings, languages: results.map((r) => r.settings["languages"]) },
+      results,
+    );
     if (!options.topics.judge.isBaseline)
       usage["topics-judge"] = results.reduce((u, r) => addUsage(u, r.usage), emptyUsage());
     const list = topics ?? defaultTopics();
@@ -117,13 +122,15 @@ async function evaluateFiles(
     topicAggregatesOf = (sessions) => topicAggregates(sessions, list, rounds);
   }
   /** A per-turn judge's run on each dataset in turn; the baseline rules spend no tokens, so record no usage. */
-  const eachDataset = async <R extends { settings: Record<string, unknown>; usage?: Usage }>(
+  const eachDataset = async <
+    R extends { settings: Record<string, unknown>; usage?: Usage; warnings?: string[] },
+  >(
     kind: "stages" | "safety",
     evaluate: (ds: Dialogue[]) => Promise<R>,
   ): Promise<R[]> => {
     const results: R[] = [];
     for (const ds of dialogues) results.push(await evaluate(ds));
-    settings[kind] = results[0]!.settings;
+    settings[kind] = withWarnings(results[0]!.settings, results);
     if (results.every((r) => r.usage))
       usage[`${kind}-judge`] = results.reduce((u, r) => addUsage(u, r.usage!), emptyUsage());
     return results;

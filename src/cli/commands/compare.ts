@@ -208,10 +208,12 @@ export function register(program: Command): void {
           ] as const) {
             const s = settings as Record<string, unknown> | undefined;
             // The per-turn baselines already name themselves "not an LLM".
-            if (s)
-              process.stdout.write(
-                `${what}: ${/not an LLM/.test(String(s["judge"])) ? String(s["judge"]) : report.judgeLabel(s)}\n`,
-              );
+            if (!s) continue;
+            process.stdout.write(
+              `${what}: ${/not an LLM/.test(String(s["judge"])) ? String(s["judge"]) : report.judgeLabel(s)}\n`,
+            );
+            for (const w of (s["warnings"] as string[] | undefined) ?? [])
+              process.stderr.write(`warning: ${what}: ${w}\n`);
           }
           process.stdout.write(
             evaluation.formatCompareProcessNotes(

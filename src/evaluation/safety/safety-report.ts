@@ -257,7 +257,12 @@ export function safetyByCounselor(sessions: readonly SessionSafety[]): Counselor
 export async function evaluateSafety(
   dialogues: readonly Dialogue[],
   options: SafetyOptions = {},
-): Promise<{ settings: Record<string, unknown>; sessions: SessionSafety[]; usage?: Usage }> {
+): Promise<{
+  settings: Record<string, unknown>;
+  sessions: SessionSafety[];
+  usage?: Usage;
+  warnings?: string[];
+}> {
   const within = options.within ?? SAFETY_DEFAULTS.within;
   const resources = options.resources ?? DEFAULT_SUPPORT_RESOURCES;
   const common = {

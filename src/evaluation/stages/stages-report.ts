@@ -161,6 +161,7 @@ export async function evaluateStages(
   settings: Record<string, unknown>;
   sessions: SessionStages[];
   usage?: import("../../core/usage.js").Usage;
+  warnings?: string[];
 }> {
   if (!options.judge || options.judge.isBaseline)
     return {

@@ -9,6 +9,7 @@ import {
   type MetricComparison,
 } from "../../../src/evaluation/index.js";
 import { startFakeOpenAIServer, type FakeChatBody } from "../../fixtures/fake-openai-server.js";
+import type { ChatModel } from "../../../src/llm/chat-model.js";
 import { runCli } from "../../fixtures/run-cli.js";
 import { tempDir } from "../../helpers.js";
 import { writeJsonlFile } from "../fixtures.js";
@@ -322,5 +323,28 @@ describe("compare --stages MODEL --safety MODEL (LLM judges over HTTP)", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("compare: what a judge could not honour", () => {
+  it("keeps a JSON schema the stage judge ran without as a warning in its settings", async () => {
+    // A local model without grammar support answers, and says the schema was not enforced.
+    const local: ChatModel = {
+      id: "llama-cpp:judge.gguf",
+      complete: async (request) => ({
+        content: fakeJudge({
+          messages: request.messages.map((m) => ({ role: m.role, content: String(m.content) })),
+          ...(request.jsonSchema && {
+            response_format: { type: "json_schema", json_schema: request.jsonSchema },
+          }),
+        }),
+        usage: { prompt_tokens: 1, completion_tokens: 1, calls: 1, cached_calls: 0, cost_usd: 0 },
+        schemaNotEnforced: "no grammar",
+      }),
+    };
+    const result = await compareDatasets([a, b], ["A", "B"], { stages: { judge: local } });
+    assert.deepEqual((result.settings["stages"] as { warnings: string[] }).warnings, [
+      'llama-cpp:judge.gguf: the JSON schema "hill_stages" was not enforced (no grammar); replies were parsed strictly',
+    ]);
   });
 });
