@@ -1,39 +1,13 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
+import { spawnCli } from "../fixtures/run-cli.js";
 import { counselingReplies } from "../fixtures/counseling-replies.js";
 import { OutputLock, lockFileFor } from "../../src/core/output-lock.js";
 import { tempDir } from "../helpers.js";
 import { card } from "../simulation/fixtures.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-/** `psysim` in its own process, as a user starts it twice from two terminals. */
-function psysim(args: string[]) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(root, "src/cli/main.ts"), ...args],
-    {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{
-    code: number | null;
-    signal: string | null;
-    stdout: string;
-    stderr: string;
-  }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
-}
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -53,7 +27,7 @@ describe("one writer per output", async () => {
   const spec = `openai-compatible:fake-model@${server.url}`;
   const out = join(dir, "dialogues.jsonl");
   const run = (cache: string) =>
-    psysim([
+    spawnCli([
       "simulate",
       "--cards",
       cards,

@@ -1,35 +1,13 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { counselingReplies } from "../fixtures/counseling-replies.js";
+import { spawnCli } from "../fixtures/run-cli.js";
 import { readDialogues, type Dialogue } from "../../src/core/index.js";
 import { tempDir } from "../helpers.js";
 import { card } from "../simulation/fixtures.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(root, "src/cli/main.ts"), ...args],
-    { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    stdout: string;
-    stderr: string;
-  }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
-}
 
 /** What must survive an interruption: everything but wall-clock times and cache bookkeeping. */
 function essence(d: Dialogue) {
@@ -78,7 +56,7 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
 
   it("is killed mid-run and resumed: every card exactly once, nothing lost, paid calls not repeated", async () => {
     const reference = join(dir, "reference.jsonl");
-    const ref = await runCli([
+    const ref = await spawnCli([
       ...common,
       "--out",
       reference,
@@ -99,7 +77,7 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
     const out = join(dir, "resumed.jsonl");
     const cache = join(dir, "cache.sqlite");
     const before = paidCalls();
-    const first = runCli([...common, "--out", out, "--cache", cache]);
+    const first = spawnCli([...common, "--out", out, "--cache", cache]);
     // Kill without warning once a third of the work has been paid for.
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -118,7 +96,7 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
     assert.ok(finishedBeforeKill < 12, "the kill landed mid-run");
 
     const afterKill = paidCalls();
-    const second = await runCli([...common, "--out", out, "--cache", cache]).done;
+    const second = await spawnCli([...common, "--out", out, "--cache", cache]).done;
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, new RegExp(`${finishedBeforeKill} already finished \\(skipped\\)`));
     const resumedRequests = paidCalls() - afterKill;
@@ -148,7 +126,7 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
         "\n",
     );
     const out = join(dir, "never.jsonl");
-    const result = await runCli(["simulate", "--cards", bad, "--out", out]).done;
+    const result = await spawnCli(["simulate", "--cards", bad, "--out", out]).done;
     assert.equal(result.code, 1);
     assert.equal(result.stderr.trim().split("\n").length, 1);
     assert.match(result.stderr, /^psysim: .*bad\.jsonl:1: age: .*\(and 1 more bad record\)$/m);
@@ -159,11 +137,12 @@ describe("psysim simulate against a real HTTP endpoint", async () => {
     const out = join(dir, "never.jsonl");
     // --no-cache: opening the default cache would create .psysim/ in the checkout.
     const common = ["simulate", "--cards", cards, "--out", out, "--no-cache"];
-    const unknown = await runCli([...common, "--client", "gpt5"]).done;
+    const unknown = await spawnCli([...common, "--client", "gpt5"]).done;
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^psysim: model spec "gpt5": unknown model/);
-    const noKey = await runCli([...common, "--counselor", "openai:gpt-4o"], { OPENAI_API_KEY: "" })
-      .done;
+    const noKey = await spawnCli([...common, "--counselor", "openai:gpt-4o"], {
+      OPENAI_API_KEY: "",
+    }).done;
     assert.equal(noKey.code, 1);
     assert.match(noKey.stderr, /OPENAI_API_KEY/);
     assert.equal(existsSync(out), false);

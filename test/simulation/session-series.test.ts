@@ -1,45 +1,20 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   startFakeOpenAIServer,
   type FakeChatBody,
   type RecordedRequest,
 } from "../fixtures/fake-openai-server.js";
 import { counselingReplies } from "../fixtures/counseling-replies.js";
+import { spawnCli } from "../fixtures/run-cli.js";
 import { readDialogues, type Dialogue } from "../../src/core/index.js";
 import { loadTemplate } from "../../src/prompts/template.js";
 import { createBaselineChatModel } from "../../src/llm/providers/baseline.js";
 import { simulate } from "../../src/simulation/simulate.js";
 import { tempDir } from "../helpers.js";
 import { card } from "./fixtures.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function runCli(args: string[]) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(root, "src/cli/main.ts"), ...args],
-    {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{
-    code: number | null;
-    signal: string | null;
-    stdout: string;
-    stderr: string;
-  }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
-}
 
 /** FAKE memory writer: a note or recollection naming the request's seed, so each is traceable. */
 function withMemory(body: FakeChatBody): string | undefined {
@@ -71,7 +46,7 @@ describe("simulate --sessions (follow-up sessions over real HTTP)", async () => 
 
   it("links the sessions, records the memory and its prompts, and puts it in both prompts", async () => {
     const out = join(dir, "series.jsonl");
-    const run = await runCli([...common, "--sessions", "2", "--out", out, "--no-cache"]).done;
+    const run = await spawnCli([...common, "--sessions", "2", "--out", out, "--no-cache"]).done;
     assert.equal(run.code, 0, run.stderr);
     const dialogues = await readDialogues(out);
     assert.deepEqual(dialogues.map((d) => d.id).sort(), ["a", "a#2", "b", "b#2", "e", "e#2"]);
@@ -127,7 +102,7 @@ describe("simulate --sessions (follow-up sessions over real HTTP)", async () => 
     );
     const out = join(dir, "override.jsonl");
     const before = server.requests.length;
-    const run = await runCli([
+    const run = await spawnCli([
       ...common,
       "--sessions",
       "2",
@@ -176,7 +151,7 @@ describe("simulate --sessions (follow-up sessions over real HTTP)", async () => 
     ];
     const essence = (d: Dialogue) => ({ id: d.id, turns: d.turns, memory: d.meta["memory"] });
     const reference = join(dir, "reference.jsonl");
-    const ref = await runCli([...args, "--out", reference, "--cache", join(dir, "ref.sqlite")])
+    const ref = await spawnCli([...args, "--out", reference, "--cache", join(dir, "ref.sqlite")])
       .done;
     assert.equal(ref.code, 0, ref.stderr);
     const expected = (await readDialogues(reference))
@@ -185,7 +160,7 @@ describe("simulate --sessions (follow-up sessions over real HTTP)", async () => 
     assert.equal(expected.length, 18);
 
     const out = join(dir, "resumed.jsonl");
-    const first = runCli([...args, "--out", out, "--cache", join(dir, "cache.sqlite")]);
+    const first = spawnCli([...args, "--out", out, "--cache", join(dir, "cache.sqlite")]);
     // Kill once some series are past their first session.
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -200,7 +175,8 @@ describe("simulate --sessions (follow-up sessions over real HTTP)", async () => 
     await first.done;
     const partial = readFileSync(out, "utf8").split("\n").filter(Boolean).length;
     assert.ok(partial < 18, "the kill landed mid-run");
-    const second = await runCli([...args, "--out", out, "--cache", join(dir, "cache.sqlite")]).done;
+    const second = await spawnCli([...args, "--out", out, "--cache", join(dir, "cache.sqlite")])
+      .done;
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, new RegExp(`${partial} already finished \\(skipped\\)`));
     const got = (await readDialogues(out)).map(essence).sort((a, b) => a.id.localeCompare(b.id));
@@ -240,7 +216,7 @@ describe("simulate --sessions with the baseline (offline)", () => {
     );
     const out = join(dir, "series.jsonl");
     const args = ["simulate", "--cards", cards, "--out", out, "--sessions", "3", "--no-cache"];
-    const dry = await runCli([...args, "--dry-run"]).done;
+    const dry = await spawnCli([...args, "--dry-run"]).done;
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(
       dry.stdout,
@@ -250,9 +226,9 @@ describe("simulate --sessions with the baseline (offline)", () => {
     const row = dry.stdout.split("\n").find((l) => l.startsWith("baseline"))!;
     assert.equal(row.split(/\s{2,}/)[2], String(6 * 41 + 8));
     assert.match(row, /counselor-note\+client-recollection/);
-    const one = await runCli(args.map((a) => (a === "3" ? "1" : a))).done;
+    const one = await spawnCli(args.map((a) => (a === "3" ? "1" : a))).done;
     assert.equal(one.code, 0, one.stderr);
-    const again = await runCli([...args, "--dry-run"]).done;
+    const again = await spawnCli([...args, "--dry-run"]).done;
     assert.match(
       again.stdout,
       /^dry run: 4 sessions planned \(3 per card; 8 memory calls\) \(2 already finished/,
