@@ -19,11 +19,15 @@ export interface JudgeContextFlags extends ModelFlags, BatchFlags {
   concurrency?: number;
 }
 
-/** `--batch`, `--batch-dir`, `--poll-interval` on an LLM-judged evaluation. */
-export function judgeBatchOptions(command: Command, kind: string): Command {
+/** `--batch`, `--batch-dir`, `--poll-interval` on an LLM-judged evaluation; `dir` names the default folder in the help. */
+export function judgeBatchOptions(
+  command: Command,
+  kind: string,
+  dir = `<dialogues>.${kind}[.shard-k-of-n].batches`,
+): Command {
   return batchOptions(command, {
     when: "send the judge's calls as batches, in waves (re-asks of unreadable answers go in the next wave; --concurrency is then calls a wave, default 10000)",
-    dir: `<dialogues>.${kind}[.shard-k-of-n].batches`,
+    dir,
     backendDefault: "",
   });
 }

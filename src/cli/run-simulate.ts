@@ -91,15 +91,11 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
     );
   }
   let cache: { flush(): void } | undefined;
+  const waveMode = wave && openWaveMode({ ...wave, commit: () => cache?.flush() });
   const context = openModelContext({
     config: flags.config,
     cache: flags.cache,
-    ...(wave && {
-      wave: openWaveMode({
-        ...wave,
-        commit: () => cache?.flush(),
-      }),
-    }),
+    ...(waveMode && { wave: waveMode }),
   });
   cache = context.cache;
   try {
@@ -173,6 +169,8 @@ export async function runSimulateCommand(flags: SimulateFlags): Promise<void> {
     if (summary.failed.length > 0)
       throw failedSessionsError(summary.failed, summary.requested - summary.skipped);
   } finally {
+    // The last wave's batches are marked applied a few ticks after its answers reach the sessions.
+    await waveMode?.settled();
     context.close();
     index?.close();
   }

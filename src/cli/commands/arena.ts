@@ -89,10 +89,12 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
   const { openWaveMode, WAVE_SESSIONS_DEFAULT } = await import("../../app/wave-mode.js");
   let cache: { flush(): void } | undefined;
   // A dry run opens neither the call cache nor a wave's batch state.
+  const waveMode =
+    wave && !flags.dryRun ? openWaveMode({ ...wave, commit: () => cache?.flush() }) : undefined;
   const context = openModelContext({
     config: flags.config,
     cache: flags.dryRun ? false : flags.cache,
-    ...(wave && !flags.dryRun && { wave: openWaveMode({ ...wave, commit: () => cache?.flush() }) }),
+    ...(waveMode && { wave: waveMode }),
   });
   cache = context.cache;
   try {
@@ -196,6 +198,8 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
     if (summary.failed.length > 0)
       throw failedSessionsError(summary.failed, summary.scheduled - summary.skipped);
   } finally {
+    // The last wave's batches are marked applied a few ticks after its answers reach the sessions.
+    await waveMode?.settled();
     context.close();
   }
 }

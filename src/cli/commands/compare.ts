@@ -16,8 +16,10 @@ import type { TTestKind } from "../../evaluation/statistics/t-test.js";
 import { templateOptions } from "../prompt-flags.js";
 import { groupByOptions, readGrouping, type GroupByFlags } from "../group-by-option.js";
 import { protocolOptions } from "../eval-safety-command.js";
+import { judgeBatchOptions, openJudgeContext, refuseBatchForBaseline } from "../judge-context.js";
+import type { BatchFlags } from "../wave-options.js";
 
-interface CompareFlags extends JudgeRunFlags, GroupByFlags {
+interface CompareFlags extends JudgeRunFlags, GroupByFlags, BatchFlags {
   reference?: string;
   test: TTestKind;
   wai?: string;
@@ -74,7 +76,7 @@ export function register(program: Command): void {
     "--json <file>",
     "write the full result (input hashes, settings, per-session values, aggregates)",
   );
-  groupByOptions(protocolOptions(command))
+  groupByOptions(protocolOptions(judgeBatchOptions(command, "compare", "<a>.compare.batches")))
     .option(
       "--reference <value>",
       "with one file and --by: the group the others are compared with (default the first: unset, plain, low, session 1)",
@@ -85,7 +87,7 @@ export function register(program: Command): void {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim compare real.jsonl sim.jsonl\n  psysim compare real.jsonl sim.jsonl --wai openai:gpt-4o --topics openai:gpt-4o --json compare.json --plots plots/\n  psysim compare real.jsonl sim.jsonl --stages baseline --safety baseline   # offline, rule-based\n  psysim compare real.jsonl sim.jsonl --stages openai:gpt-4o --safety openai:gpt-4o --within 2\n  psysim compare sim.jsonl --by style --cards styled.jsonl --wai openai:gpt-4o   # each style against plain\n  psysim compare series.jsonl --by session_index --test paired --wai openai:gpt-4o   # session 1 against 2, 3, …\n",
+      "\nExamples:\n  psysim compare real.jsonl sim.jsonl\n  psysim compare real.jsonl sim.jsonl --wai openai:gpt-4o --topics openai:gpt-4o --json compare.json --plots plots/\n  psysim compare real.jsonl sim.jsonl --stages baseline --safety baseline   # offline, rule-based\n  psysim compare real.jsonl sim.jsonl --wai openai:gpt-4o --batch openai   # Batch API, in waves\n  psysim compare real.jsonl sim.jsonl --stages openai:gpt-4o --safety openai:gpt-4o --within 2\n  psysim compare sim.jsonl --by style --cards styled.jsonl --wai openai:gpt-4o   # each style against plain\n  psysim compare series.jsonl --by session_index --test paired --wai openai:gpt-4o   # session 1 against 2, 3, …\n",
     )
     .action(
       runAction(async (a: string, b: string | undefined, flags: CompareFlags) => {
@@ -106,7 +108,6 @@ export function register(program: Command): void {
           : undefined;
         const evaluation = await import("../../evaluation/index.js");
         const report = await import("../../report/index.js");
-        const { openModelContext } = await import("../../app/model-context.js");
         const names: [string, string] = [report.datasetName(a), report.datasetName(b ?? a)];
         if (names[0] === names[1]) [names[0], names[1]] = [`${names[0]} (A)`, `${names[1]} (B)`];
         // The rule-based stage and safety judges need no model layer (and so open no call cache).
@@ -116,20 +117,27 @@ export function register(program: Command): void {
           flags.topics !== undefined ||
           llm(flags.stages) ||
           llm(flags.safety);
-        const context = needsJudge
-          ? openModelContext({ config: flags.config, cache: flags.cache })
+        if (!needsJudge) refuseBatchForBaseline(flags, "baseline");
+        const opened = needsJudge
+          ? await openJudgeContext({ ...flags, dialogues: a }, "compare")
           : undefined;
+        const context = opened?.context;
         try {
-          const common = needsJudge
+          const run = needsJudge
             ? (await judgeRunSettings(context!.config, flags)).run
             : { templates: templateOptions(flags) };
+          const concurrency = opened?.concurrency(run.concurrency);
+          const common = { ...run, ...(concurrency !== undefined && { concurrency }) };
           const resolve = (spec: string) =>
             evaluation.resolveJudge(spec, (s) => context!.chatModel(s));
           const waiJudge = flags.wai ? await resolve(flags.wai) : undefined;
           const topicsJudge = flags.topics ? await resolve(flags.topics) : undefined;
           const stagesJudge = llm(flags.stages) ? await resolve(flags.stages!) : undefined;
           const safetyJudge = llm(flags.safety) ? await resolve(flags.safety!) : undefined;
-          await context?.preflight({ probe: flags.preflight });
+          const judges = [waiJudge, topicsJudge, stagesJudge, safetyJudge].filter((j) => !!j);
+          // With --batch, at least one judge must make calls; a baseline beside it is fine.
+          if (judges.every((j) => j.isBaseline)) judges.forEach((j) => opened?.checkJudge(j));
+          await opened?.preflight();
           const progress = await progressBar("judge tasks (per dataset)");
           const options = {
             test: flags.test,
@@ -262,7 +270,7 @@ export function register(program: Command): void {
             }
           }
         } finally {
-          context?.close();
+          await opened?.close();
         }
       }),
     );

@@ -193,19 +193,26 @@ export class WaveQueue {
       const requests = work.reduce((n, w) => n + w.pending.size, 0);
       this.options.onEvent?.({ type: "wave-start", wave, requests, batches: work.length, resumed });
       const tally = { answered: 0, retried: 0, failed: 0 };
-      await Promise.all(
+      const ran = await Promise.all(
         work.map(async ({ record, group, pending }) => {
           try {
             await group.runner.run(record, this.store);
+            return true;
           } catch (error) {
             for (const p of pending.values()) p.waiters.forEach((w) => w.reject(error));
             tally.failed += pending.size;
             pending.clear();
-            return;
+            return false;
           }
-          this.apply(record, pending, tally);
         }),
       );
+      // Answers go out once every batch of the wave is back (no session could move sooner: the
+      // next wave waits for this one), so `settled()` never waits on a batch still running.
+      let resolve!: () => void;
+      this.handing = { done: new Promise<void>((r) => (resolve = r)), resolve };
+      work.forEach(({ record, pending }, i) => {
+        if (ran[i]) this.apply(record, pending, tally);
+      });
       // The sessions take their answers (and the cache stores them) before the batches are marked applied.
       await new Promise((resolve) => setImmediate(resolve));
       this.options.commit?.();
@@ -235,11 +242,6 @@ export class WaveQueue {
     tally: { answered: number; retried: number; failed: number },
   ): void {
     const results = this.store.results(record);
-    if (!this.handing) {
-      let resolve!: () => void;
-      const done = new Promise<void>((r) => (resolve = r));
-      this.handing = { done, resolve };
-    }
     const limit = this.options.maxWaveAttempts ?? 3;
     // A resumed batch may hold answers no session has asked for yet: keep them, they are paid.
     for (const [id, result] of results)

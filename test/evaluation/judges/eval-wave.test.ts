@@ -185,6 +185,10 @@ describe("eval --batch flags", () => {
       ["eval", "wai", "--dialogues", dialogues, "--judge", "baseline", "--batch", "files"],
       /^psysim: --batch sends an LLM judge's calls as batches; the baseline judge \(baseline\) makes none/,
     ],
+    [
+      ["compare", dialogues, dialogues, "--stages", "baseline", "--batch", "openai"],
+      /^psysim: --batch sends an LLM judge's calls as batches; the baseline judge \(baseline\) makes none/,
+    ],
   ];
   for (const [args, message] of cases)
     it(`refuses ${args.slice(1, 2).join(" ")} ${args.slice(-2).join(" ")} with one line, exit 2`, async () => {
@@ -202,5 +206,54 @@ describe("eval --batch flags", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /batch cost/);
     assert.ok(!existsSync(`${dialogues}.wai.batches`));
+  });
+});
+
+describe("compare --batch", () => {
+  it("judges both datasets through batches, each measure and dataset in its own waves, with the interactive result", async () => {
+    const server = await startFakeOpenAIServer({ reply: waveJudgeReply });
+    try {
+      const dir = tempDir();
+      const a = writeJsonlFile(dir, "a.jsonl", [waveDialogues[0], waveDialogues[2]]);
+      const b = writeJsonlFile(dir, "b.jsonl", [waveDialogues[1], waveDialogues[3]]);
+      const judge = `openai-compatible:judge-model@${server.url}`;
+      const base = ["compare", a, b, "--wai", judge, "--stages", judge, "--safety", "baseline"];
+      const base2 = [...base, "--wai-mode", "batched", "--rounds", "2"];
+      const reference = join(dir, "interactive.json");
+      const i = await runCli([...base2, "--json", reference]);
+      assert.equal(i.code, 0, i.stderr);
+      const chats = server.requests.filter((r) => r.path === "/v1/chat/completions").length;
+      const out = join(dir, "wave.json");
+      const w = await runCli([
+        ...base2,
+        "--json",
+        out,
+        "--batch",
+        "openai",
+        "--poll-interval",
+        "1",
+      ]);
+      assert.equal(w.code, 0, w.stderr);
+      assert.equal(
+        server.requests.filter((r) => r.path === "/v1/chat/completions").length,
+        chats,
+        "no interactive call",
+      );
+      // WAI then stages, each over a then b: at least four first waves.
+      assert.ok(server.batches.batches.length >= 4);
+      assert.ok(existsSync(`${a}.compare.batches`), "the default batch folder sits beside <a>");
+      const result = (file: string) => {
+        const {
+          created_at: _t,
+          usage: _u,
+          ...rest
+        } = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+        return rest;
+      };
+      assert.deepEqual(result(out), result(reference));
+      assert.equal(w.stdout, i.stdout);
+    } finally {
+      await server.close();
+    }
   });
 });
