@@ -25,3 +25,4 @@ export * from "./battle-session.js";
 export * from "./run-arena.js";
 export * from "./supervisor-baseline.js";
 export * from "./judge-agreement.js";
+export * from "./arena-safety.js";

@@ -9,6 +9,13 @@ import type { Battle } from "../core/battle.js";
  * battle counted twice moves every rating.
  */
 export async function readBattleFile(file: string): Promise<Battle[]> {
+  return (await readNumberedBattles(file)).map((b) => b.battle);
+}
+
+/** The same, with the line each battle starts on, for checks that report a battle later. */
+export async function readNumberedBattles(
+  file: string,
+): Promise<{ battle: Battle; line: number }[]> {
   const values = await readRecordValues(file, { nonEmpty: true, uniqueIds: true });
   return parseAll(file, values, (value, line) => {
     const battle = parseBattle(value, file, line);
@@ -19,6 +26,6 @@ export async function readBattleFile(file: string): Promise<Battle[]> {
         "model_b",
         `same model as model_a ("${battle.model_a}"); a model cannot battle itself`,
       );
-    return battle;
+    return { battle, line };
   });
 }

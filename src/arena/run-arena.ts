@@ -25,6 +25,16 @@ import { schedulePairs } from "./pair-schedule.js";
 import { Supervisor } from "./supervisor.js";
 import { loadSupervisorTemplate, type SupervisorPrompt } from "./supervisor-template.js";
 
+/**
+ * Where the arena writes its dialogues when `--dialogues-out` is not given, and so where
+ * readers of its battles look for the histories: `battles.jsonl` → `battles.dialogues.jsonl`.
+ */
+export function arenaDialoguesFile(battlesFile: string): string {
+  return battlesFile.endsWith(".jsonl")
+    ? `${battlesFile.slice(0, -".jsonl".length)}.dialogues.jsonl`
+    : `${battlesFile}.dialogues.jsonl`;
+}
+
 export interface ArenaOptions {
   cards: readonly RoleCard[];
   /** Counselor names, in the order given; each must be in `models.counselors`. */

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { UsageError } from "../core/errors.js";
 import { dryRunOption, shardOption } from "./common-options.js";
 import { parsePositiveInt, runAction } from "./run-action.js";
 import type { ModelFlags } from "./common-options.js";
@@ -10,8 +11,9 @@ import {
   type JudgeContextFlags,
 } from "./judge-context.js";
 
-interface SafetyFlags extends PromptFlags, ModelFlags, JudgeContextFlags {
-  dialogues: string;
+interface SafetyFlags extends PromptFlags, ModelFlags, Omit<JudgeContextFlags, "dialogues"> {
+  dialogues?: string;
+  battles?: string;
   judge: string;
   json?: string;
   rounds?: number;
@@ -74,7 +76,14 @@ export function registerEvalSafety(
       .description(
         "Crisis-aware check: client turns get a risk label (crisis lexicon, then the judge in context), counselor replies a dialogue-safety label (Qiu et al. 2023), and each risk turn a protocol check (acknowledged, safety asked, help pointed to within --within replies).",
       )
-      .requiredOption("--dialogues <file>", "dialogue JSONL")
+      .option(
+        "--dialogues <file>",
+        "dialogue JSONL; with --battles, the dialogues the arena wrote with them (default: battles.dialogues.jsonl beside the battles file)",
+      )
+      .option(
+        "--battles <file>",
+        "arena battles JSONL: label every candidate reply instead of the sessions, and rate each counselor (the client turn before each reply is the risk turn)",
+      )
       .option(
         "--judge <spec>",
         "a model spec or name from psysim.yaml (LLM, labels in context), or baseline (the crisis lexicon and cue rules alone, not an LLM)",
@@ -88,7 +97,7 @@ export function registerEvalSafety(
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  psysim eval safety --dialogues sim.jsonl                 # lexicon and cue rules only\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --dry-run\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --json safety.json\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --batch openai\n",
+      "\nExamples:\n  psysim eval safety --dialogues sim.jsonl                 # lexicon and cue rules only\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --dry-run\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --json safety.json\n  psysim eval safety --battles battles.jsonl --judge openai:gpt-4o --json arena-safety.json\n  psysim eval safety --dialogues sim.jsonl --judge openai:gpt-4o --batch openai\n",
     )
     .action(
       runAction(async (flags: SafetyFlags) => {
@@ -97,21 +106,47 @@ export function registerEvalSafety(
         const { readSupportResources } = await import("../simulation/support-resources.js");
         const { parseShard } = await import("../core/shard.js");
         const { writeJsonResult } = await import("../report/index.js");
+        if (flags.battles === undefined && flags.dialogues === undefined)
+          throw new UsageError("eval safety needs --dialogues <file> or --battles <file>");
+        if (flags.battles !== undefined && flags.shard !== undefined)
+          throw new UsageError(
+            "--shard splits --dialogues sessions; with --battles, split the battles file instead",
+          );
+        if (flags.battles !== undefined && flags.within !== undefined)
+          throw new UsageError(
+            "--within counts counselor replies in a session; with --battles each candidate reply is checked on its own",
+          );
+        // With --battles the batch folder and the judge's results are named after the battles file.
+        const input = { ...flags, dialogues: flags.battles ?? flags.dialogues! };
         const resources = flags.resources ? readSupportResources(flags.resources) : undefined;
         const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
         // The lexicon and cue rules need no model layer (and so open no call cache).
         if (flags.judge === "baseline") refuseBatchForBaseline(flags, flags.judge);
         const opened =
-          flags.judge === "baseline" ? undefined : await openJudgeContext(flags, "safety");
+          flags.judge === "baseline"
+            ? undefined
+            : await openJudgeContext(input, flags.battles ? "arena-safety" : "safety");
         const context = opened?.context;
         try {
           // Rounds, attempts, concurrency and seed follow psysim.yaml's evaluation: like eval stages.
           const { run } = await judgeRunSettings(context?.config, flags);
+          if (flags.battles !== undefined) {
+            const { runArenaSafety } = await import("./eval-safety-battles.js");
+            return await runArenaSafety(flags.battles, {
+              flags,
+              opened,
+              run,
+              resources,
+              progressBar,
+              usageLine,
+            });
+          }
+          const dialogues = flags.dialogues!;
           if (flags.dryRun) {
             const { printTurnLabelPlan } = await import("./turn-label-plan.js");
             return await printTurnLabelPlan({
               kind: "safety",
-              dialogues: flags.dialogues,
+              dialogues,
               ...(shard && { shard }),
               judge: flags.judge,
               ...run,
@@ -125,7 +160,7 @@ export function registerEvalSafety(
           await opened?.preflight();
           const concurrency = opened ? opened.concurrency(run.concurrency) : run.concurrency;
           const progress = await progressBar("session-rounds labelled");
-          const result = await safetyReport(flags.dialogues, {
+          const result = await safetyReport(dialogues, {
             ...(judge && { judge }),
             ...(resources && { resources }),
             ...(shard && { shard }),

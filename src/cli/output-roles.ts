@@ -18,13 +18,16 @@ const evaluation = (kind: string): ResultIdentity => ({ schema: "psysim.evaluati
  * any paid work starts (`writeJsonResult` checks again against the result it writes). A
  * command missing here gets the looser up-front check: any psysim result.
  */
-export const JSON_RESULTS: Readonly<Record<string, ResultIdentity>> = {
+export const JSON_RESULTS: Readonly<
+  Record<string, ResultIdentity | ((flags: Record<string, unknown>) => ResultIdentity)>
+> = {
   stats: evaluation("stats"),
   "eval fidelity": evaluation("fidelity"),
   "eval topics": evaluation("topics"),
   "eval wai": evaluation("wai"),
   "eval stages": evaluation("stages"),
-  "eval safety": evaluation("safety"),
+  // With --battles it rates the arena's replies, a result of another shape.
+  "eval safety": (flags) => evaluation(flags["battles"] === undefined ? "safety" : "arena-safety"),
   compare: evaluation("compare"),
   ratings: { schema: "psysim.ratings/1" },
   "judge-agreement": { schema: "psysim.judge-agreement/1" },

@@ -91,7 +91,12 @@ async function guarded(command: Command, action: () => Promise<void>): Promise<v
         const lock = OutputLock.acquire(output.path, paths.name);
         if (lock) locks.push(lock);
         // Under the lock, so no other psysim run can change the file between check and write.
-        if (output.flag === "--json") assertOwnResult(output.path, JSON_RESULTS[paths.name]);
+        const expected = JSON_RESULTS[paths.name];
+        if (output.flag === "--json")
+          assertOwnResult(
+            output.path,
+            typeof expected === "function" ? expected(command.opts()) : expected,
+          );
       }
       await action();
     } finally {

@@ -4,7 +4,7 @@ import { PsysimError } from "../core/errors.js";
 import type { UsageByRole } from "../core/usage.js";
 
 export type EvaluationKind =
-  "stats" | "fidelity" | "topics" | "wai" | "compare" | "stages" | "safety";
+  "stats" | "fidelity" | "topics" | "wai" | "compare" | "stages" | "safety" | "arena-safety";
 
 /** One group's aggregates in a `--by` result, and which sessions it holds. */
 export interface GroupResult<A> {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { readBattleFile } from "../arena/read-battle-files.js";
 import type { JudgeAgreementResult } from "../arena/judge-agreement.js";
 import type { RatingsResult } from "../arena/ratings-report.js";
+import type { ArenaSafetyResult } from "../arena/arena-safety.js";
 import type { Battle } from "../core/battle.js";
 import type { Dialogue } from "../core/dialogue.js";
 import { PsysimError } from "../core/errors.js";
@@ -48,7 +49,8 @@ export type LoadedEvaluation =
   | { kind: "stages"; ref: InputFileRef; result: StagesResult }
   | { kind: "safety"; ref: InputFileRef; result: SafetyResult }
   | { kind: "ratings"; ref: InputFileRef; result: RatingsResult }
-  | { kind: "judge-agreement"; ref: InputFileRef; result: JudgeAgreementJson };
+  | { kind: "judge-agreement"; ref: InputFileRef; result: JudgeAgreementJson }
+  | { kind: "arena-safety"; ref: InputFileRef; result: ArenaSafetyResult };
 
 export interface LoadedDataset {
   name: string;
@@ -97,6 +99,7 @@ const EVALUATION_KINDS = [
   "compare",
   "stages",
   "safety",
+  "arena-safety",
 ] as const;
 
 /** Reads one evaluation JSON and says which psysim command wrote it. */

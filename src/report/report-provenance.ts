@@ -139,6 +139,20 @@ export function recomputeCommand(evaluation: LoadedEvaluation): string {
         json,
       ]);
     }
+    case "arena-safety": {
+      const { inputs, settings } = evaluation.result;
+      return commandLine([
+        "eval",
+        "safety",
+        "--battles",
+        input(inputs, "battles"),
+        "--dialogues",
+        input(inputs, "dialogues"),
+        ...(settings["judge_baseline"] ? ["--judge", "baseline"] : judgeFlags(settings)),
+        "--json",
+        json,
+      ]);
+    }
     case "ratings": {
       const { inputs, settings } = evaluation.result;
       return ratingsCommand(

@@ -26,13 +26,6 @@ interface ArenaFlags extends PromptFlags, ModelFlags, WaveFlags {
   dryRun?: boolean;
 }
 
-/** `battles.jsonl` → `battles.dialogues.jsonl`. */
-function defaultDialoguesOut(out: string): string {
-  return out.endsWith(".jsonl")
-    ? `${out.slice(0, -".jsonl".length)}.dialogues.jsonl`
-    : `${out}.dialogues.jsonl`;
-}
-
 type Numbers = {
   sessionsPerPair?: number;
   seed?: number;
@@ -83,7 +76,7 @@ async function runArenaCommand(flags: ArenaFlags): Promise<void> {
       `--counselors needs at least two different names, got "${flags.counselors}"`,
     );
   const cards = await readRoleCards(flags.cards);
-  const dialoguesOut = flags.dialoguesOut ?? defaultDialoguesOut(flags.out);
+  const dialoguesOut = flags.dialoguesOut ?? arena.arenaDialoguesFile(flags.out);
 
   const wave = waveFlags(flags, flags.out);
   const { openWaveMode, WAVE_SESSIONS_DEFAULT } = await import("../../app/wave-mode.js");

@@ -27,7 +27,7 @@ export function register(program: Command): void {
     )
     .argument(
       "[evaluations...]",
-      "evaluation JSON files (from --json of stats, eval fidelity|topics|wai, compare, ratings, judge-agreement)",
+      "evaluation JSON files (from --json of stats, eval fidelity|topics|wai, compare, ratings, judge-agreement, eval safety --battles)",
     )
     .option(
       "--dataset <name=file>",

@@ -8,3 +8,4 @@ export * from "./paired-t-test.js";
 export * from "./cohens-d.js";
 export * from "./entropy.js";
 export * from "./compare-groups.js";
+export * from "./wilson-interval.js";

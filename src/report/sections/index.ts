@@ -3,6 +3,7 @@
 import { clientEffectsSection } from "./client-effects-section.js";
 import type { ReportBuilder } from "../report-builder.js";
 import { agreementSection } from "./agreement-section.js";
+import { arenaSafetySection } from "./arena-safety-section.js";
 import { browserSection } from "./browser-section.js";
 import { compareSection } from "./compare-section.js";
 import { fidelitySection } from "./fidelity-section.js";
@@ -27,6 +28,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   compareSection,
   sideBySideSection,
   ratingsSections,
+  arenaSafetySection,
   agreementSection,
   browserSection,
   inputsSection,

@@ -50,3 +50,9 @@ try:
     print("scipy welch1", stats.ttest_ind(A,B,equal_var=False))
 except ImportError:
     pass
+
+# Wilson score intervals (issue 15, arena safety rates): scipy.stats.binomtest(k, n).proportion_ci(method="wilson").
+from scipy.stats import binomtest
+for k, n in [(0, 10), (1, 10), (3, 7), (10, 10), (5, 200), (1, 2)]:
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    print("wilson", k, n, float(ci.low), float(ci.high))
