@@ -354,7 +354,17 @@ describe("psysim report", () => {
       await page.fill("#f-metric-min", "0");
       await page.dispatchEvent("#f-metric-min", "change");
       assert.equal(await count(), "12 of 12 sessions");
+      // Every fixture counselor turn is exploration, so τ-b is undefined: no session is listed, none as 0.
+      const metricOptions = await page.$$eval("#f-metric option", (o) =>
+        o.map((x) => x.textContent),
+      );
+      assert.ok(metricOptions.includes("stage progression τ-b"));
+      assert.ok(metricOptions.includes("crisis protocol followed (share of risk turns)"));
+      await page.selectOption("#f-metric", "tau");
+      await page.dispatchEvent("#f-metric", "change");
+      assert.equal(await count(), "0 of 12 sessions");
       await page.selectOption("#f-metric", "");
+      await page.dispatchEvent("#f-metric", "change");
       await page.fill("#f-search", "onerror");
       await page.locator("#result-count", { hasText: "2 of 12 sessions" }).waitFor();
       assert.equal(await page.textContent("#page-label"), "page 1 of 1");

@@ -4,6 +4,19 @@ import { chartText } from "../chart-text.js";
 import { ofKind, type ReportBuilder } from "../report-builder.js";
 import { escapeHtml } from "../report-page.js";
 
+const PROCESS_METRICS = {
+  en: {
+    tau: "stage progression τ-b",
+    risk: "client risk turns",
+    followed: "crisis protocol followed (share of risk turns)",
+  },
+  zh: {
+    tau: "阶段进程 τ-b",
+    risk: "来访者风险发言数",
+    followed: "危机处理三项都做到（占风险发言）",
+  },
+};
+
 export function browserSection(b: ReportBuilder): void {
   const { datasets, evaluations } = b.options.inputs;
   if (datasets.length === 0) return;
@@ -14,6 +27,7 @@ export function browserSection(b: ReportBuilder): void {
     cosine: chart.cosineAxis,
     wai: "WAI-O-S",
     ...Object.fromEntries(WAI_FACTORS.map((f) => [`wai_${f}`, `WAI-O-S ${chart.waiFactors[f]}`])),
+    ...PROCESS_METRICS[b.options.language],
   };
   const perDataset = new Map<string, Map<string, Record<string, number | null>>>();
   const set = (dataset: string, id: string, key: string, value: number | null) => {
@@ -41,6 +55,22 @@ export function browserSection(b: ReportBuilder): void {
       used.add("wai");
       for (const f of WAI_FACTORS) used.add(`wai_${f}`);
     }
+  }
+  // Process measures, so an auditor can list the sessions with risk turns or a stalled progression.
+  for (const e of ofKind(evaluations, "stages")) {
+    const name = b.datasetOf(e.result.inputs);
+    for (const s of e.result.sessions) set(name, s.id, "tau", s.progression_tau_b);
+    used.add("tau");
+  }
+  for (const e of ofKind(evaluations, "safety")) {
+    const name = b.datasetOf(e.result.inputs);
+    for (const s of e.result.sessions) {
+      const followed = s.episodes.filter((x) => x.followed).length;
+      set(name, s.id, "risk", s.episodes.length);
+      // A session without risk turns has no protocol share (null), never 0.
+      set(name, s.id, "followed", s.episodes.length === 0 ? null : followed / s.episodes.length);
+    }
+    used.add("risk").add("followed");
   }
   const data = datasets.map((d) =>
     browserDataset(d.name, d.dialogues, perDataset.get(d.name) ?? new Map()),
