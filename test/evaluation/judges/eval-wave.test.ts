@@ -4,6 +4,8 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { join } from "node:path";
 import { startFakeOpenAIServer } from "../../fixtures/fake-openai-server.js";
 import { runCli } from "../../fixtures/run-cli.js";
+import { OutputLock } from "../../../src/core/output-lock.js";
+import { defaultJudgeBatchDir } from "../../../src/cli/judge-context.js";
 import { tempDir } from "../../helpers.js";
 import { writeJsonlFile } from "../fixtures.js";
 import { waveDialogues, waveJudgeReply } from "./wave-judge-fixtures.js";
@@ -197,6 +199,31 @@ describe("eval --batch flags", () => {
       assert.match(r.stderr.trim(), message);
       assert.equal(r.stderr.trim().split("\n").length, 1);
     });
+
+  it("one process per batch folder: a second run is refused while the first holds it", async () => {
+    const held = OutputLock.acquire(join(dir, "held.batches"), "eval wai")!;
+    try {
+      const r = await runCli([
+        ...["eval", "wai", "--dialogues", dialogues, "--judge", judge, "--batch", "openai"],
+        ...["--batch-dir", join(dir, "held.batches")],
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /held\.batches: psysim eval wai \(pid \d+, since .*\) is writing it/);
+    } finally {
+      held.release();
+    }
+  });
+
+  it("the default batch folder is one per evaluation and shard", () => {
+    assert.equal(
+      defaultJudgeBatchDir({ dialogues: "runs/sim.jsonl" }, "wai"),
+      "runs/sim.jsonl.wai.batches",
+    );
+    assert.equal(
+      defaultJudgeBatchDir({ dialogues: "runs/sim.jsonl", shard: "3/8" }, "stages"),
+      "runs/sim.jsonl.stages.shard-3-of-8.batches",
+    );
+  });
 
   it("--dry-run with --batch prices the batch and opens no batch folder", async () => {
     const r = await runCli([
