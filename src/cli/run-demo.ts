@@ -322,6 +322,20 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
       ],
     },
     {
+      title:
+        "arena safety: every candidate reply of both counselors checked with the crisis lexicon and cue rules (baseline, not an LLM); the baseline clients state no risk, so the protocol has nothing to check",
+      argv: [
+        "eval",
+        "safety",
+        "--battles",
+        out("battles.jsonl"),
+        "--judge",
+        "baseline",
+        "--json",
+        out("arena-safety.json"),
+      ],
+    },
+    {
       title: "ratings: Bradley–Terry with bootstrap intervals, Elo, battle counts",
       argv: [
         "ratings",
@@ -350,6 +364,7 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
         out("compare.json"),
         ...[out("stats-by-style.json"), out("wai-by-session.json")],
         out("ratings.json"),
+        out("arena-safety.json"),
         "--out",
         out("report.html"),
       ],
@@ -368,6 +383,6 @@ export async function runDemo(flags: { outDir: string; local?: string }): Promis
       );
   }
   process.stdout.write(
-    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, topics.json, stages.json, safety.json, safety-hand-written.json, styled.jsonl, stats-by-style.json, series.jsonl, wai-by-session.json, sft/, battles.jsonl, compare.json, ratings.json, plots/); open report.html in a browser.\n`,
+    `\npsysim demo: done. Everything is in ${flags.outDir}/ (dialogues.jsonl, stats.json, fidelity.json, wai.json, topics.json, stages.json, safety.json, safety-hand-written.json, styled.jsonl, stats-by-style.json, series.jsonl, wai-by-session.json, sft/, battles.jsonl, compare.json, ratings.json, arena-safety.json, plots/); open report.html in a browser.\n`,
   );
 }

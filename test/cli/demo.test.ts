@@ -80,6 +80,10 @@ describe("psysim demo", () => {
     const report = readFileSync(join(dir, "report.html"), "utf8");
     assert.match(report, /id="client-effects"/);
     assert.match(report, /id="stages"/);
+    const arenaSafety = JSON.parse(readFileSync(join(dir, "arena-safety.json"), "utf8"));
+    assert.equal(arenaSafety.kind, "arena-safety");
+    assert.equal(arenaSafety.settings.judge_baseline, true);
+    assert.match(report, /id="arena-safety"/);
     assert.match(report, /id="comparison"[\s\S]*id="chart-compare-stages-1"/);
     assert.match(report, /id="safety"[\s\S]*hand-written-risk-sessions/);
     assert.match(report, /session_index=2/);
