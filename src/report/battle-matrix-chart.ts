@@ -23,15 +23,16 @@ export function battleMatrixChartSpec(
     })),
   );
   const max = Math.max(1, ...counts.flat());
-  const axis = { type: "nominal" as const, sort: models, title: null, axis: { labelLimit: 180 } };
-  const side = Math.max(120, 56 * models.length);
+  const axis = { type: "nominal" as const, sort: models, title: null, axis: { labelLimit: 150 } };
+  // 40 px a cell holds a three-digit count and keeps six counselors within a phone's width.
+  const side = Math.max(120, 40 * models.length);
   return {
     title: { text: text.battlesTitle, ...(subtitle ? { subtitle } : {}) },
     data: { values },
     width: side,
     height: side,
     encoding: {
-      x: { field: "b", ...axis, axis: { labelAngle: -35, labelLimit: 180 } },
+      x: { field: "b", ...axis, axis: { labelAngle: -35, labelLimit: 150 } },
       y: { field: "a", ...axis },
     },
     layer: [
