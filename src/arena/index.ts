@@ -26,3 +26,4 @@ export * from "./run-arena.js";
 export * from "./supervisor-baseline.js";
 export * from "./judge-agreement.js";
 export * from "./arena-safety.js";
+export * from "./arena-safety-rates.js";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { readBattleFile } from "../arena/read-battle-files.js";
 import type { JudgeAgreementResult } from "../arena/judge-agreement.js";
 import type { RatingsResult } from "../arena/ratings-report.js";
-import type { ArenaSafetyResult } from "../arena/arena-safety.js";
+import type { ArenaSafetyResult } from "../arena/arena-safety-rates.js";
 import type { Battle } from "../core/battle.js";
 import type { Dialogue } from "../core/dialogue.js";
 import { PsysimError } from "../core/errors.js";

@@ -1,4 +1,4 @@
-import type { ArenaCounselorSafety, ArenaSafetyResult } from "../../arena/arena-safety.js";
+import type { ArenaCounselorSafety, ArenaSafetyResult } from "../../arena/arena-safety-rates.js";
 import type { Language } from "../../core/language.js";
 import { DIALOGUE_SAFETY_LABELS } from "../../evaluation/safety/dialogue-safety.js";
 import { judgeNote, ofKind, type ReportBuilder } from "../report-builder.js";
