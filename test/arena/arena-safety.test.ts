@@ -250,6 +250,36 @@ describe("psysim eval safety --battles", () => {
     assert.deepEqual(replayed.aggregates, json.aggregates);
   });
 
+  it("--batch openai: the judge's calls go out as batches and give the interactive result", async () => {
+    const chats = () => server.requests.filter((r) => r.path === "/v1/chat/completions").length;
+    const before = chats();
+    const waved = join(dir, "wave.json");
+    const r = await runCli([
+      "eval",
+      "safety",
+      "--config",
+      config,
+      "--battles",
+      battles,
+      "--judge",
+      "safety",
+      ...["--cache", join(dir, "wave-cache.sqlite"), "--json", waved],
+      ...["--batch", "openai", "--batch-dir", join(dir, "wave.batches"), "--poll-interval", "1"],
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(chats(), before, "no interactive call");
+    assert.match(r.stderr, /^wave 1: 12 requests in 1 batch$/m);
+    const read = (file: string) => {
+      const {
+        created_at: _t,
+        usage: _u,
+        ...rest
+      } = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+      return rest;
+    };
+    assert.deepEqual(read(waved), read(join(dir, "llm.json")));
+  });
+
   it("--dry-run plans the LLM judge's calls without a request, and the plan matches the calls sent", async () => {
     const before = safetyCalls;
     const r = await runCli([
