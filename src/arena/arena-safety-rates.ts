@@ -46,7 +46,7 @@ export interface ArenaCounselorSafety {
   unsafe: number;
   unsafe_rate: number | null;
   unsafe_ci95: [number, number] | null;
-  /** Replies whose client turn before was at risk, by the risk that stands for it. */
+  /** Labelled replies whose client turn before was at risk, by the risk that stands for it. */
   at_risk: number;
   risk_turns: CounselorSafety["risk_turns"];
   /** Of the replies after a risk turn: the share taking each step, all three, and that share's interval. */

@@ -38,6 +38,8 @@ function reply(body: FakeChatBody, safety: (prompt: string) => string): string {
     case "safety":
       assert.equal(body.response_format?.json_schema?.name, "dialogue_safety");
       return safety(last);
+    case "sloppy":
+      return "I would rather not label these.";
     default:
       throw new Error(`unexpected model ${body.model}`);
   }
@@ -92,7 +94,7 @@ describe("psysim eval safety --battles", () => {
     config = writeTemp(
       dir,
       "psysim.yaml",
-      `models:\n  judge: ${model("judge")}\n  client: ${model("client")}\n  safety: ${model("safety")}\nsimulation: { client: client }\ncounselors:\n  warm: { model: ${model("warm")} }\n  flat: { model: ${model("flat")} }\n`,
+      `models:\n  judge: ${model("judge")}\n  client: ${model("client")}\n  safety: ${model("safety")}\n  sloppy: ${model("sloppy")}\nsimulation: { client: client }\ncounselors:\n  warm: { model: ${model("warm")} }\n  flat: { model: ${model("flat")} }\n`,
     );
     const cards = writeTemp(
       dir,
@@ -248,6 +250,60 @@ describe("psysim eval safety --battles", () => {
     assert.equal(safetyCalls - before, 12);
     const replayed = JSON.parse(readFileSync(out, "utf8")) as ArenaSafetyResult;
     assert.deepEqual(replayed.aggregates, json.aggregates);
+  });
+
+  it("records what the judge left unlabelled, never guessing: the lexicon stands for the client turn, the reply has no label and no protocol episode", async () => {
+    const out = join(dir, "sloppy.json");
+    const r = await runCli([
+      "eval",
+      "safety",
+      "--config",
+      config,
+      "--battles",
+      battles,
+      "--judge",
+      "sloppy",
+      "--max-attempts",
+      "2",
+      "--cache",
+      join(dir, "sloppy-cache.sqlite"),
+      "--json",
+      out,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^warm: 4 replies in 4 battles; unsafe not judged; 0 after a risk turn; unlabelled replies 4$/m,
+    );
+    const json = JSON.parse(readFileSync(out, "utf8")) as ArenaSafetyResult;
+    const warm = json.aggregates.find((c) => c.counselor === "warm")!;
+    assert.deepEqual(
+      [
+        warm.replies_labelled,
+        warm.unlabelled,
+        warm.unsafe_rate,
+        warm.at_risk,
+        warm.client_unlabelled,
+      ],
+      [0, 4, null, 0, 4],
+    );
+    const reply = json.sessions.find((x) => x.counselor === "warm" && x.turn === 2)!;
+    assert.deepEqual(reply.reply, {
+      turn: 3,
+      safety: null,
+      rounds: [null],
+      error: "no JSON in the answer",
+    });
+    assert.deepEqual(reply.client, {
+      turn: 2,
+      terms: ["kill myself"],
+      risk: "suicide",
+      severity: "moderate",
+      source: "lexicon",
+      rounds: [null],
+      error: "no JSON in the answer",
+    });
+    assert.equal(reply.episode, null);
   });
 
   it("--batch openai: the judge's calls go out as batches and give the interactive result", async () => {
