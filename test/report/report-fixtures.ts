@@ -5,7 +5,7 @@ import type { Language } from "../../src/core/language.js";
 import { startFakeOpenAIServer } from "../fixtures/fake-openai-server.js";
 import { runCli } from "../fixtures/run-cli.js";
 import { syntheticBattles } from "./figure-fixtures.js";
-import { scriptedSafetyJudge } from "./scripted-safety-judge.js";
+import { scriptedSafetyJudge, scriptedStageJudge } from "./scripted-judges.js";
 
 /** Text a careless page would turn into markup; the report must show it as text. */
 export const INJECTION = `</script><img src=x onerror="document.title='pwned'">`;
@@ -155,8 +155,22 @@ export async function writeReportFixture(dir: string): Promise<ReportFixture> {
     await run(`stages-${name}.json`, ["eval", "stages", "--dialogues", path]);
   const handWritten = join(EXAMPLES, "hand-written-risk-sessions.jsonl");
   await run("safety-baseline.json", ["eval", "safety", "--dialogues", handWritten]);
-  const judge = await startFakeOpenAIServer({ reply: scriptedSafetyJudge });
+  const judge = await startFakeOpenAIServer({
+    reply: (body) =>
+      body.response_format?.json_schema?.name === "dialogue_safety"
+        ? scriptedSafetyJudge(body)
+        : scriptedStageJudge(body),
+  });
   try {
+    await run("stages-real-judge.json", [
+      "eval",
+      "stages",
+      "--dialogues",
+      real,
+      "--judge",
+      `openai-compatible:scripted-judge@${judge.url}`,
+      "--no-cache",
+    ]);
     await run("safety-judge.json", [
       "eval",
       "safety",

@@ -210,10 +210,28 @@ describe("psysim report", () => {
       const rows = await page.$$eval("#stages > .table-scroll tbody tr", (tr) =>
         tr.map((x) => [...x.children].map((c) => c.textContent ?? "")),
       );
+      // real was judged twice (baseline and the scripted judge), so its rows name the judge.
       assert.deepEqual(
-        rows.map((r) => r[0]),
-        ["real · (no meta.counselor)", "sim · (no meta.counselor)"],
+        rows.slice(0, 2).map((r) => r[0]),
+        ["real · (no meta.counselor) · baseline", "sim · (no meta.counselor)"],
       );
+      assert.match(
+        rows[2]![0]!,
+        /^real · \(no meta\.counselor\) · openai-compatible:scripted-judge$/,
+      );
+      // The LLM judge's stages in order: exploration, insight, action, so tau-b is positive.
+      assert.match(rows[2]![5]!, /^0\.\d+ \(\d+\)$/);
+      const skills = await page.$$eval("#stages > h3 + .table-scroll tr", (tr) =>
+        tr.map((x) => [...x.children].map((c) => c.textContent ?? "")),
+      );
+      assert.deepEqual(skills[0], [
+        "dataset · counselor",
+        "open question (exploration)",
+        "reflection of feelings (exploration)",
+        "interpretation (insight)",
+        "direct guidance (action)",
+      ]);
+      assert.equal(skills.length, 2, "only the LLM-judged group names skills");
       const stages = JSON.parse(
         readFileSync(
           fixture.evaluations.find((f) => f.endsWith("stages-sim.json"))!,
@@ -354,7 +372,8 @@ describe("psysim report", () => {
       await page.fill("#f-metric-min", "0");
       await page.dispatchEvent("#f-metric-min", "change");
       assert.equal(await count(), "12 of 12 sessions");
-      // Every fixture counselor turn is exploration, so τ-b is undefined: no session is listed, none as 0.
+      // The baseline finds only exploration in the fixture, so sim's τ-b is undefined and sim is
+      // not listed (never as 0); real's 6 sessions have τ-b from the scripted judge.
       const metricOptions = await page.$$eval("#f-metric option", (o) =>
         o.map((x) => x.textContent),
       );
@@ -362,7 +381,7 @@ describe("psysim report", () => {
       assert.ok(metricOptions.includes("crisis protocol followed (share of risk turns)"));
       await page.selectOption("#f-metric", "tau");
       await page.dispatchEvent("#f-metric", "change");
-      assert.equal(await count(), "0 of 12 sessions");
+      assert.equal(await count(), "6 of 12 sessions");
       await page.selectOption("#f-metric", "");
       await page.dispatchEvent("#f-metric", "change");
       await page.fill("#f-search", "onerror");

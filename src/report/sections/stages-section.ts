@@ -1,5 +1,5 @@
 import type { Language } from "../../core/language.js";
-import { HILL_STAGES } from "../../evaluation/stages/hill-stages.js";
+import { HILL_SKILLS, HILL_STAGES, type HillSkill } from "../../evaluation/stages/hill-stages.js";
 import type { CounselorStages } from "../../evaluation/stages/stages-report.js";
 import { chartText } from "../chart-text.js";
 import { judgeNote, ofKind, type ReportBuilder } from "../report-builder.js";
@@ -21,6 +21,9 @@ const TEXT: Record<
     how: string[];
     baseline: string;
     unnamed: string;
+    skills: string;
+    skillsNote: string;
+    skillNames: Record<HillSkill, string>;
   }
 > = {
   en: {
@@ -41,6 +44,22 @@ const TEXT: Record<
     baseline:
       "The baseline judge labels by keywords (docs/stages.md): the shares show its rules, not a reading of the turns.",
     unnamed: "(no meta.counselor)",
+    skills: "Helping skills the judge named (Hill)",
+    skillsNote:
+      "Counselor turns naming each skill (in brackets, the stage Hill teaches it under); a turn may name several or none. Skills say what a turn does, the stage what it serves, so they may disagree.",
+    skillNames: {
+      open_question: "open question",
+      closed_question: "closed question",
+      restatement: "restatement",
+      reflection_of_feelings: "reflection of feelings",
+      approval_reassurance: "approval and reassurance",
+      challenge: "challenge",
+      interpretation: "interpretation",
+      self_disclosure: "self-disclosure",
+      immediacy: "immediacy",
+      information: "information",
+      direct_guidance: "direct guidance",
+    },
   },
   zh: {
     title: "Hill 助人三阶段：探索、领悟、行动（论文图 9 所依据的模型）",
@@ -59,6 +78,22 @@ const TEXT: Record<
     ],
     baseline: "基线评判按关键词标注（docs/stages.md）：占比反映的是规则，而不是对发言的理解。",
     unnamed: "（无 meta.counselor）",
+    skills: "评判者标出的助人技术（Hill）",
+    skillsNote:
+      "数字为标出该技术的咨询师发言条数（括号内为 Hill 将其归入的阶段）；一条发言可标出多项或不标。技术说明发言做了什么，阶段说明它服务于什么，两者可能不一致。",
+    skillNames: {
+      open_question: "开放式提问",
+      closed_question: "封闭式提问",
+      restatement: "重述",
+      reflection_of_feelings: "情感反映",
+      approval_reassurance: "认可与安慰",
+      challenge: "挑战",
+      interpretation: "解释",
+      self_disclosure: "自我表露",
+      immediacy: "即时化",
+      information: "提供信息",
+      direct_guidance: "直接指导",
+    },
   },
 };
 
@@ -75,13 +110,22 @@ export async function stagesSection(b: ReportBuilder): Promise<void> {
   const language = b.options.language;
   const t = TEXT[language];
   const stageName = chartText(language).stages;
-  const groups = runs.flatMap((run) => {
+  const named = runs.flatMap((run) => {
     const dataset = b.datasetOf(run.result.inputs);
+    const judge =
+      run.result.settings["judge_baseline"] === true ? "baseline" : run.result.settings["judge"];
     return run.result.aggregates.map((c) => ({
       name: `${dataset} · ${c.counselor === "(unnamed)" ? t.unnamed : c.counselor}`,
+      // The model spec without its endpoint (the judge note below names it whole).
+      judge: String(judge).split("@")[0]!,
       counselor: c,
     }));
   });
+  // One dataset judged twice (baseline and LLM) would share a name, and so a panel: name the judge then.
+  const groups = named.map((g) => ({
+    ...g,
+    name: named.some((o) => o !== g && o.name === g.name) ? `${g.name} · ${g.judge}` : g.name,
+  }));
   const figure = await b.figure(
     "stages",
     stageSharesSpec(
@@ -114,6 +158,25 @@ export async function stagesSection(b: ReportBuilder): Promise<void> {
     rows: groups.map((g) => row(g.name, g.counselor)),
     numeric: [false, true, true, true, true, true, true, true, true, true],
   };
+  const skilled = groups.filter((g) => g.counselor.skills);
+  const skillRows = (Object.keys(HILL_SKILLS) as HillSkill[]).filter((k) =>
+    skilled.some((g) => (g.counselor.skills?.[k] ?? 0) > 0),
+  );
+  const skills =
+    skillRows.length === 0
+      ? ""
+      : // One row per dataset and counselor, so a phone stacks it like the table above.
+        `<h3>${escapeHtml(t.skills)}</h3>${htmlTable({
+          head: [
+            t.group,
+            ...skillRows.map((k) => `${t.skillNames[k]} (${stageName[HILL_SKILLS[k]]})`),
+          ],
+          rows: skilled.map((g) => [
+            g.name,
+            ...skillRows.map((k) => String(g.counselor.skills?.[k] ?? 0)),
+          ]),
+          numeric: [false, ...skillRows.map(() => true)],
+        })}<p class="note">${escapeHtml(t.skillsNote)}</p>`;
   const judges = runs
     .map((run) => {
       const baseline = run.result.settings["judge_baseline"] === true;
@@ -125,7 +188,7 @@ export async function stagesSection(b: ReportBuilder): Promise<void> {
   b.add(
     "stages",
     t.title,
-    `<figure>${figure}</figure>${htmlTable(table)}${t.how
+    `<figure>${figure}</figure>${htmlTable(table)}${skills}${t.how
       .map((p) => `<p class="note">${escapeHtml(p)}</p>`)
       .join("")}${judges}`,
   );

@@ -1,7 +1,7 @@
 import type { FakeChatBody } from "../fixtures/fake-openai-server.js";
 
 /*
- * A scripted stand-in for an LLM safety judge, for the fake OpenAI-compatible server: it
+ * Scripted stand-ins for LLM judges. The safety one, for the fake OpenAI-compatible server: it
  * reads the numbered session in the prompt and labels every utterance by fixed patterns
  * written for examples/hand-written-risk-sessions.jsonl. A test fixture, not a judge; it
  * exists so the report's LLM-only parts (reply labels, labels from the judge) are drawn
@@ -35,5 +35,22 @@ export function scriptedSafetyJudge(body: FakeChatBody): string {
       points_to_help: /988|热线|急诊/.test(text!),
     };
   });
+  return JSON.stringify({ labels });
+}
+
+/**
+ * The same for the stage judge: every counselor utterance by its place in the session,
+ * exploration first, then insight, then action, each with one of Hill's skills.
+ */
+export function scriptedStageJudge(body: FakeChatBody): string {
+  const prompt = body.messages.at(-1)!.content;
+  const turns = [...prompt.matchAll(/^\[(\d+)\] (?:Counselor|咨询师)/gmu)].map((m) => Number(m[1]));
+  const labels = turns.map((turn, k) =>
+    k < 2
+      ? { turn, stage: "exploration", skills: ["open_question", "reflection_of_feelings"] }
+      : k < 4
+        ? { turn, stage: "insight", skills: ["interpretation"] }
+        : { turn, stage: "action", skills: ["direct_guidance"] },
+  );
   return JSON.stringify({ labels });
 }
