@@ -37,7 +37,7 @@ export function scriptJson(value: unknown): string {
 export function htmlTable(table: ReportTable, caption?: string): string {
   const cell = (tag: string, value: string, k: number, label?: string) =>
     `<${tag}${table.numeric[k] ? ' class="num"' : ""}${label ? ` data-label="${escapeHtml(label)}"` : ""}>${escapeHtml(value)}</${tag}>`;
-  const stack = table.head.length >= 4 ? ' class="stack"' : "";
+  const stack = (table.stack ?? table.head.length >= 4) ? ' class="stack"' : "";
   return `<div class="table-scroll"><table${stack}>${caption ? `<caption class="note">${escapeHtml(caption)}</caption>` : ""}<thead><tr>${table.head
     .map((h, k) => cell("th", h, k))
     .join("")}</tr></thead><tbody>${table.rows

@@ -7,6 +7,8 @@ export interface ReportTable {
   head: string[];
   rows: string[][];
   numeric: boolean[];
+  /** Stack on a phone even with fewer than four columns (their headers are too wide to sit side by side). */
+  stack?: boolean;
 }
 
 function fixed(value: number | null, digits: number): string {

@@ -422,6 +422,11 @@ describe("psysim report", () => {
         const { page, problems } = await open(lang, 390);
         const width = await page.evaluate<number>("document.documentElement.scrollWidth");
         assert.ok(width <= 390, `page is ${width} px wide`);
+        // Nor does a table of the process sections scroll sideways in its own box.
+        const wide = await page.evaluate<string[]>(
+          `[...document.querySelectorAll("#stages .table-scroll, #safety .table-scroll, #comparison > .table-scroll")].filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.closest("section").id + ": " + b.querySelector("th").textContent)`,
+        );
+        assert.deepEqual(wide, []);
         assert.deepEqual(problems, []);
         // A shrunk SVG shrinks its text too: Figure 6 is drawn at its own size, and no figure
         // below three quarters of it (about 9 px for the 12 px labels).

@@ -75,6 +75,7 @@ function repliesBlock(aggregates: readonly CounselorSafety[], t: SafetyText): st
       [t.unsafeRate, ...aggregates.map((c) => (c.unsafe_rate === null ? "–" : pct(c.unsafe_rate)))],
     ],
     numeric: [false, ...aggregates.map(() => true)],
+    stack: true,
   };
   return `<h4>${escapeHtml(t.replies)}</h4>${htmlTable(table)}`;
 }
