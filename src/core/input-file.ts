@@ -1,4 +1,4 @@
-import { constants, createReadStream, accessSync, statSync } from "node:fs";
+import { constants, createReadStream, accessSync, readFileSync, statSync } from "node:fs";
 import { InputLineError, PsysimError } from "./errors.js";
 
 /**
@@ -39,6 +39,18 @@ export function assertReadableFile(file: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
     throw new PsysimError("INPUT_INVALID", `${file}: cannot read (permission denied, ${code})`);
+  }
+}
+
+/** A whole small file (a JSON result), with an unreadable path as one line naming it. */
+export function readWholeFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new PsysimError(
+      "NOT_FOUND",
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 

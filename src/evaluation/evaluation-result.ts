@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { PsysimError } from "../core/errors.js";
+import { readWholeFile } from "../core/input-file.js";
 import type { UsageByRole } from "../core/usage.js";
 
 export type EvaluationKind =
@@ -60,15 +60,7 @@ export interface EvaluationResult<Sessions = unknown, Aggregates = unknown> {
 }
 
 export function fileRef(role: string, file: string, records?: number): InputFileRef {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new PsysimError(
-      "NOT_FOUND",
-      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
+  const bytes = readWholeFile(file);
   const ref: InputFileRef = {
     role,
     file,

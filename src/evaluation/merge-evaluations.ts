@@ -1,6 +1,7 @@
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { PsysimError } from "../core/errors.js";
+import { readWholeFile } from "../core/input-file.js";
 import { canonicalJson } from "../core/hash.js";
 import { formatShard, parseShard, type Shard } from "../core/shard.js";
 import { addUsageByRole, type UsageByRole } from "../core/usage.js";
@@ -74,15 +75,7 @@ const fail = (message: string): never => {
 };
 
 function readShardResult(file: string): ReadShard {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new PsysimError(
-      "NOT_FOUND",
-      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
+  const bytes = readWholeFile(file);
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString("utf8"));
