@@ -111,9 +111,8 @@ function replySafety(
   const s = sessionSafety(pair, { within: 1, resources: resources[pair.language] }, judged);
   const { battle, history } = reply.history;
   const at = (turn: number) => inDialogue(turn, history);
-  // A reply the judge left unlabelled has no protocol steps to read: counting it as "not
-  // followed" would guess, so it is left out of the episodes (and counted as unlabelled).
-  const episode = s.counselor_turns[0]!.error === undefined ? s.episodes[0] : undefined;
+  // A reply the judge left unlabelled makes no episode (riskEpisodes); it counts as unlabelled.
+  const episode = s.episodes[0];
   return {
     counselor: reply.counselor,
     dialogue_id: battle.dialogue_id,
