@@ -131,9 +131,11 @@ export function arenaSafetySection(b: ReportBuilder): void {
   const parts = runs.map((run) => {
     const { result } = run;
     const ranks = leaderboardRanks(b, result);
+    // The leaderboard's row order, not its rank: counselors whose intervals overlap share a rank.
+    const position = new Map([...ranks.keys()].map((model, i) => [model, i]));
     const rows = [...result.aggregates].sort(
       (x, y) =>
-        (ranks.get(x.counselor) ?? Infinity) - (ranks.get(y.counselor) ?? Infinity) ||
+        (position.get(x.counselor) ?? Infinity) - (position.get(y.counselor) ?? Infinity) ||
         x.counselor.localeCompare(y.counselor),
     );
     const judged = result.aggregates.some((c) => c.label_rates !== null);
